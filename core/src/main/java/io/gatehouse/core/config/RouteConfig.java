@@ -1,0 +1,31 @@
+package io.gatehouse.core.config;
+
+import io.gatehouse.api.Required;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One route.
+ *
+ * @param id          a unique id, for logs and the admin API; required
+ * @param match       what requests the route takes; required
+ * @param upstream    the name of the upstream to proxy to; required
+ * @param rewrite     a path template for the upstream path, may use the match's params ({@code /users/:id});
+ *                    default none (path kept)
+ * @param stripPrefix how many leading path segments to drop before proxying; default 0
+ * @param timeout     the longest the upstream may take to answer → 504; default {@code 30s}
+ * @param filters     the route's filters, in order; default none
+ */
+public record RouteConfig(@Required String id,
+                          @Required MatchConfig match,
+                          @Required String upstream,
+                          String rewrite,
+                          int stripPrefix,
+                          Duration timeout,
+                          List<FilterSpec> filters) {
+    public RouteConfig {
+        timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        filters = filters == null ? List.of() : filters;
+    }
+}

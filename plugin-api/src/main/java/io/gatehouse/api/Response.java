@@ -1,0 +1,100 @@
+package io.gatehouse.api;
+
+import java.util.Objects;
+
+/**
+ * A response on its way back to the client. Filters may change its status, headers and body. Not thread-safe.
+ *
+ * <p>A response from upstream holds a connection until its body is read to the end or closed: a filter that
+ * drops a response must {@linkplain Body#close() close} its body; {@link #body(Body)} does that for the body it
+ * replaces.
+ */
+public final class Response {
+
+    private final Headers headers;
+    private int status;
+    private Body body;
+
+    /**
+     * Creates a response.
+     *
+     * @param status  the status code, 100 to 599
+     * @param headers the headers
+     * @param body    the body; {@code null} means empty
+     * @throws IllegalArgumentException if the status is out of range
+     */
+    public Response(int status, Headers headers, Body body) {
+        this.headers = Objects.requireNonNull(headers, "headers");
+        status(status);
+        this.body = body == null ? Body.empty() : body;
+    }
+
+    /**
+     * A plain text response.
+     *
+     * @param status the status code
+     * @param text   the body, sent as UTF-8
+     * @return the response
+     */
+    public static Response text(int status, String text) {
+        return new Response(status, Headers.of("Content-Type", "text/plain; charset=UTF-8"), Body.of(text));
+    }
+
+    /**
+     * A JSON response.
+     *
+     * @param status the status code
+     * @param json   the body, already serialised
+     * @return the response
+     */
+    public static Response json(int status, String json) {
+        return new Response(status, Headers.of("Content-Type", "application/json"), Body.of(json));
+    }
+
+    /** @return the status code */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Sets the status code.
+     *
+     * @param status 100 to 599
+     * @throws IllegalArgumentException if out of range
+     */
+    public void status(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be 100..599, got " + status);
+        }
+        this.status = status;
+    }
+
+    /** @return the response headers, mutable */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** @return the body */
+    public Body body() {
+        return body;
+    }
+
+    /**
+     * Replaces the body, closing the previous one (read or not). When the new body has a known length the
+     * caller should also fix {@code Content-Length}; the core sets it from {@link Body#length()} when it writes.
+     *
+     * @param body the new body; {@code null} means empty
+     */
+    public void body(Body body) {
+        Body next = body == null ? Body.empty() : body;
+        if (next != this.body) {
+            this.body.close();
+        }
+        this.body = next;
+    }
+
+    @Override
+    public String toString() {
+        return "Response{" + status + "}";
+    }
+}
