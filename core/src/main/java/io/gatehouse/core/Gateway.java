@@ -1,0 +1,170 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.builtin.Builtins;
+import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.config.ConfigLoader;
+import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.config.Problem;
+import io.gatehouse.core.generation.Generation;
+import io.gatehouse.core.generation.GenerationBuilder;
+import io.gatehouse.core.generation.GenerationHolder;
+import io.gatehouse.core.observe.AdminViews;
+import io.gatehouse.core.plugin.PluginHost;
+import io.gatehouse.core.reload.ConfigWatcher;
+import io.gatehouse.core.server.AdminServer;
+import io.gatehouse.core.server.DemoBackend;
+import io.gatehouse.core.server.GatewayServer;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A running gateway: plugins, the serving config generation, the listeners and the config watcher. Start it with
+ * {@link #start}; close it to stop everything.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final Path configFile;
+    private final Map<String, String> env;
+    private final PluginHost plugins;
+    private final GenerationBuilder builder;
+    private final GenerationHolder generations = new GenerationHolder();
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private volatile ReloadStatus lastReload;
+    private GatewayServer server;
+    private AdminServer admin;
+
+    private Gateway(Path home, Path configFile, Map<String, String> env, PluginHost plugins) {
+        this.configFile = configFile;
+        this.env = env;
+        this.plugins = plugins;
+        this.builder = new GenerationBuilder(plugins.registry(), home);
+    }
+
+    /**
+     * Loads plugins and config, and starts serving.
+     *
+     * @param home       the gateway home ({@code plugins/} and {@code scripts/} are found there)
+     * @param configFile the config file, watched for changes
+     * @param env        the environment for {@code ${VAR}} substitution
+     * @throws ConfigException when the config is invalid; nothing is left running
+     */
+    public static Gateway start(Path home, Path configFile, Map<String, String> env) throws ConfigException {
+        PluginHost plugins = PluginHost.start(home.resolve("plugins"), Builtins.factories());
+        plugins.registry().problems().forEach(p -> LOG.log(Level.WARNING, "plugin problem: {0}", p));
+        Gateway gateway = new Gateway(home, configFile, env, plugins);
+        try {
+            gateway.startServing();
+            return gateway;
+        } catch (ConfigException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startServing() throws ConfigException {
+        GatewayConfig config = ConfigLoader.load(configFile, env);
+        Generation first = builder.build(config);
+        if (config.demo().enabled()) {
+            resources.add(DemoBackend.start(config.demo().host(), config.demo().port()));
+        }
+        generations.swap(first);
+        lastReload = new ReloadStatus(Instant.now(), first.number(), List.of());
+        server = GatewayServer.start(config.server(), generations);
+        resources.add(server);
+        if (config.admin().port() >= 0) {
+            admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
+                    () -> lastReload).endpoints());
+            resources.add(admin);
+        }
+        try {
+            resources.add(ConfigWatcher.watch(configFile, this::reload));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot watch {0} for changes ({1}); hot reload is off", configFile,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Re-reads the config file and swaps in the new generation. An invalid config keeps the running generation
+     * and is reported in the log and in the admin API ({@code GET /config}).
+     *
+     * @return what happened
+     */
+    public ReloadStatus reload() {
+        reloadLock.lock();
+        try {
+            Generation current = generations.current();
+            try {
+                GatewayConfig config = ConfigLoader.load(configFile, env);
+                warnAboutRestartOnlyChanges(current.config(), config);
+                Generation next = builder.build(config);
+                generations.swap(next);
+                lastReload = new ReloadStatus(Instant.now(), next.number(), List.of());
+                LOG.log(Level.INFO, "config reloaded: generation {0}, {1} route(s)", next.number(),
+                        config.routes().size());
+            } catch (ConfigException e) {
+                lastReload = new ReloadStatus(Instant.now(), current.number(), e.problems());
+                LOG.log(Level.ERROR, "config reload rejected; still serving generation {0}:\n{1}",
+                        current.number(), e.getMessage());
+            }
+            return lastReload;
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    private static void warnAboutRestartOnlyChanges(GatewayConfig running, GatewayConfig next) {
+        if (!running.server().equals(next.server()) || !running.admin().equals(next.admin())
+                || !running.demo().equals(next.demo())) {
+            LOG.log(Level.WARNING, "changes to server, admin and demo take effect on restart only");
+        }
+    }
+
+    /** @return the port of the public listener */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the port of the admin listener, or -1 when it is disabled */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** @return the outcome of the last (re)load */
+    public ReloadStatus lastReload() {
+        return lastReload;
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping " + resources.get(i) + " failed", e);
+            }
+        }
+        generations.close();
+        plugins.close();
+    }
+
+    /**
+     * The outcome of a config (re)load.
+     *
+     * @param at         when it happened
+     * @param generation the generation serving afterwards
+     * @param problems   why the new config was rejected; empty when it was applied
+     */
+    public record ReloadStatus(Instant at, long generation, List<Problem> problems) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.builtin.Builtins;
+import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.config.ConfigLoader;
+import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.config.Problem;
+import io.gatehouse.core.generation.GenerationBuilder;
+import io.gatehouse.core.plugin.PluginHost;
+import io.gatehouse.core.server.DemoBackend;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code gatehouse} command line: {@code run}, {@code check FILE}, {@code demo}. */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
+        description = "A plugin-based API gateway for the JVM.",
+        subcommands = {Main.Run.class, Main.Check.class, Main.Demo.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format",
+                    "%1$tF %1$tT.%1$tL %4$-7s %3$s - %5$s%6$s%n");
+        }
+        String[] effective = args.length == 0 ? new String[]{"run"} : args;
+        System.exit(new CommandLine(new Main()).execute(effective));
+    }
+
+    static Path defaultHome() {
+        String home = System.getProperty("gatehouse.home");
+        return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
+    }
+
+    @Command(name = "run", description = "Start the gateway.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--home", description = "Gateway home (conf/, plugins/, scripts/). Default: $gatehouse.home or .")
+        Path home;
+
+        @Option(names = "--config", description = "Config file. Default: <home>/conf/gatehouse.yaml")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Path base = home == null ? defaultHome() : home.toAbsolutePath().normalize();
+            Path file = config == null ? base.resolve("conf/gatehouse.yaml") : config.toAbsolutePath();
+            if (!Files.isRegularFile(file)) {
+                System.err.println("gatehouse: config file " + file + " does not exist");
+                return 2;
+            }
+            Gateway gateway;
+            try {
+                gateway = Gateway.start(base, file, System.getenv());
+            } catch (ConfigException e) {
+                System.err.println("gatehouse: " + file + " is invalid:");
+                e.problems().forEach(p -> System.err.println("  " + p));
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                gateway.close();
+                stopped.countDown();
+            }, "gatehouse-shutdown"));
+            System.out.println("Gatehouse listening on http://localhost:" + gateway.port()
+                    + (gateway.adminPort() >= 0 ? " (admin http://127.0.0.1:" + gateway.adminPort() + ")" : ""));
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "check", description = "Validate a config file without starting anything.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The config file to check.")
+        Path file;
+
+        @Option(names = "--home", description = "Gateway home, for its plugins/. Default: $gatehouse.home or .")
+        Path home;
+
+        @Override
+        public Integer call() {
+            Path base = home == null ? defaultHome() : home.toAbsolutePath().normalize();
+            List<Problem> problems = new ArrayList<>();
+            try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories())) {
+                plugins.registry().problems().forEach(p -> System.err.println("warning: plugin: " + p));
+                GatewayConfig config = ConfigLoader.load(file, System.getenv());
+                problems.addAll(new GenerationBuilder(plugins.registry(), base).check(config));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+            if (problems.isEmpty()) {
+                System.out.println(file + ": OK");
+                return 0;
+            }
+            problems.forEach(System.out::println);
+            return 1;
+        }
+    }
+
+    @Command(name = "demo", description = "Run only the built-in echo backend.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8081", description = "Port. Default: ${DEFAULT-VALUE}")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address. Default: ${DEFAULT-VALUE}")
+        String host;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            DemoBackend backend = DemoBackend.start(host, port);
+            System.out.println("Demo backend listening on http://" + host + ":" + backend.port());
+            System.out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                backend.close();
+                stopped.countDown();
+            }));
+            stopped.await();
+            return 0;
+        }
+    }
+}

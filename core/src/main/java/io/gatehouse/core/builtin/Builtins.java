@@ -1,0 +1,22 @@
+package io.gatehouse.core.builtin;
+
+import io.gatehouse.api.ComponentFactory;
+
+import java.util.List;
+
+/** The components that ship inside core, registered next to the plugins' ones. */
+public final class Builtins {
+
+    private Builtins() {
+    }
+
+    public static List<ComponentFactory<?, ?>> factories() {
+        return List.of(
+                new AccessLogFilter.Factory(),
+                new RequestIdFilter.Factory(),
+                new StripPrefixFilter.Factory(),
+                new RewriteFilter.Factory(),
+                new RoundRobinBalancer.Factory(),
+                new StaticDiscovery.Factory());
+    }
+}

@@ -1,0 +1,139 @@
+package io.gatehouse.core.chain;
+
+import io.gatehouse.api.Endpoint;
+import io.gatehouse.api.Exchange;
+import io.gatehouse.api.Request;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The core's exchange: the public {@link Exchange} plus what the core tracks about the request (start time, the
+ * endpoint chosen, completion listeners run once the response is written).
+ */
+public final class GatewayExchange implements Exchange {
+
+    private final String requestId;
+    private final Request request;
+    private final String routeId;
+    private final Map<String, String> pathParams;
+    private final String clientIp;
+    private final String peer;
+    private final long startNanos;
+    private final String originalPath;
+    private String consumer;
+    private Map<String, Object> attributes;
+    private Endpoint endpoint;
+    private List<Consumer<Completion>> completionListeners;
+
+    public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
+                           String clientIp, String peer, long startNanos) {
+        this.requestId = requestId;
+        this.request = request;
+        this.routeId = routeId;
+        this.pathParams = pathParams;
+        this.clientIp = clientIp;
+        this.peer = peer;
+        this.startNanos = startNanos;
+        this.originalPath = request.path();
+    }
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public String routeId() {
+        return routeId;
+    }
+
+    @Override
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    @Override
+    public String clientIp() {
+        return clientIp;
+    }
+
+    @Override
+    public Optional<String> consumer() {
+        return Optional.ofNullable(consumer);
+    }
+
+    @Override
+    public void consumer(String consumer) {
+        this.consumer = consumer;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        return attributes;
+    }
+
+    /** @return the address of the TCP peer (a proxy, when the client came through one) */
+    public String peer() {
+        return peer;
+    }
+
+    /** @return the normalised path the client asked for, before any rewrite */
+    public String originalPath() {
+        return originalPath;
+    }
+
+    /** @return when the gateway started serving the request ({@link System#nanoTime()}) */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** @return the upstream endpoint the request went to, or {@code null} */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public void endpoint(Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** Runs {@code listener} after the response has been written (or failed), with what happened. */
+    public void onComplete(Consumer<Completion> listener) {
+        if (completionListeners == null) {
+            completionListeners = new ArrayList<>(2);
+        }
+        completionListeners.add(listener);
+    }
+
+    /** Called once by the server after writing the response. */
+    public void complete(Completion completion) {
+        if (completionListeners != null) {
+            for (Consumer<Completion> listener : completionListeners) {
+                listener.accept(completion);
+            }
+        }
+    }
+
+    /**
+     * How an exchange ended.
+     *
+     * @param status        the status sent to the client
+     * @param bytesSent     body bytes written to the client
+     * @param durationNanos from start to the last byte
+     * @param error         what broke the response after it started, or {@code null}
+     */
+    public record Completion(int status, long bytesSent, long durationNanos, Throwable error) {
+    }
+}

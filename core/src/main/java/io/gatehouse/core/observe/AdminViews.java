@@ -1,0 +1,111 @@
+package io.gatehouse.core.observe;
+
+import io.gatehouse.api.Endpoint;
+import io.gatehouse.core.Gateway;
+import io.gatehouse.core.generation.Generation;
+import io.gatehouse.core.generation.GenerationHolder;
+import io.gatehouse.core.generation.RouteRuntime;
+import io.gatehouse.core.plugin.ComponentRegistry;
+import io.gatehouse.core.upstream.Upstream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What the admin API shows: JSON-ready views of the serving generation, the plugins and the last reload.
+ */
+public final class AdminViews {
+
+    private final GenerationHolder generations;
+    private final ComponentRegistry registry;
+    private final Supplier<Gateway.ReloadStatus> lastReload;
+
+    public AdminViews(GenerationHolder generations, ComponentRegistry registry,
+                      Supplier<Gateway.ReloadStatus> lastReload) {
+        this.generations = generations;
+        this.registry = registry;
+        this.lastReload = lastReload;
+    }
+
+    /** @return admin path → view */
+    public Map<String, Supplier<Object>> endpoints() {
+        Map<String, Supplier<Object>> endpoints = new LinkedHashMap<>();
+        endpoints.put("/health", () -> Map.of("status", "UP"));
+        endpoints.put("/ready", this::ready);
+        endpoints.put("/routes", this::routes);
+        endpoints.put("/upstreams", this::upstreams);
+        endpoints.put("/plugins", this::plugins);
+        endpoints.put("/config", this::config);
+        return endpoints;
+    }
+
+    private Object ready() {
+        Generation generation = generations.current();
+        return generation == null ? null : Map.of("status", "READY", "generation", generation.number());
+    }
+
+    private Object routes() {
+        Generation generation = generations.current();
+        if (generation == null) {
+            return null;
+        }
+        List<Object> routes = new ArrayList<>();
+        for (RouteRuntime route : generation.routeList()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("id", route.config().id());
+            view.put("path", route.config().match().path());
+            view.put("methods", route.config().match().methods());
+            view.put("hosts", route.config().match().allHosts());
+            view.put("upstream", route.config().upstream());
+            view.put("rewrite", route.config().rewrite());
+            view.put("strip_prefix", route.config().stripPrefix());
+            view.put("timeout_ms", route.config().timeout().toMillis());
+            view.put("filters", route.filterNames());
+            routes.add(view);
+        }
+        return Map.of("generation", generation.number(), "routes", routes);
+    }
+
+    private Object upstreams() {
+        Generation generation = generations.current();
+        if (generation == null) {
+            return null;
+        }
+        List<Object> upstreams = new ArrayList<>();
+        for (Upstream upstream : generation.upstreams().values()) {
+            List<Object> endpoints = new ArrayList<>();
+            for (Endpoint endpoint : upstream.endpoints()) {
+                endpoints.add(Map.of("url", endpoint.id(), "weight", endpoint.weight(),
+                        "metadata", endpoint.metadata(), "health", "unknown"));
+            }
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("name", upstream.name());
+            view.put("discovery", generation.config().upstreams().get(upstream.name()).discovery().type());
+            view.put("balancer", generation.config().upstreams().get(upstream.name()).balancer().type());
+            view.put("endpoints", endpoints);
+            upstreams.add(view);
+        }
+        return Map.of("generation", generation.number(), "upstreams", upstreams);
+    }
+
+    private Object plugins() {
+        return Map.of("plugins", registry.plugins(), "components", registry.ids(""),
+                "problems", registry.problems());
+    }
+
+    private Object config() {
+        Gateway.ReloadStatus status = lastReload.get();
+        if (status == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("generation", status.generation());
+        view.put("last_reload", status.at().toString());
+        view.put("last_reload_ok", status.problems().isEmpty());
+        view.put("problems", status.problems().stream().map(Object::toString).toList());
+        return view;
+    }
+}

@@ -1,0 +1,177 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.api.Body;
+import io.gatehouse.api.GatewayException;
+import io.gatehouse.api.Headers;
+import io.gatehouse.api.Request;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.FilterChain;
+import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.error.ProblemResponses;
+import io.gatehouse.core.generation.Generation;
+import io.gatehouse.core.generation.GenerationHolder;
+import io.gatehouse.core.generation.RouteRuntime;
+import io.gatehouse.core.proxy.ForwardedHeaders;
+import io.gatehouse.core.proxy.TrustedProxies;
+import io.gatehouse.core.route.Match;
+import io.gatehouse.core.route.PathNormalizer;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The one Helidon handler of the public listener: normalises the path, matches a route, runs its chain and writes
+ * the response. Every failure becomes a problem document carrying the request id.
+ */
+final class ProxyHandler implements Handler {
+
+    private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+
+    private final GenerationHolder generations;
+
+    ProxyHandler(GenerationHolder generations) {
+        this.generations = generations;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.fromOrNew(req.headers().first(HeaderNames.X_REQUEST_ID).orElse(null));
+        Generation generation = generations.acquire();
+        try {
+            serve(generation, req, res, requestId, start);
+        } finally {
+            generation.exit();
+        }
+    }
+
+    private void serve(Generation generation, ServerRequest req, ServerResponse res, String requestId, long start) {
+        String method = req.prologue().method().text();
+        String rawPath = req.path().rawPath();
+        String peer = peer(req.remotePeer().address());
+        Headers headers = copyHeaders(req);
+        TrustedProxies trusted = generation.trustedProxies();
+        String clientIp = ForwardedHeaders.clientIp(peer, headers, trusted);
+        String hostHeader = headers.first("Host").orElse("");
+        Request request;
+        String path;
+        Match<RouteRuntime> match;
+        try {
+            path = PathNormalizer.normalize(rawPath);
+            UriQuery query = req.query();
+            match = generation.routes().match(method, stripPort(hostHeader), path,
+                    name -> headers.first(name).orElse(null),
+                    name -> query.contains(name) ? query.first(name).orElse("") : null);
+        } catch (GatewayException e) {
+            path = "/";
+            match = null;
+            request = newRequest(req, method, hostHeader, path, headers);
+            GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
+            respond(res, exchange, runAroundError(generation, exchange, e), method);
+            return;
+        }
+        request = newRequest(req, method, hostHeader, path, headers);
+        switch (match) {
+            case Match.Found<RouteRuntime> found -> {
+                GatewayExchange exchange = new GatewayExchange(requestId, request, found.rule().id(),
+                        found.params(), clientIp, peer, start);
+                respond(res, exchange, runChain(found.rule().target().chain(), exchange), method);
+            }
+            case Match.MethodNotAllowed notAllowed -> {
+                GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
+                GatewayException e = new GatewayException(405, "method_not_allowed",
+                        "method " + method + " is not allowed on " + path)
+                        .header("Allow", String.join(", ", notAllowed.allow()));
+                respond(res, exchange, runAroundError(generation, exchange, e), method);
+            }
+            case Match.NotFound<RouteRuntime> notFound -> {
+                GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
+                GatewayException e = new GatewayException(404, "route_not_found", "no route matches " + path);
+                respond(res, exchange, runAroundError(generation, exchange, e), method);
+            }
+        }
+    }
+
+    /** Global filters (access log, request id, ...) also see requests that fail before a route is found. */
+    private static Response runAroundError(Generation generation, GatewayExchange exchange, GatewayException e) {
+        FilterChain chain = new FilterChain(generation.globalFilters(), ex -> {
+            throw e;
+        });
+        return runChain(chain, exchange);
+    }
+
+    private static Response runChain(FilterChain chain, GatewayExchange exchange) {
+        try {
+            return chain.run(exchange);
+        } catch (GatewayException e) {
+            if (e.status() >= 500) {
+                LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
+                        + "': " + e.getMessage(), e.getCause());
+            }
+            return ProblemResponses.of(e, exchange.requestId(), exchange.originalPath());
+        } catch (Exception | Error e) {
+            LOG.log(Level.ERROR, "request " + exchange.requestId() + " on route '" + exchange.routeId()
+                    + "' failed", e);
+            return ProblemResponses.of(500, "internal_error", "the gateway failed to handle the request",
+                    exchange.requestId(), exchange.originalPath());
+        }
+    }
+
+    private static void respond(ServerResponse res, GatewayExchange exchange, Response response, String method) {
+        ResponseWriter.Result result = ResponseWriter.write(res, response, "HEAD".equals(method));
+        exchange.complete(new GatewayExchange.Completion(response.status(), result.bytes(),
+                System.nanoTime() - exchange.startNanos(), result.error()));
+        if (result.error() != null) {
+            // The response was already under way: the only honest signal left is to break the connection.
+            throw new ResponseAbortedException(result.error());
+        }
+    }
+
+    private static Request newRequest(ServerRequest req, String method, String host, String path, Headers headers) {
+        Body body;
+        if (req.content().hasEntity()) {
+            OptionalLong length = req.headers().contentLength();
+            body = Body.of(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1);
+        } else {
+            body = Body.empty();
+        }
+        String rawQuery = req.query().rawValue();
+        return new Request(method, req.isSecure() ? "https" : "http", stripPort(host), path,
+                rawQuery == null ? "" : rawQuery, headers, body);
+    }
+
+    private static Headers copyHeaders(ServerRequest req) {
+        Headers headers = new Headers();
+        for (Header header : req.headers()) {
+            for (String value : header.allValues()) {
+                headers.add(header.name(), value);
+            }
+        }
+        return headers;
+    }
+
+    private static String peer(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+
+    static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(0, end + 1) : host;
+        }
+        int colon = host.lastIndexOf(':');
+        return colon >= 0 ? host.substring(0, colon) : host;
+    }
+}
