@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,12 +26,13 @@ import java.util.Map;
  * once in a {@link ConfigException}; nothing is opened or started.
  *
  * <p>YAML is read safely: plain data types only (no tags that build objects), at most
- * {@value #MAX_ALIASES} aliases (no "billion laughs"), no duplicate keys, at most {@value #MAX_CHARS} characters,
+ * {@value #MAX_ALIASES} aliases and {@value #MAX_NODES} values once expanded (no "billion laughs"), no duplicate keys, at most {@value #MAX_CHARS} characters,
  * and scalars resolved as in YAML 1.2 ({@code no} is a string, not false). An empty document is the default config.
  */
 public final class ConfigLoader {
     static final int MAX_CHARS = 4 * 1024 * 1024;
     static final int MAX_ALIASES = 50;
+    static final long MAX_NODES = 1_000_000;
     private static final int MAX_NESTING = 50;
 
     private ConfigLoader() {
@@ -101,8 +104,9 @@ public final class ConfigLoader {
         DumperOptions dumperOptions = new DumperOptions();
         Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
                 new CoreSchemaResolver());
+        Object tree;
         try {
-            return yaml.load(text);
+            tree = yaml.load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? source : source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
@@ -113,6 +117,30 @@ public final class ConfigLoader {
         } catch (YAMLException e) {
             throw fail(source, source, "YAML error: " + e.getMessage());
         }
+        // The alias limit alone still lets 50 aliases nest into billions of nodes once later steps walk the tree.
+        if (expandedSize(tree, new IdentityHashMap<>()) > MAX_NODES) {
+            throw fail(source, source, "config expands to more than " + MAX_NODES + " values (aliases nested too deep?)");
+        }
+        return tree;
+    }
+
+    /** @return the node count with aliases expanded, counting each shared node once per use; saturates */
+    private static long expandedSize(Object node, Map<Object, Long> memo) {
+        if (!(node instanceof Map<?, ?>) && !(node instanceof List<?>)) {
+            return 1;
+        }
+        Long known = memo.get(node);
+        if (known != null) {
+            return known;
+        }
+        Collection<?> children = node instanceof Map<?, ?> map ? map.values() : (List<?>) node;
+        memo.put(node, MAX_NODES + 1); // a node that contains itself (a: &x [*x]) is endless
+        long size = 1;
+        for (Object child : children) {
+            size = Math.min(MAX_NODES + 1, size + expandedSize(child, memo));
+        }
+        memo.put(node, size);
+        return size;
     }
 
     private static ConfigException fail(String source, String path, String message) {
