@@ -10,4 +10,9 @@ package io.gatehouse.core.config;
  * @param path    where the entry sits in the config, e.g. {@code routes[2].filters[1]}
  */
 public record FilterSpec(String name, Object options, String path) {
+
+    /** @return the path of the options, for problems inside them: {@code routes[2].filters[1].jwt} */
+    public String optionsPath() {
+        return ConfigPath.key(path, name);
+    }
 }

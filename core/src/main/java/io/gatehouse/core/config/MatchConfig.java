@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param path    the path template: static segments, {@code :param} segments and a final {@code *catchall};
  *                required
- * @param methods the HTTP methods; default any
+ * @param methods the HTTP methods, upper-cased ({@code get} is {@code GET}); default any
  * @param host    one host, exact ({@code api.example.com}) or wildcard ({@code *.example.com}); default any
  * @param hosts   several hosts, as {@code host}; combined with it
  * @param headers headers that must be present with these exact values ({@code "*"}: present with any value);
@@ -25,7 +25,8 @@ public record MatchConfig(@Required String path,
                           Map<String, String> headers,
                           Map<String, String> query) {
     public MatchConfig {
-        methods = methods == null ? List.of() : methods;
+        methods = methods == null ? List.of()
+                : methods.stream().map(m -> m == null ? null : m.toUpperCase(java.util.Locale.ROOT)).toList();
         hosts = hosts == null ? List.of() : hosts;
         headers = headers == null ? Map.of() : headers;
         query = query == null ? Map.of() : query;

@@ -1,0 +1,149 @@
+package io.gatehouse.core.config;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the gateway config: YAML → {@code ${VAR}} substitution ({@link EnvSubstitution}) → strict binding
+ * ({@link RecordBinder}) → semantic checks ({@link ConfigValidator}). Every problem of every step is reported at
+ * once in a {@link ConfigException}; nothing is opened or started.
+ *
+ * <p>YAML is read safely: plain data types only (no tags that build objects), at most
+ * {@value #MAX_ALIASES} aliases and {@value #MAX_NODES} values once expanded (no "billion laughs"), no duplicate keys, at most {@value #MAX_CHARS} characters,
+ * and scalars resolved as in YAML 1.2 ({@code no} is a string, not false). An empty document is the default config.
+ */
+public final class ConfigLoader {
+    static final int MAX_CHARS = 4 * 1024 * 1024;
+    static final int MAX_ALIASES = 50;
+    static final long MAX_NODES = 1_000_000;
+    private static final int MAX_NESTING = 50;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads a config file (UTF-8).
+     *
+     * @param file the YAML file
+     * @param env  the environment for {@code ${VAR}} substitution, usually {@code System.getenv()}
+     * @return the bound, validated config
+     * @throws ConfigException with every problem found, including an unreadable file
+     */
+    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String source = file.toString();
+        String text;
+        try {
+            if (Files.size(file) > MAX_CHARS) {
+                throw fail(source, source, "file too large (at most 4 MiB)");
+            }
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw fail(source, source, "file not found");
+        } catch (CharacterCodingException e) {
+            throw fail(source, source, "not valid UTF-8");
+        } catch (IOException e) {
+            throw fail(source, source, "cannot read: " + e);
+        }
+        return parse(text, source, env);
+    }
+
+    /**
+     * Parses config text.
+     *
+     * @param yaml       the YAML text
+     * @param sourceName where it came from, for messages (a file name)
+     * @param env        the environment for {@code ${VAR}} substitution
+     * @return the bound, validated config
+     * @throws ConfigException with every problem found; a YAML syntax error is one problem whose path is
+     *                         {@code sourceName:line:column}
+     */
+    public static GatewayConfig parse(String yaml, String sourceName, Map<String, String> env) throws ConfigException {
+        Object tree = readYaml(yaml, sourceName);
+        List<Problem> problems = new ArrayList<>();
+        Object substituted = EnvSubstitution.apply(tree == null ? Map.of() : tree, env, "", problems);
+        Object bound = new RecordBinder().bindPartial(substituted, GatewayConfig.class, "", problems);
+        if (bound instanceof GatewayConfig config) {
+            problems.addAll(ConfigValidator.validate(config));
+        }
+        if (!problems.isEmpty() || !(bound instanceof GatewayConfig)) {
+            // A problem with the document as a whole is named by the source, not by an empty path.
+            List<Problem> named = problems.stream()
+                    .map(p -> p.path().isEmpty() ? new Problem(sourceName, p.message()) : p).toList();
+            throw new ConfigException(sourceName, named.isEmpty() ? List.of(new Problem(sourceName, "invalid")) : named);
+        }
+        return (GatewayConfig) bound;
+    }
+
+    private static Object readYaml(String text, String source) throws ConfigException {
+        if (text.length() > MAX_CHARS) {
+            throw fail(source, source, "config too large (at most 4 MiB)");
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(MAX_NESTING);
+        options.setCodePointLimit(MAX_CHARS);
+        DumperOptions dumperOptions = new DumperOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
+                new CoreSchemaResolver());
+        Object tree;
+        try {
+            tree = yaml.load(text);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? source : source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+            Mark start = e.getContextMark();
+            String context = e.getContext() == null ? "" : " (" + e.getContext()
+                    + (start == null ? "" : " started at " + (start.getLine() + 1) + ":" + (start.getColumn() + 1)) + ")";
+            throw fail(source, where, "YAML syntax error: " + e.getProblem() + context);
+        } catch (YAMLException e) {
+            throw fail(source, source, "YAML error: " + e.getMessage());
+        }
+        // The alias limit alone still lets 50 aliases nest into billions of nodes once later steps walk the tree.
+        if (expandedSize(tree, new IdentityHashMap<>()) > MAX_NODES) {
+            throw fail(source, source, "config expands to more than " + MAX_NODES + " values (aliases nested too deep?)");
+        }
+        return tree;
+    }
+
+    /** @return the node count with aliases expanded, counting each shared node once per use; saturates */
+    private static long expandedSize(Object node, Map<Object, Long> memo) {
+        if (!(node instanceof Map<?, ?>) && !(node instanceof List<?>)) {
+            return 1;
+        }
+        Long known = memo.get(node);
+        if (known != null) {
+            return known;
+        }
+        Collection<?> children = node instanceof Map<?, ?> map ? map.values() : (List<?>) node;
+        memo.put(node, MAX_NODES + 1); // a node that contains itself (a: &x [*x]) is endless
+        long size = 1;
+        for (Object child : children) {
+            size = Math.min(MAX_NODES + 1, size + expandedSize(child, memo));
+        }
+        memo.put(node, size);
+        return size;
+    }
+
+    private static ConfigException fail(String source, String path, String message) {
+        return new ConfigException(source, List.of(new Problem(path, message)));
+    }
+}

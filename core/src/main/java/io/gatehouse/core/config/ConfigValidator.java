@@ -1,0 +1,169 @@
+package io.gatehouse.core.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The semantic checks of the core config model, after binding: ports, timeouts, references between sections,
+ * trusted proxies and the admin token rule. Pure: no I/O, no DNS. Path templates and filter / plugin ids are checked
+ * where routes and plugins are built.
+ *
+ * <p>Tolerates a partly bound config ({@code null} entries where binding failed) so that one run reports binding and
+ * semantic problems together.
+ */
+public final class ConfigValidator {
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    private ConfigValidator() {
+    }
+
+    /** @return every problem found, in config order; empty when the config is valid */
+    public static List<Problem> validate(GatewayConfig config) {
+        List<Problem> problems = new ArrayList<>();
+        validateServer(config.server(), problems);
+        validateAdmin(config.admin(), problems);
+        if (config.demo() != null) {
+            checkPort(config.demo().port(), "demo.port", false, problems);
+        }
+        config.upstreams().forEach((name, upstream) -> validateUpstream(name, upstream, problems));
+        validateRoutes(config, problems);
+        return problems;
+    }
+
+    private static void validateServer(ServerConfig server, List<Problem> problems) {
+        if (server == null) {
+            return;
+        }
+        checkPort(server.port(), "server.port", false, problems);
+        List<String> proxies = server.trustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            String proxy = proxies.get(i);
+            if (proxy != null && !isAddressOrCidr(proxy)) {
+                problems.add(new Problem(ConfigPath.index("server.trusted_proxies", i),
+                        "expected an IP address or CIDR block like 10.0.0.0/8 or ::1, got '" + proxy + "'"));
+            }
+        }
+    }
+
+    private static void validateAdmin(AdminConfig admin, List<Problem> problems) {
+        if (admin == null) {
+            return;
+        }
+        checkPort(admin.port(), "admin.port", true, problems);
+        boolean enabled = admin.port() == null || admin.port() != -1;
+        boolean noToken = admin.token() == null || admin.token().isBlank();
+        if (enabled && noToken && !isLoopback(admin.host())) {
+            problems.add(new Problem("admin.token", "required when admin.host is not a loopback address"));
+        }
+    }
+
+    private static void validateUpstream(String name, UpstreamConfig upstream, List<Problem> problems) {
+        if (upstream == null) {
+            return;
+        }
+        String path = ConfigPath.key("upstreams", name);
+        if (upstream.discovery() == null) {
+            problems.add(new Problem(ConfigPath.key(path, "discovery"), "required"));
+        }
+        checkPositive(upstream.connectTimeout(), ConfigPath.key(path, "connect_timeout"), problems);
+    }
+
+    private static void validateRoutes(GatewayConfig config, List<Problem> problems) {
+        Map<String, Integer> firstIndexOfId = new HashMap<>();
+        List<RouteConfig> routes = config.routes();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig route = routes.get(i);
+            if (route == null) {
+                continue;
+            }
+            String path = ConfigPath.index("routes", i);
+            if (route.id() != null) {
+                Integer first = firstIndexOfId.putIfAbsent(route.id(), i);
+                if (first != null) {
+                    problems.add(new Problem(path + ".id", "duplicate id '" + route.id() + "' (also "
+                            + ConfigPath.index("routes", first) + ")"));
+                }
+            }
+            if (route.upstream() != null && !config.upstreams().containsKey(route.upstream())) {
+                String known = config.upstreams().isEmpty() ? "no upstreams are defined"
+                        : "known upstreams: " + String.join(", ", config.upstreams().keySet());
+                problems.add(new Problem(path + ".upstream", "unknown upstream '" + route.upstream() + "' ("
+                        + known + ")"));
+            }
+            if (route.stripPrefix() < 0) {
+                problems.add(new Problem(path + ".strip_prefix", "must be >= 0, got " + route.stripPrefix()));
+            }
+            checkPositive(route.timeout(), path + ".timeout", problems);
+            if (route.match() != null) {
+                checkMethods(route.match().methods(), path + ".match.methods", problems);
+            }
+        }
+    }
+
+    private static void checkMethods(List<String> methods, String path, List<Problem> problems) {
+        for (int i = 0; i < methods.size(); i++) {
+            String method = methods.get(i);
+            if (method != null && !TOKEN.matcher(method).matches()) {
+                problems.add(new Problem(ConfigPath.index(path, i), "not an HTTP method: '" + method + "'"));
+            }
+        }
+    }
+
+    private static void checkPort(Integer port, String path, boolean mayDisable, List<Problem> problems) {
+        if (port != null && (port < 0 || port > 65535) && !(mayDisable && port == -1)) {
+            problems.add(new Problem(path, "must be between 0 and 65535" + (mayDisable ? ", or -1 to disable" : "")
+                    + ", got " + port));
+        }
+    }
+
+    private static void checkPositive(Duration duration, String path, List<Problem> problems) {
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            problems.add(new Problem(path, "must be greater than 0"));
+        }
+    }
+
+    /** Loopback by name or literal only: resolving names here would make validation depend on DNS. */
+    static boolean isLoopback(String host) {
+        if (host == null || host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        InetAddress address = parseLiteral(host);
+        return address != null && address.isLoopbackAddress();
+    }
+
+    static boolean isAddressOrCidr(String text) {
+        int slash = text.indexOf('/');
+        InetAddress address = parseLiteral(slash < 0 ? text : text.substring(0, slash));
+        if (address == null || slash < 0) {
+            return address != null;
+        }
+        String prefix = text.substring(slash + 1);
+        int max = address.getAddress().length * 8;
+        return prefix.matches("\\d{1,3}") && Integer.parseInt(prefix) <= max;
+    }
+
+    /** @return the address if {@code text} is an IPv4 or IPv6 literal, else null; never looks up a name */
+    private static InetAddress parseLiteral(String text) {
+        String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean ipv4 = IPV4.matcher(literal).matches();
+        boolean ipv6 = literal.indexOf(':') >= 0 && IPV6_CHARS.matcher(literal).matches();
+        if (!ipv4 && !ipv6) {
+            return null;
+        }
+        try {
+            // Only literals reach this point, and InetAddress parses literals without a lookup.
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}
