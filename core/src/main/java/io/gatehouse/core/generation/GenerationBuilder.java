@@ -141,7 +141,7 @@ public final class GenerationBuilder {
             throws ConfigException {
         List<NamedFilter> filters = new ArrayList<>();
         for (FilterSpec spec : specs) {
-            Filter filter = (Filter) create(plan.bound.get(spec.path()));
+            Filter filter = (Filter) create(plan.bound.get(spec.optionsPath()));
             created.add(filter);
             filters.add(new NamedFilter(spec.name(), filter));
         }
@@ -220,7 +220,7 @@ public final class GenerationBuilder {
 
     private void bindFilters(List<FilterSpec> specs, Plan plan) {
         for (FilterSpec spec : specs) {
-            bindComponent("filter", spec.name(), spec.options(), spec.path(), plan);
+            bindComponent("filter", spec.name(), spec.options(), spec.optionsPath(), plan);
         }
     }
 
@@ -239,8 +239,7 @@ public final class GenerationBuilder {
             return;
         }
         List<Problem> problems = new ArrayList<>();
-        Object raw = options == null ? Map.of() : options;
-        Object config = binder.bind(raw, factory.configType(), path, problems);
+        Object config = binder.bind(options, factory.configType(), path, problems);
         if (problems.isEmpty() && config != null) {
             validate(factory, config, path, problems);
         }
