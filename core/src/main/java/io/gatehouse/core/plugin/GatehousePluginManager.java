@@ -110,8 +110,10 @@ final class GatehousePluginManager extends DefaultPluginManager {
             problems.add(new PluginProblem(e.pluginId, sourceOf(pluginPath), e.getMessage()));
             throw e;
         } catch (PluginRuntimeException e) {
+            String why = String.valueOf(e.getMessage()).startsWith("No PluginDescriptorFinder")
+                    ? "no readable META-INF/MANIFEST.MF or plugin.properties" : Failures.describe(e);
             problems.add(new PluginProblem(null, sourceOf(pluginPath), "plugin at '" + sourceOf(pluginPath)
-                    + "': descriptor invalid: " + Failures.describe(e)
+                    + "': descriptor invalid: " + why
                     + " (a plugin JAR needs a manifest with Plugin-Id and Plugin-Version)"));
             throw e;
         } finally {
