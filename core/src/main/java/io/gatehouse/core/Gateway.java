@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(Path home, Path configFile, Map<String, String> env) throws ConfigException {
         PluginHost plugins = PluginHost.start(home.resolve("plugins"), Builtins.factories());
-        plugins.registry().problems().forEach(p -> LOG.log(Level.WARNING, "plugin problem: {0}", p));
+        plugins.registry().problemMessages().forEach(p -> LOG.log(Level.WARNING, "plugin refused: {0}", p));
         Gateway gateway = new Gateway(home, configFile, env, plugins);
         try {
             gateway.startServing();

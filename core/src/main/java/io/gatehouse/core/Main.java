@@ -90,7 +90,7 @@ public final class Main {
             Path base = home == null ? defaultHome() : home.toAbsolutePath().normalize();
             List<Problem> problems = new ArrayList<>();
             try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories())) {
-                plugins.registry().problems().forEach(p -> System.err.println("warning: plugin: " + p));
+                plugins.registry().problemMessages().forEach(p -> System.err.println("warning: plugin refused: " + p));
                 GatewayConfig config = ConfigLoader.load(file, System.getenv());
                 problems.addAll(new GenerationBuilder(plugins.registry(), base).check(config));
             } catch (ConfigException e) {

@@ -9,9 +9,7 @@ import io.gatehouse.api.Problems;
 import io.gatehouse.api.Required;
 import io.gatehouse.api.Response;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import io.gatehouse.core.route.PathTemplate;
 
 /**
  * {@code filter.rewrite}: replaces the path with a template; {@code :name} and {@code *name} segments take the
@@ -19,54 +17,16 @@ import java.util.Map;
  */
 public final class RewriteFilter implements Filter {
 
-    private final List<Part> parts;
+    private final PathTemplate template;
 
     public RewriteFilter(String template) {
-        this.parts = parse(template);
+        this.template = PathTemplate.parse(template);
     }
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {
-        exchange.request().path(expand(exchange.pathParams()));
+        exchange.request().path(template.expand(exchange.pathParams()));
         return chain.proceed(exchange);
-    }
-
-    String expand(Map<String, String> params) {
-        StringBuilder path = new StringBuilder();
-        for (Part part : parts) {
-            if (part.param()) {
-                String value = params.getOrDefault(part.text(), "");
-                path.append('/').append(value);
-            } else {
-                path.append('/').append(part.text());
-            }
-        }
-        String result = path.toString().replace("//", "/");
-        return result.isEmpty() ? "/" : result;
-    }
-
-    /** The parameter names a template uses. */
-    public static List<String> params(String template) {
-        return parse(template).stream().filter(Part::param).map(Part::text).toList();
-    }
-
-    private static List<Part> parse(String template) {
-        List<Part> parts = new ArrayList<>();
-        String body = template.startsWith("/") ? template.substring(1) : template;
-        if (body.isEmpty()) {
-            return parts;
-        }
-        for (String segment : body.split("/", -1)) {
-            if (segment.startsWith(":") || segment.startsWith("*")) {
-                parts.add(new Part(segment.substring(1), true));
-            } else {
-                parts.add(new Part(segment, false));
-            }
-        }
-        return parts;
-    }
-
-    private record Part(String text, boolean param) {
     }
 
     /**
@@ -89,9 +49,7 @@ public final class RewriteFilter implements Filter {
 
         @Override
         public void validate(Config config, Problems problems) {
-            if (!config.path().startsWith("/")) {
-                problems.add("path", "must start with '/', got '" + config.path() + "'");
-            }
+            PathTemplate.problem(config.path()).ifPresent(problem -> problems.add("path", problem));
         }
 
         @Override

@@ -35,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,7 +74,7 @@ public final class GenerationBuilder {
     public Generation build(GatewayConfig config) throws ConfigException {
         Plan plan = plan(config);
         if (!plan.problems.isEmpty()) {
-            throw new ConfigException(plan.problems);
+            throw new ConfigException("config", plan.problems);
         }
         List<AutoCloseable> created = new ArrayList<>();
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
@@ -125,7 +126,8 @@ public final class GenerationBuilder {
             throw e;
         } catch (Exception e) {
             closeAll(created, upstreams);
-            throw new ConfigException(List.of(new Problem("", "building the config failed: " + e.getMessage())));
+            throw new ConfigException("config", List.of(new Problem("",
+                    "building the config failed: " + e.getMessage())));
         }
     }
 
@@ -152,13 +154,13 @@ public final class GenerationBuilder {
     private AutoCloseable create(Bound bound) throws ConfigException {
         PluginContext context = new Context(bound.factory.id(), bound.path, home);
         try {
-            AutoCloseable component = (AutoCloseable) ((ComponentFactory) bound.factory).create(bound.config, context);
+            AutoCloseable component = (AutoCloseable) ((ComponentFactory) bound.factory).create((Record) bound.config, context);
             if (component == null) {
                 throw new IllegalStateException(bound.factory.id() + " created null");
             }
             return component;
         } catch (Exception e) {
-            throw new ConfigException(List.of(new Problem(bound.path,
+            throw new ConfigException("config", List.of(new Problem(bound.path,
                     bound.factory.id() + " could not be created: " + e.getMessage())));
         }
     }
@@ -205,12 +207,13 @@ public final class GenerationBuilder {
     }
 
     private static void checkRewrite(RouteConfig route, String base, Plan plan) {
-        if (!route.rewrite().startsWith("/")) {
-            plan.problems.add(new Problem(base + ".rewrite", "must start with '/', got '" + route.rewrite() + "'"));
+        Optional<String> problem = PathTemplate.problem(route.rewrite());
+        if (problem.isPresent()) {
+            plan.problems.add(new Problem(base + ".rewrite", problem.get()));
             return;
         }
         Set<String> available = PathTemplate.params(route.match().path());
-        for (String param : RewriteFilter.params(route.rewrite())) {
+        for (String param : PathTemplate.params(route.rewrite())) {
             if (!available.contains(param)) {
                 plan.problems.add(new Problem(base + ".rewrite", "uses ':" + param
                         + "' but the match path '" + route.match().path() + "' has no such parameter"));
@@ -234,8 +237,7 @@ public final class GenerationBuilder {
                 default -> namespace;
             };
             plan.problems.add(new Problem(path, "unknown " + kind + " '" + name + "' (installed: "
-                    + String.join(", ", registry.ids(namespace).stream()
-                    .map(i -> i.substring(namespace.length() + 1)).toList()) + ")"));
+                    + String.join(", ", registry.names(namespace)) + ")"));
             return;
         }
         List<Problem> problems = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class AdminViews {
     }
 
     private Object plugins() {
-        return Map.of("plugins", registry.plugins(), "components", registry.ids(""),
+        return Map.of("plugins", registry.plugins(), "components", registry.ids(),
                 "problems", registry.problems());
     }
 

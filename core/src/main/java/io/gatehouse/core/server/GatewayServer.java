@@ -31,7 +31,7 @@ public final class GatewayServer implements AutoCloseable {
                 .backlog(4096)
                 .protocols(java.util.List.of(Http1Config.builder()
                         .maxPrologueLength((int) config.limits().maxRequestLine().bytes())
-                        .maxHeadersSize((int) config.limits().maxHeaderSize().bytes())
+                        .maxHeadersSize(ProxyHandler.parserHeaderLimit(config.limits().maxHeaderSize().bytes()))
                         .validateRequestHeaders(true)
                         .build()))
                 .directHandlers(handlers -> {
@@ -39,7 +39,7 @@ public final class GatewayServer implements AutoCloseable {
                         handlers.addHandler(type, problems);
                     }
                 })
-                .routing(routing -> routing.any(new ProxyHandler(generations)))
+                .routing(routing -> routing.any(new ProxyHandler(generations, config.limits().maxHeaderSize().bytes())))
                 .build()
                 .start();
         return new GatewayServer(server);

@@ -8,8 +8,9 @@ import io.helidon.http.Status;
 
 /**
  * Answers errors that Helidon detects before any handler runs (malformed request line, oversized URI, headers or
- * body) with the same problem documents as the rest of the gateway. Helidon reports an oversized header block as
- * a plain 400; it is told apart by its message and answered 431.
+ * body) with the same problem documents as the rest of the gateway. (Helidon reports an oversized header block as
+ * a plain 400 without detail, so the header limit proper is enforced by {@link ProxyHandler}, which answers 431;
+ * Helidon's own, larger bound only stops abuse.)
  */
 final class ProblemDirectHandler implements DirectHandler {
 
@@ -53,7 +54,7 @@ final class ProblemDirectHandler implements DirectHandler {
         return TransportResponse.builder()
                 .status(Status.create(code))
                 .header(HeaderNames.CONTENT_TYPE, ProblemResponses.CONTENT_TYPE)
-                .header(HeaderNames.X_REQUEST_ID, requestId)
+                .header(RequestIds.HEADER, requestId)
                 .keepAlive(false)
                 .entity(body)
                 .build();

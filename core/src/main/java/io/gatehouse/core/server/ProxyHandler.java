@@ -37,15 +37,25 @@ final class ProxyHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
 
     private final GenerationHolder generations;
+    private final long maxHeaderSize;
 
-    ProxyHandler(GenerationHolder generations) {
+    ProxyHandler(GenerationHolder generations, long maxHeaderSize) {
         this.generations = generations;
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    /**
+     * The header bound given to Helidon's parser: above ours, so that requests between the two get our 431
+     * rather than Helidon's undetailed 400.
+     */
+    static int parserHeaderLimit(long maxHeaderSize) {
+        return (int) Math.min(Integer.MAX_VALUE, maxHeaderSize * 2 + 8192);
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
-        String requestId = RequestIds.fromOrNew(req.headers().first(HeaderNames.X_REQUEST_ID).orElse(null));
+        String requestId = RequestIds.fromOrNew(req.headers().first(RequestIds.HEADER).orElse(null));
         Generation generation = generations.acquire();
         try {
             serve(generation, req, res, requestId, start);
@@ -66,6 +76,7 @@ final class ProxyHandler implements Handler {
         String path;
         Match<RouteRuntime> match;
         try {
+            checkHeaderSize(req);
             path = PathNormalizer.normalize(rawPath);
             UriQuery query = req.query();
             match = generation.routes().match(method, stripPort(hostHeader), path,
@@ -147,6 +158,19 @@ final class ProxyHandler implements Handler {
         String rawQuery = req.query().rawValue();
         return new Request(method, req.isSecure() ? "https" : "http", stripPort(host), path,
                 rawQuery == null ? "" : rawQuery, headers, body);
+    }
+
+    private void checkHeaderSize(ServerRequest req) {
+        long size = 0;
+        for (Header header : req.headers()) {
+            for (String value : header.allValues()) {
+                size += header.name().length() + value.length() + 4;
+            }
+        }
+        if (size > maxHeaderSize) {
+            throw new GatewayException(431, "headers_too_large", "request headers are " + size
+                    + " bytes, more than the limit of " + maxHeaderSize);
+        }
     }
 
     private static Headers copyHeaders(ServerRequest req) {

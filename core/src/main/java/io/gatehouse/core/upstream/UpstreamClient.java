@@ -1,5 +1,6 @@
 package io.gatehouse.core.upstream;
 
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.http1.Http1Client;
 
 import java.time.Duration;
@@ -18,6 +19,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .connectionCacheSize(512)
                 .sendExpectContinue(false)
                 .followRedirects(false)
+                .proxy(Proxy.noProxy())
                 .keepAlive(true)
                 .protocolConfig(protocol -> protocol
                         .maxHeaderSize(Math.max(maxHeaderSize, 16 * 1024))
