@@ -76,6 +76,11 @@ public final class HttpProxy {
                 .uri(target)
                 .skipUriEncoding(true)
                 .readTimeout(timeout);
+        try {
+            outbound.connection(upstream.client().connection(endpoint, timeout));
+        } catch (RuntimeException e) {
+            throw translate(e, upstream, endpoint);
+        }
 
         Headers headers = request.headers().copy();
         String clientHost = headers.first("Host").orElse("");

@@ -178,6 +178,33 @@ class ProxyIT {
     }
 
     @Test
+    void concurrentKeepAliveTrafficLosesNothing() throws Exception {
+        // Regression: Helidon 4.2's own pool let an idle monitor steal the first byte of a reused connection's
+        // response under concurrency. Our pool must never produce such a 502.
+        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int id = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 300; i++) {
+                    try {
+                        HttpResponse<String> response = gateway.get("/c/" + id + "/" + i);
+                        if (response.statusCode() != 200 || !response.body().contains("/c/" + id + "/" + i)) {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
+    }
+
+    @Test
     void slowUpstreamGets504Problem() throws Exception {
         HttpResponse<String> response = gateway.get("/slow");
         assertEquals(504, response.statusCode());
