@@ -9,25 +9,19 @@ import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.upstream.Upstream;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
+import io.gatehouse.core.upstream.UpstreamClient;
+import io.gatehouse.core.upstream.UpstreamConnection;
 import io.helidon.http.RequestException;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.http1.Http1ClientRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Set;
 
 /**
  * The terminal stage: sends the exchange's request to an endpoint of the route's upstream and returns the upstream
@@ -35,8 +29,8 @@ import java.util.List;
  */
 public final class HttpProxy {
 
-    private static final int WHOLE_BODY_LIMIT = 1024 * 1024;
-    private static final int COPY_BUFFER = 64 * 1024;
+    private static final int WHOLE_BODY_LIMIT = 64 * 1024;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final TrustedProxies trustedProxies;
 
@@ -69,19 +63,8 @@ public final class HttpProxy {
     private Response send(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, String peer,
                           Duration timeout) {
         Request request = exchange.request();
-        String target = endpoint.id() + PathNormalizer.encode(request.path())
+        String target = PathNormalizer.encode(request.path())
                 + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
-        Http1ClientRequest outbound = upstream.client().http()
-                .method(Method.create(request.method()))
-                .uri(target)
-                .skipUriEncoding(true)
-                .readTimeout(timeout);
-        try {
-            outbound.connection(upstream.client().connection(endpoint, timeout));
-        } catch (RuntimeException e) {
-            throw translate(e, upstream, endpoint);
-        }
-
         Headers headers = request.headers().copy();
         String clientHost = headers.first("Host").orElse("");
         HopByHop.strip(headers);
@@ -89,36 +72,42 @@ public final class HttpProxy {
         headers.remove("Content-Length");
         headers.remove("Expect");
         ForwardedHeaders.apply(headers, peer, request.scheme(), clientHost, trustedProxies);
+
         Body body = request.body();
         long length = body.length();
         boolean hasBody = length > 0 || (length < 0 && !"GET".equals(request.method())
                 && !"HEAD".equals(request.method()));
-        // Helidon 4.2's client keeps Content-Length only for a body written in one call (a second write switches
-        // it to chunked), so bodies of known, modest length are sent whole; larger ones stream chunked.
+        // small bodies go out with the head in one write, and can be sent again on a fresh connection
         byte[] whole = hasBody && length > 0 && length <= WHOLE_BODY_LIMIT ? readWhole(body, length) : null;
-        outbound.headers(h -> {
-            headers.forEach((name, value) -> h.add(HeaderNames.create(name), value));
-            if (whole != null) {
-                h.contentLength(whole.length);
+        boolean replayable = !hasBody || whole != null;
+        String host = endpoint.port() == defaultPort(endpoint) ? endpoint.host()
+                : endpoint.host() + ":" + endpoint.port();
+        Http1Call.Outgoing outgoing = new Http1Call.Outgoing(request.method(), host, target, headers, whole, body,
+                length, hasBody);
+        UpstreamClient client = upstream.client();
+        for (int attempt = 0; ; attempt++) {
+            UpstreamConnection connection;
+            try {
+                connection = client.connection(endpoint, attempt > 0);
+            } catch (RuntimeException e) {
+                throw translate(e, upstream, endpoint);
             }
-        });
-
-        HttpClientResponse answer;
-        try {
-            if (whole != null) {
-                answer = outbound.outputStream(out -> {
-                    out.write(whole);
-                    out.close();
-                });
-            } else if (hasBody) {
-                answer = outbound.outputStream(out -> copyBody(body, out));
-            } else {
-                answer = outbound.request();
+            try {
+                return Http1Call.exchange(connection, outgoing, timeout, client.maxHeaderSize());
+            } catch (Http1Call.BeforeResponseException e) {
+                // a kept-alive connection the upstream had closed: try once more on a new one
+                if (attempt == 0 && connection.reused() && replayable && IDEMPOTENT.contains(request.method())) {
+                    continue;
+                }
+                throw translate(new UncheckedIOException(e), upstream, endpoint);
+            } catch (IOException e) {
+                throw translate(new UncheckedIOException(e), upstream, endpoint);
             }
-        } catch (RuntimeException e) {
-            throw translate(e, upstream, endpoint);
         }
-        return adapt(answer, request.method());
+    }
+
+    private static int defaultPort(Endpoint endpoint) {
+        return "https".equals(endpoint.url().getScheme()) ? 443 : 80;
     }
 
     private static byte[] readWhole(Body body, long length) {
@@ -132,61 +121,6 @@ public final class HttpProxy {
         } catch (IOException e) {
             throw new GatewayException(400, "incomplete_body", "reading the request body failed: "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void copyBody(Body body, OutputStream out) throws IOException {
-        try (InputStream in = body.stream()) {
-            byte[] buffer = new byte[COPY_BUFFER];
-            boolean first = true;
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                if (n == 0) {
-                    continue;
-                }
-                // Helidon 4.2 holds on to the first array written without copying it: never hand it ours
-                out.write(first ? Arrays.copyOf(buffer, n) : buffer, 0, n);
-                first = false;
-            }
-        }
-        out.close();
-    }
-
-    private static Response adapt(HttpClientResponse answer, String method) {
-        Headers headers = new Headers();
-        long length = -1;
-        for (Header header : answer.headers()) {
-            HeaderName name = header.headerName();
-            if (name.equals(HeaderNames.CONTENT_LENGTH)) {
-                length = parseLength(header.get());
-                continue;
-            }
-            String text = header.name();
-            if (HopByHop.isHopByHop(text)) {
-                continue;
-            }
-            List<String> values = header.allValues();
-            for (String value : values) {
-                headers.add(text, value);
-            }
-        }
-        int status = answer.status().code();
-        boolean noBody = "HEAD".equals(method) || status == 204 || status == 304 || status < 200;
-        if (noBody) {
-            answer.close();
-            Response response = new Response(status, headers, Body.empty());
-            if (length >= 0 && "HEAD".equals(method)) {
-                response.headers().set("Content-Length", Long.toString(length));
-            }
-            return response;
-        }
-        return new Response(status, headers, new UpstreamBody(answer, length));
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
@@ -214,36 +148,5 @@ public final class HttpProxy {
             return new GatewayException(502, "upstream_error", where + " failed: " + e.getMessage(), e);
         }
         return new GatewayException(502, "upstream_error", where + " failed", e);
-    }
-
-    /** An upstream response body; closing it returns (or discards) the connection. */
-    private static final class UpstreamBody implements Body {
-        private final HttpClientResponse answer;
-        private final long length;
-        private boolean taken;
-
-        private UpstreamBody(HttpClientResponse answer, long length) {
-            this.answer = answer;
-            this.length = length;
-        }
-
-        @Override
-        public InputStream stream() {
-            if (taken) {
-                throw new IllegalStateException("body stream already taken");
-            }
-            taken = true;
-            return answer.inputStream();
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public void close() {
-            answer.close();
-        }
     }
 }

@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Keep-alive connections to the endpoints of one upstream, most recently used first.
  *
- * <p>Why not Helidon's own cache: in Helidon 4.2 a released connection is put back in the cache before it is
- * switched to idle monitoring, so another request can take it in between; the monitor then steals the first byte of
- * that request's response ("HTTP response did not contain correct status line"). Here a connection is switched to
- * idle monitoring before it becomes visible to anyone else, and the queue publishes it safely.
+ * <p>No thread watches idle connections (Helidon 4.2's cache does, with a race that lets the watcher steal the
+ * first byte of a reused connection's response, and at the cost of a thread hand-off per request). Instead a
+ * connection idle for longer than {@code maxIdle} is dropped rather than reused, which stays below common server
+ * keep-alive timeouts, and the proxy retries a replayable request once on a fresh connection when a reused one
+ * turns out to be dead before any answer.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -32,47 +33,53 @@ final class ConnectionPool implements AutoCloseable {
     private final WebClient webClient;
     private final HttpClientConfig config;
     private final int maxIdlePerEndpoint;
+    private final long maxIdleNanos;
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    ConnectionPool(WebClient webClient, HttpClientConfig config, int maxIdlePerEndpoint) {
+    ConnectionPool(WebClient webClient, int maxIdlePerEndpoint, Duration maxIdle) {
         this.webClient = webClient;
-        this.config = config;
+        this.config = webClient.prototype();
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
+        this.maxIdleNanos = maxIdle.toNanos();
     }
 
-    /** A connected connection to {@code endpoint}: a live idle one, else a new one. */
-    TcpClientConnection acquire(Endpoint endpoint, Duration readTimeout) {
-        // Connections are pooled per read timeout too: Helidon's idle monitor keeps a connection's first timeout
-        Idle queue = idle.computeIfAbsent(endpoint.id() + " " + readTimeout.toMillis(), id -> new Idle());
-        TcpClientConnection connection;
-        while ((connection = queue.connections.pollFirst()) != null) {
-            queue.size.decrementAndGet();
-            if (connection.isConnected()) {
-                return connection;
+    /** A live idle connection to {@code endpoint}, else a new one. */
+    UpstreamConnection acquire(Endpoint endpoint, boolean fresh) {
+        String key = endpoint.id();
+        if (!fresh) {
+            Idle queue = idle.get(key);
+            if (queue != null) {
+                long now = System.nanoTime();
+                UpstreamConnection connection;
+                while ((connection = queue.connections.pollFirst()) != null) {
+                    queue.size.decrementAndGet();
+                    if (connection.idleNanos(now) < maxIdleNanos) {
+                        return connection;
+                    }
+                    connection.close();
+                }
             }
-            connection.closeResource();
         }
-        ConnectionKey key = new ConnectionKey(endpoint.url().getScheme(), endpoint.host(), endpoint.port(),
-                readTimeout, "https".equals(endpoint.url().getScheme()) ? config.tls() : NO_TLS,
+        ConnectionKey connectionKey = new ConnectionKey(endpoint.url().getScheme(), endpoint.host(), endpoint.port(),
+                config.readTimeout().orElse(Duration.ofSeconds(30)),
+                "https".equals(endpoint.url().getScheme()) ? config.tls() : NO_TLS,
                 config.dnsResolver(), config.dnsAddressLookup(), Proxy.noProxy());
-        TcpClientConnection fresh = TcpClientConnection.create(webClient, key, HTTP_1_1,
-                conn -> release(queue, conn), conn -> {
+        TcpClientConnection tcp = TcpClientConnection.create(webClient, connectionKey, HTTP_1_1, conn -> false,
+                conn -> {
                 }).connect();
-        fresh.readTimeout(readTimeout);
-        return fresh;
+        return new UpstreamConnection(tcp, this, key);
     }
 
-    /** Called by Helidon when a response is done with its connection; {@code false} makes Helidon close it. */
-    private boolean release(Idle queue, TcpClientConnection connection) {
-        if (closed || !connection.isConnected()) {
+    boolean offer(String key, UpstreamConnection connection) {
+        if (closed) {
             return false;
         }
+        Idle queue = idle.computeIfAbsent(key, k -> new Idle());
         if (queue.size.incrementAndGet() > maxIdlePerEndpoint) {
             queue.size.decrementAndGet();
             return false;
         }
-        connection.helidonSocket().idle();
         queue.connections.offerFirst(connection);
         if (closed) {
             closeIdle();
@@ -88,16 +95,16 @@ final class ConnectionPool implements AutoCloseable {
 
     private void closeIdle() {
         for (Idle queue : idle.values()) {
-            TcpClientConnection connection;
+            UpstreamConnection connection;
             while ((connection = queue.connections.pollFirst()) != null) {
                 queue.size.decrementAndGet();
-                connection.closeResource();
+                connection.close();
             }
         }
     }
 
     private static final class Idle {
-        private final Deque<TcpClientConnection> connections = new ConcurrentLinkedDeque<>();
+        private final Deque<UpstreamConnection> connections = new ConcurrentLinkedDeque<>();
         private final AtomicInteger size = new AtomicInteger();
     }
 }

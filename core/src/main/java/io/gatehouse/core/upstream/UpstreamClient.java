@@ -2,50 +2,45 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientProtocolConfig;
 
 import java.time.Duration;
 
 /**
- * The HTTP/1.1 client of one upstream with its keep-alive pool, built once per config generation and shared by
- * all its requests.
+ * The connections of one upstream: Helidon's TCP client connections (DNS, connect timeout, TLS) in a keep-alive
+ * pool. Built once per config generation and shared by all its requests.
  */
 public final class UpstreamClient implements AutoCloseable {
 
     private static final int MAX_IDLE_PER_ENDPOINT = 256;
+    private static final Duration MAX_IDLE = Duration.ofSeconds(4);
 
     private final WebClient webClient;
-    private final Http1Client client;
     private final ConnectionPool pool;
+    private final int maxHeaderSize;
 
     public UpstreamClient(Duration connectTimeout, int maxHeaderSize) {
         this.webClient = WebClient.builder()
                 .connectTimeout(connectTimeout)
                 .shareConnectionCache(false)
-                .sendExpectContinue(false)
-                .followRedirects(false)
-                .keepAlive(true)
                 .proxy(Proxy.noProxy())
-                .addProtocolConfig(Http1ClientProtocolConfig.builder()
-                        .maxHeaderSize(Math.max(maxHeaderSize, 16 * 1024))
-                        .validateRequestHeaders(false)
-                        .validateResponseHeaders(false)
-                        .build())
                 .build();
-        this.client = webClient.client(Http1Client.PROTOCOL);
-        this.pool = new ConnectionPool(webClient, webClient.prototype(), MAX_IDLE_PER_ENDPOINT);
+        this.pool = new ConnectionPool(webClient, MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
+        this.maxHeaderSize = Math.max(maxHeaderSize, 16 * 1024);
     }
 
-    public Http1Client http() {
-        return client;
+    /**
+     * A connection to {@code endpoint}: an idle keep-alive one unless {@code fresh}.
+     *
+     * @throws java.io.UncheckedIOException when a new connection cannot be made
+     */
+    public UpstreamConnection connection(Endpoint endpoint, boolean fresh) {
+        return pool.acquire(endpoint, fresh);
     }
 
-    /** A keep-alive connection to {@code endpoint}, to hand to a request; Helidon releases it after the response. */
-    public TcpClientConnection connection(Endpoint endpoint, Duration readTimeout) {
-        return pool.acquire(endpoint, readTimeout);
+    /** @return the largest response header block accepted from the upstream */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
     }
 
     @Override

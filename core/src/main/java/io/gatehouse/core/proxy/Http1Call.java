@@ -1,0 +1,243 @@
+package io.gatehouse.core.proxy;
+
+import io.gatehouse.api.Body;
+import io.gatehouse.api.Headers;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.upstream.UpstreamConnection;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Http1HeadersParser;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import io.helidon.webclient.http1.Http1StatusParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One HTTP/1.1 request/response on an upstream connection. Helidon does the socket, the status line and the header
+ * parsing; this class does the framing a proxy needs to control: Content-Length kept for streamed bodies of any
+ * size, chunked both ways, and a response body that streams from the socket and returns the connection to the pool
+ * only after a complete keep-alive exchange.
+ */
+final class Http1Call {
+
+    private static final int MAX_STATUS_LINE = 4096;
+    private static final int COPY_BUFFER = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private Http1Call() {
+    }
+
+    /**
+     * A failure before any byte of the response arrived: the request may be retried on another connection when
+     * it is replayable and idempotent.
+     */
+    static final class BeforeResponseException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BeforeResponseException(Throwable cause) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * The request to send.
+     *
+     * @param method  the method
+     * @param host    the Host header value
+     * @param target  the encoded path and query
+     * @param headers end-to-end headers (no Host, no framing headers)
+     * @param whole   the body when held in memory, else {@code null}
+     * @param body    the streamed body when {@code whole} is {@code null}
+     * @param length  the body length when streamed: known ({@code >= 0}) or chunked ({@code -1}); ignored when
+     *                {@code whole} is set or {@code hasBody} is false
+     * @param hasBody whether a body is sent at all
+     */
+    record Outgoing(String method, String host, String target, Headers headers, byte[] whole, Body body, long length,
+                    boolean hasBody) {
+    }
+
+    /**
+     * Sends the request and reads the response head. The connection belongs to the returned response's body
+     * from then on (released or closed when it ends); on failure it is closed.
+     *
+     * @throws BeforeResponseException when the connection failed before the response began
+     * @throws IOException             when it failed later, or the response is not valid HTTP/1.1
+     */
+    static Response exchange(UpstreamConnection connection, Outgoing request, Duration timeout, int maxHeaderSize)
+            throws IOException {
+        Status status;
+        WritableHeaders<?> head;
+        try {
+            connection.readTimeout(timeout);
+            try {
+                writeRequest(connection, request);
+                status = readStatus(connection.reader());
+            } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+                if (e.getCause() instanceof java.net.SocketTimeoutException timeoutException) {
+                    throw timeoutException;
+                }
+                throw new BeforeResponseException(e);
+            }
+            head = Http1HeadersParser.readHeaders(connection.reader(), maxHeaderSize, false);
+        } catch (IOException e) {
+            connection.close();
+            throw e;
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(
+                    "invalid response: " + e.getMessage(), e);
+        }
+        return response(connection, request.method(), status, head);
+    }
+
+    private static Status readStatus(DataReader reader) {
+        while (true) {
+            Status status = Http1StatusParser.readStatus(reader, MAX_STATUS_LINE);
+            if (status.code() >= 200 || status.code() == 101) {
+                return status;
+            }
+            // an interim answer (100 Continue, 103 Early Hints): its header block ends with an empty line
+            Http1HeadersParser.readHeaders(reader, 64 * 1024, false);
+        }
+    }
+
+    private static void writeRequest(UpstreamConnection connection, Outgoing request) throws IOException {
+        StringBuilder text = new StringBuilder(256);
+        text.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\nHost: ")
+                .append(request.host()).append("\r\n");
+        request.headers().forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        boolean chunked = false;
+        if (request.whole() != null) {
+            text.append("Content-Length: ").append(request.whole().length).append("\r\n");
+        } else if (request.hasBody()) {
+            if (request.length() >= 0) {
+                text.append("Content-Length: ").append(request.length()).append("\r\n");
+            } else {
+                text.append("Transfer-Encoding: chunked\r\n");
+                chunked = true;
+            }
+        } else if (needsZeroLength(request.method())) {
+            text.append("Content-Length: 0\r\n");
+        }
+        text.append("\r\n");
+        byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        BufferData out = BufferData.create(headBytes.length + (request.whole() == null ? 0 : request.whole().length));
+        out.write(headBytes);
+        if (request.whole() != null) {
+            out.write(request.whole());
+        }
+        connection.writer().writeNow(out);
+        if (request.whole() == null && request.hasBody()) {
+            writeBody(connection, request.body(), request.length(), chunked);
+        }
+    }
+
+    private static boolean needsZeroLength(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    private static void writeBody(UpstreamConnection connection, Body body, long length, boolean chunked)
+            throws IOException {
+        long sent = 0;
+        try (InputStream in = body.stream()) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                if (n == 0) {
+                    continue;
+                }
+                sent += n;
+                if (!chunked && sent > length) {
+                    throw new IOException("request body is longer than its Content-Length " + length);
+                }
+                BufferData data;
+                if (chunked) {
+                    byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    data = BufferData.create(size.length + n + 2);
+                    data.write(size);
+                    data.write(buffer, 0, n);
+                    data.write(CRLF);
+                } else {
+                    data = BufferData.create(buffer, 0, n); // written synchronously: the buffer may be reused after
+                }
+                connection.writer().writeNow(data);
+            }
+        }
+        if (chunked) {
+            connection.writer().writeNow(BufferData.create(LAST_CHUNK));
+        } else if (sent != length) {
+            throw new IOException("request body ended after " + sent + " of its " + length + " bytes");
+        }
+    }
+
+    private static Response response(UpstreamConnection connection, String method, Status status,
+                                     WritableHeaders<?> head) throws IOException {
+        Headers headers = new Headers();
+        long length = -1;
+        boolean chunked = false;
+        boolean untilClose = false;
+        boolean keepAlive = true;
+        for (Header header : head) {
+            String name = header.name();
+            if (header.headerName().equals(HeaderNames.CONTENT_LENGTH)) {
+                length = parseLength(header.get(), connection);
+            } else if (header.headerName().equals(HeaderNames.TRANSFER_ENCODING)) {
+                String last = header.allValues().getLast();
+                String coding = last.substring(last.lastIndexOf(',') + 1).trim();
+                chunked = coding.equalsIgnoreCase("chunked");
+                untilClose = !chunked;
+            } else if (header.headerName().equals(HeaderNames.CONNECTION)) {
+                keepAlive &= !header.allValues().toString().toLowerCase(Locale.ROOT).contains("close");
+            } else if (!HopByHop.isHopByHop(name)) {
+                for (String value : header.allValues()) {
+                    headers.add(name, value);
+                }
+            }
+        }
+        int code = status.code();
+        if ("HEAD".equals(method) || code == 204 || code == 304 || code == 101) {
+            Response response = new Response(code, headers, Body.empty());
+            if (length >= 0 && "HEAD".equals(method)) {
+                response.headers().set("Content-Length", Long.toString(length));
+            }
+            finish(connection, keepAlive && code != 101);
+            return response;
+        }
+        if (chunked || untilClose) {
+            length = -1;
+        } else if (length < 0) {
+            untilClose = true;
+        }
+        UpstreamBodyStream stream = new UpstreamBodyStream(connection, length, chunked, keepAlive && !untilClose);
+        return new Response(code, headers, Body.of(stream, length));
+    }
+
+    private static long parseLength(String value, UpstreamConnection connection) throws IOException {
+        try {
+            long length = Long.parseLong(value.trim());
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        connection.close();
+        throw new IOException("invalid Content-Length from upstream: " + value);
+    }
+
+    private static void finish(UpstreamConnection connection, boolean reusable) {
+        if (reusable) {
+            connection.release();
+        } else {
+            connection.close();
+        }
+    }
+}
