@@ -2,14 +2,19 @@ package io.gatehouse.core.generation;
 
 import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.Filter;
+import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.LoadBalancer;
 import io.gatehouse.api.PluginContext;
+import io.gatehouse.api.Request;
+import io.gatehouse.api.Response;
 import io.gatehouse.api.ServiceDiscovery;
 import io.gatehouse.core.builtin.RewriteFilter;
 import io.gatehouse.core.builtin.StripPrefixFilter;
 import io.gatehouse.core.chain.FilterChain;
 import io.gatehouse.core.chain.FilterChain.NamedFilter;
+import io.gatehouse.core.chain.CoreContext;
 import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.chain.UpstreamCalls;
 import io.gatehouse.core.config.ComponentSpec;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.FilterSpec;
@@ -29,6 +34,7 @@ import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -82,10 +88,11 @@ public final class GenerationBuilder {
             for (Map.Entry<String, UpstreamConfig> entry : config.upstreams().entrySet()) {
                 String name = entry.getKey();
                 UpstreamConfig upstream = entry.getValue();
-                ServiceDiscovery discovery = (ServiceDiscovery) create(plan.bound.get("upstreams." + name + ".discovery"));
+                ServiceDiscovery discovery = (ServiceDiscovery) create(plan.bound.get("upstreams." + name + ".discovery"),
+                        null);
                 LoadBalancer balancer;
                 try {
-                    balancer = (LoadBalancer) create(plan.bound.get("upstreams." + name + ".balancer"));
+                    balancer = (LoadBalancer) create(plan.bound.get("upstreams." + name + ".balancer"), null);
                 } catch (Exception e) {
                     discovery.close();
                     throw e;
@@ -94,14 +101,15 @@ public final class GenerationBuilder {
                         (int) config.server().limits().maxHeaderSize().bytes());
                 upstreams.put(name, new Upstream(name, balancer, discovery, client));
             }
-            List<NamedFilter> globals = createFilters(config.globalFilters(), plan, created);
             TrustedProxies trusted = TrustedProxies.of(config.server().trustedProxies());
             HttpProxy proxy = new HttpProxy(trusted);
+            UpstreamCalls calls = new GenerationUpstreamCalls(Map.copyOf(upstreams), proxy);
+            List<NamedFilter> globals = createFilters(config.globalFilters(), plan, created, calls);
             List<RouteRule<RouteRuntime>> rules = new ArrayList<>();
             List<RouteRuntime> routeList = new ArrayList<>();
             for (RouteConfig route : config.routes()) {
                 List<NamedFilter> filters = new ArrayList<>(globals);
-                filters.addAll(createFilters(route.filters(), plan, created));
+                filters.addAll(createFilters(route.filters(), plan, created, calls));
                 if (route.stripPrefix() > 0) {
                     filters.add(new NamedFilter("strip_prefix", new StripPrefixFilter(route.stripPrefix())));
                 }
@@ -139,11 +147,11 @@ public final class GenerationBuilder {
                 runtime);
     }
 
-    private List<NamedFilter> createFilters(List<FilterSpec> specs, Plan plan, List<AutoCloseable> created)
-            throws ConfigException {
+    private List<NamedFilter> createFilters(List<FilterSpec> specs, Plan plan, List<AutoCloseable> created,
+                                            UpstreamCalls calls) throws ConfigException {
         List<NamedFilter> filters = new ArrayList<>();
         for (FilterSpec spec : specs) {
-            Filter filter = (Filter) create(plan.bound.get(spec.optionsPath()));
+            Filter filter = (Filter) create(plan.bound.get(spec.optionsPath()), calls);
             created.add(filter);
             filters.add(new NamedFilter(spec.name(), filter));
         }
@@ -151,8 +159,8 @@ public final class GenerationBuilder {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private AutoCloseable create(Bound bound) throws ConfigException {
-        PluginContext context = new Context(bound.factory.id(), bound.path, home);
+    private AutoCloseable create(Bound bound, UpstreamCalls calls) throws ConfigException {
+        PluginContext context = new Context(bound.factory.id(), bound.path, home, calls);
         try {
             AutoCloseable component = (AutoCloseable) ((ComponentFactory) bound.factory).create((Record) bound.config, context);
             if (component == null) {
@@ -267,10 +275,39 @@ public final class GenerationBuilder {
     private record Bound(ComponentFactory<?, ?> factory, Object config, String path) {
     }
 
-    private record Context(String componentId, String location, Path home) implements PluginContext {
+    private record Context(String componentId, String location, Path home, UpstreamCalls upstreams)
+            implements CoreContext {
         @Override
         public System.Logger logger() {
             return System.getLogger("gatehouse." + componentId);
+        }
+    }
+
+    /** Upstream calls on the upstreams of the generation being built (filled in before filters are created). */
+    private static final class GenerationUpstreamCalls implements UpstreamCalls {
+        private final Map<String, Upstream> upstreams;
+        private final HttpProxy proxy;
+
+        private GenerationUpstreamCalls(Map<String, Upstream> upstreams, HttpProxy proxy) {
+            this.upstreams = upstreams;
+            this.proxy = proxy;
+        }
+
+        @Override
+        public Set<String> names() {
+            return upstreams.keySet();
+        }
+
+        @Override
+        public Response call(String name, Request request, Duration timeout, GatewayExchange parent) {
+            Upstream upstream = upstreams.get(name);
+            if (upstream == null) {
+                throw new GatewayException(500, "unknown_upstream", "no upstream named '" + name
+                        + "' in the config (known: " + String.join(", ", upstreams.keySet()) + ")");
+            }
+            GatewayExchange sub = new GatewayExchange(parent.requestId(), request, parent.routeId(), Map.of(),
+                    parent.clientIp(), parent.peer(), System.nanoTime());
+            return proxy.forward(sub, upstream, parent.peer(), timeout);
         }
     }
 }
