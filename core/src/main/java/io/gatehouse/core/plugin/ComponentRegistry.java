@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 public final class ComponentRegistry {
 
+    private static final System.Logger LOG = System.getLogger(ComponentRegistry.class.getName());
+
     private final Map<String, Registration> byId;
     private final List<PluginProblem> problems;
     private final List<PluginInfo> plugins;
@@ -148,6 +150,16 @@ public final class ComponentRegistry {
         Map<String, Registration> byId = new LinkedHashMap<>();
         for (Map.Entry<String, List<Candidate>> claim : claims.entrySet()) {
             List<Candidate> claimants = claim.getValue();
+            // A plugin may replace a builtin (that is how a third party swaps a component); two plugins, or two
+            // builtins, claiming one id is a conflict.
+            List<Candidate> fromPlugins = claimants.stream().filter(c -> c.pluginId() != null).toList();
+            if (!fromPlugins.isEmpty() && fromPlugins.size() < claimants.size()) {
+                if (fromPlugins.size() == 1) {
+                    LOG.log(System.Logger.Level.INFO, "component {0}: {1} replaces the builtin", claim.getKey(),
+                            fromPlugins.getFirst().origin());
+                }
+                claimants = fromPlugins;
+            }
             if (claimants.size() > 1) {
                 conflicts.add("component id '" + claim.getKey() + "' is provided by both "
                         + String.join(" and ", claimants.stream().map(Candidate::origin).toList())
