@@ -18,6 +18,8 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
+    private static final boolean[] TOKEN = tokenCharacters();
+
     private final Map<String, Field> fields = new LinkedHashMap<>();
 
     /** Creates an empty set of headers. */
@@ -182,11 +184,20 @@ public final class Headers {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+            if (c >= 128 || !TOKEN[c]) {
                 throw new IllegalArgumentException("header name '" + name + "' has an invalid character at " + i);
             }
         }
         return name;
+    }
+
+    /** RFC 9110 tchar: visible ASCII except delimiters. */
+    private static boolean[] tokenCharacters() {
+        boolean[] token = new boolean[128];
+        for (char c = '!'; c < 127; c++) {
+            token[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+        }
+        return token;
     }
 
     private static void checkValue(String name, String value) {

@@ -3,13 +3,15 @@ package io.gatehouse.core.proxy;
 import io.gatehouse.api.Headers;
 
 /**
- * Sets {@code X-Forwarded-For/Proto/Host} and {@code Forwarded} on a request going upstream. The client's own
+ * The {@code X-Forwarded-For/Proto/Host} and {@code Forwarded} headers of a request going upstream. The client's own
  * values are kept (and appended to) only when the peer is a trusted proxy; otherwise they are replaced.
+ *
+ * @param forwardedFor   {@code X-Forwarded-For}
+ * @param forwardedProto {@code X-Forwarded-Proto}
+ * @param forwardedHost  {@code X-Forwarded-Host}, or {@code null} when the client sent no Host
+ * @param forwarded      {@code Forwarded} (RFC 7239)
  */
-public final class ForwardedHeaders {
-
-    private ForwardedHeaders() {
-    }
+public record ForwardedHeaders(String forwardedFor, String forwardedProto, String forwardedHost, String forwarded) {
 
     /**
      * The address of the real client: the peer itself unless it is a trusted proxy, in which case the rightmost
@@ -30,32 +32,35 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * Rewrites the forwarding headers of an outgoing request.
+     * Computes the forwarding headers for an outgoing request.
      *
-     * @param headers the outgoing headers (already stripped of hop-by-hop headers)
-     * @param peer    the address of the TCP peer
-     * @param scheme  the scheme the client used with the gateway
-     * @param host    the Host the client addressed (with port, as sent)
-     * @param trusted the trusted proxies
+     * @param incoming the request's headers as the client sent them
+     * @param peer     the address of the TCP peer
+     * @param scheme   the scheme the client used with the gateway
+     * @param host     the Host the client addressed (with port, as sent), or empty
+     * @param trusted  the trusted proxies
      */
-    public static void apply(Headers headers, String peer, String scheme, String host, TrustedProxies trusted) {
+    public static ForwardedHeaders of(Headers incoming, String peer, String scheme, String host,
+                                      TrustedProxies trusted) {
         boolean trustedPeer = trusted.trusts(peer);
-        String priorFor = trustedPeer ? String.join(", ", headers.all("X-Forwarded-For")) : "";
-        headers.set("X-Forwarded-For", priorFor.isEmpty() ? peer : priorFor + ", " + peer);
-        if (!trustedPeer || !headers.contains("X-Forwarded-Proto")) {
-            headers.set("X-Forwarded-Proto", scheme);
-        }
-        if (!trustedPeer || !headers.contains("X-Forwarded-Host")) {
-            if (host.isEmpty()) {
-                headers.remove("X-Forwarded-Host");
-            } else {
-                headers.set("X-Forwarded-Host", host);
-            }
-        }
         String element = "for=" + forwardedNode(peer) + (host.isEmpty() ? "" : ";host=" + quoted(host))
                 + ";proto=" + scheme;
-        String priorForwarded = trustedPeer ? String.join(", ", headers.all("Forwarded")) : "";
-        headers.set("Forwarded", priorForwarded.isEmpty() ? element : priorForwarded + ", " + element);
+        if (!trustedPeer) {
+            return new ForwardedHeaders(peer, scheme, host.isEmpty() ? null : host, element);
+        }
+        String priorFor = String.join(", ", incoming.all("X-Forwarded-For"));
+        String priorForwarded = String.join(", ", incoming.all("Forwarded"));
+        return new ForwardedHeaders(
+                priorFor.isEmpty() ? peer : priorFor + ", " + peer,
+                incoming.first("X-Forwarded-Proto").orElse(scheme),
+                incoming.first("X-Forwarded-Host").orElse(host.isEmpty() ? null : host),
+                priorForwarded.isEmpty() ? element : priorForwarded + ", " + element);
+    }
+
+    /** Whether a header name is one of those this record replaces (case-insensitive). */
+    static boolean isForwardingHeader(String name) {
+        return name.equalsIgnoreCase("X-Forwarded-For") || name.equalsIgnoreCase("X-Forwarded-Proto")
+                || name.equalsIgnoreCase("X-Forwarded-Host") || name.equalsIgnoreCase("Forwarded");
     }
 
     private static String forwardedNode(String address) {
@@ -64,7 +69,12 @@ public final class ForwardedHeaders {
     }
 
     private static String quoted(String value) {
-        boolean token = value.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0);
-        return token ? value : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!Character.isLetterOrDigit(c) && "-._~".indexOf(c) < 0) {
+                return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            }
+        }
+        return value;
     }
 }

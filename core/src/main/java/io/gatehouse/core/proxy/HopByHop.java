@@ -6,36 +6,48 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Hop-by-hop headers (RFC 9110 7.6.1): they describe one connection and are never forwarded.
+ * Hop-by-hop headers (RFC 9110 7.6.1): they describe one connection and are never forwarded. Checked for every
+ * header of every request, so without allocating.
  */
 public final class HopByHop {
-
-    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
 
     private HopByHop() {
     }
 
     /** Whether a header name is always hop-by-hop (case-insensitive). */
     public static boolean isHopByHop(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return ALWAYS.contains(lower) || lower.startsWith("proxy-");
+        if (name.length() < 2) {
+            return false;
+        }
+        return switch (name.charAt(0) | 0x20) {
+            case 'c' -> name.equalsIgnoreCase("connection");
+            case 'k' -> name.equalsIgnoreCase("keep-alive");
+            case 't' -> name.equalsIgnoreCase("te") || name.equalsIgnoreCase("trailer")
+                    || name.equalsIgnoreCase("transfer-encoding");
+            case 'u' -> name.equalsIgnoreCase("upgrade");
+            case 'p' -> name.regionMatches(true, 0, "proxy-", 0, 6);
+            default -> false;
+        };
     }
 
-    /** Removes hop-by-hop headers, including every header the {@code Connection} header names. */
-    public static void strip(Headers headers) {
+    /**
+     * The header names a {@code Connection} header lists (lower case): they are hop-by-hop for this message.
+     *
+     * @return the names, usually empty
+     */
+    public static Set<String> connectionTokens(Headers headers) {
+        if (!headers.contains("Connection")) {
+            return Set.of();
+        }
+        Set<String> tokens = new java.util.HashSet<>();
         for (String value : headers.all("Connection")) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {
-                    headers.remove(name);
+                    tokens.add(name.toLowerCase(Locale.ROOT));
                 }
             }
         }
-        for (String name : headers.names()) {
-            if (isHopByHop(name)) {
-                headers.remove(name);
-            }
-        }
+        return tokens;
     }
 }

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * One HTTP/1.1 request/response on an upstream connection. Helidon does the socket, the status line and the header
@@ -54,15 +55,18 @@ final class Http1Call {
      * @param method  the method
      * @param host    the Host header value
      * @param target  the encoded path and query
-     * @param headers end-to-end headers (no Host, no framing headers)
+     * @param headers   the request's headers as filters left them; hop-by-hop, Host, framing and forwarding
+     *                  headers among them are not sent
+     * @param connectionTokens header names (lower case) the client's {@code Connection} header listed
+     * @param forwarding the forwarding headers to send
      * @param whole   the body when held in memory, else {@code null}
      * @param body    the streamed body when {@code whole} is {@code null}
      * @param length  the body length when streamed: known ({@code >= 0}) or chunked ({@code -1}); ignored when
      *                {@code whole} is set or {@code hasBody} is false
      * @param hasBody whether a body is sent at all
      */
-    record Outgoing(String method, String host, String target, Headers headers, byte[] whole, Body body, long length,
-                    boolean hasBody) {
+    record Outgoing(String method, String host, String target, Headers headers, Set<String> connectionTokens,
+                    ForwardedHeaders forwarding, byte[] whole, Body body, long length, boolean hasBody) {
     }
 
     /**
@@ -114,7 +118,19 @@ final class Http1Call {
         StringBuilder text = new StringBuilder(256);
         text.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\nHost: ")
                 .append(request.host()).append("\r\n");
-        request.headers().forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        Set<String> tokens = request.connectionTokens();
+        request.headers().forEach((name, value) -> {
+            if (!notForwarded(name) && (tokens.isEmpty() || !tokens.contains(name.toLowerCase(Locale.ROOT)))) {
+                text.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        ForwardedHeaders forwarding = request.forwarding();
+        text.append("X-Forwarded-For: ").append(forwarding.forwardedFor()).append("\r\n")
+                .append("X-Forwarded-Proto: ").append(forwarding.forwardedProto()).append("\r\n");
+        if (forwarding.forwardedHost() != null) {
+            text.append("X-Forwarded-Host: ").append(forwarding.forwardedHost()).append("\r\n");
+        }
+        text.append("Forwarded: ").append(forwarding.forwarded()).append("\r\n");
         boolean chunked = false;
         if (request.whole() != null) {
             text.append("Content-Length: ").append(request.whole().length).append("\r\n");
@@ -139,6 +155,20 @@ final class Http1Call {
         if (request.whole() == null && request.hasBody()) {
             writeBody(connection, request.body(), request.length(), chunked);
         }
+    }
+
+    /** Headers the proxy never copies: hop-by-hop, Host, framing, Expect, and the forwarding ones it recomputes. */
+    private static boolean notForwarded(String name) {
+        if (HopByHop.isHopByHop(name)) {
+            return true;
+        }
+        return switch (name.charAt(0) | 0x20) {
+            case 'h' -> name.equalsIgnoreCase("host");
+            case 'c' -> name.equalsIgnoreCase("content-length");
+            case 'e' -> name.equalsIgnoreCase("expect");
+            case 'x', 'f' -> ForwardedHeaders.isForwardingHeader(name);
+            default -> false;
+        };
     }
 
     private static boolean needsZeroLength(String method) {

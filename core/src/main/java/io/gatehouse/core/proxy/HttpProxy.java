@@ -65,13 +65,9 @@ public final class HttpProxy {
         Request request = exchange.request();
         String target = PathNormalizer.encode(request.path())
                 + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
-        Headers headers = request.headers().copy();
-        String clientHost = headers.first("Host").orElse("");
-        HopByHop.strip(headers);
-        headers.remove("Host");
-        headers.remove("Content-Length");
-        headers.remove("Expect");
-        ForwardedHeaders.apply(headers, peer, request.scheme(), clientHost, trustedProxies);
+        Headers headers = request.headers();
+        ForwardedHeaders forwarding = ForwardedHeaders.of(headers, peer, request.scheme(),
+                headers.first("Host").orElse(""), trustedProxies);
 
         Body body = request.body();
         long length = body.length();
@@ -82,8 +78,8 @@ public final class HttpProxy {
         boolean replayable = !hasBody || whole != null;
         String host = endpoint.port() == defaultPort(endpoint) ? endpoint.host()
                 : endpoint.host() + ":" + endpoint.port();
-        Http1Call.Outgoing outgoing = new Http1Call.Outgoing(request.method(), host, target, headers, whole, body,
-                length, hasBody);
+        Http1Call.Outgoing outgoing = new Http1Call.Outgoing(request.method(), host, target, headers,
+                HopByHop.connectionTokens(headers), forwarding, whole, body, length, hasBody);
         UpstreamClient client = upstream.client();
         for (int attempt = 0; ; attempt++) {
             UpstreamConnection connection;
