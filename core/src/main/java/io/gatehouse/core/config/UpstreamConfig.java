@@ -1,18 +1,38 @@
 package io.gatehouse.core.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * One upstream: where its endpoints come from and how one is chosen.
+ * One upstream: where its endpoints come from, how one is chosen, how its health is watched and how failed
+ * requests are retried.
  *
  * @param discovery      the discovery component ({@code type} names it), e.g. {@code {type: static, endpoints: [...]}};
  *                       required (checked by {@link ConfigValidator})
  * @param balancer       the load balancer ({@code type} names it); default {@code {type: round_robin}}
  * @param connectTimeout how long to wait for a TCP connection; default {@code 2s}
+ * @param health         active and passive health checking; default passive only (5 consecutive failures)
+ * @param retries        how many more endpoints to try after a failure, within the route's timeout; default 2
+ * @param retryOnStatus  upstream statuses that count as failures worth retrying (of 502, 503, 504) for idempotent
+ *                       requests; default none (connect failures and dead connections are always retried)
+ * @param allowEmpty     whether discovery may leave the upstream with no endpoint at all; default {@code false}:
+ *                       an empty update keeps the last non-empty set (health checks eject dead ones)
  */
-public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout) {
+public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
+                             HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
     public UpstreamConfig {
         balancer = balancer == null ? ComponentSpec.ofType("round_robin") : balancer;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
+        health = health == null ? new HealthConfig(null, null) : health;
+        retries = retries == null ? 2 : retries;
+        retryOnStatus = retryOnStatus == null ? List.of() : retryOnStatus;
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0, got " + retries);
+        }
+        for (int status : retryOnStatus) {
+            if (status != 502 && status != 503 && status != 504) {
+                throw new IllegalArgumentException("retry_on_status may list 502, 503 and 504, got " + status);
+            }
+        }
     }
 }

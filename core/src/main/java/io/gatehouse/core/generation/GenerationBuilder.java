@@ -99,7 +99,7 @@ public final class GenerationBuilder {
                 }
                 UpstreamClient client = new UpstreamClient(upstream.connectTimeout(),
                         (int) config.server().limits().maxHeaderSize().bytes());
-                upstreams.put(name, new Upstream(name, balancer, discovery, client));
+                upstreams.put(name, new Upstream(name, balancer, discovery, client, upstream));
             }
             TrustedProxies trusted = TrustedProxies.of(config.server().trustedProxies());
             HttpProxy proxy = new HttpProxy(trusted);

@@ -77,14 +77,20 @@ public final class AdminViews {
         List<Object> upstreams = new ArrayList<>();
         for (Upstream upstream : generation.upstreams().values()) {
             List<Object> endpoints = new ArrayList<>();
+            Map<String, Map<String, Object>> health = upstream.healthView();
             for (Endpoint endpoint : upstream.endpoints()) {
-                endpoints.add(Map.of("url", endpoint.id(), "weight", endpoint.weight(),
-                        "metadata", endpoint.metadata(), "health", "unknown"));
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("url", endpoint.id());
+                view.put("weight", endpoint.weight());
+                view.put("metadata", endpoint.metadata());
+                view.put("health", health.getOrDefault(endpoint.id(), Map.of()));
+                endpoints.add(view);
             }
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("name", upstream.name());
             view.put("discovery", generation.config().upstreams().get(upstream.name()).discovery().type());
             view.put("balancer", generation.config().upstreams().get(upstream.name()).balancer().type());
+            view.put("retries", upstream.config().retries());
             view.put("endpoints", endpoints);
             upstreams.add(view);
         }

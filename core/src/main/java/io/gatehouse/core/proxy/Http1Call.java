@@ -67,6 +67,12 @@ final class Http1Call {
      */
     record Outgoing(String method, String host, String target, Headers headers, Set<String> connectionTokens,
                     ForwardedHeaders forwarding, byte[] whole, Body body, long length, boolean hasBody) {
+
+        /** The same request addressed to another host. */
+        Outgoing withHost(String newHost) {
+            return new Outgoing(method, newHost, target, headers, connectionTokens, forwarding, whole, body, length,
+                    hasBody);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -39,47 +40,102 @@ public final class HttpProxy {
     }
 
     /**
-     * Forwards the request.
+     * Forwards the request, retrying on another endpoint when that is safe: a connect failure (nothing was sent),
+     * or for an idempotent request with a replayable body, a dead connection or an upstream status listed in
+     * {@code retry_on_status}. Every attempt fits in the route's timeout.
      *
      * @param peer    the address of the TCP peer (for forwarding headers)
-     * @param timeout the longest wait for the upstream to answer (and between two reads of its body)
+     * @param timeout the route's timeout: the longest the whole exchange with the upstream may take to answer
      * @throws GatewayException 502 when the upstream cannot be reached or answers garbage, 504 on timeout, 503
-     *                          when the upstream has no endpoint
+     *                          when the upstream has no available endpoint
      */
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout) {
-        Endpoint endpoint = upstream.choose(exchange);
-        exchange.endpoint(endpoint);
-        long start = System.nanoTime();
-        try {
-            Response response = send(exchange, upstream, endpoint, peer, timeout);
-            upstream.balancer().completed(endpoint, System.nanoTime() - start, response.status() >= 500);
-            return response;
-        } catch (RuntimeException e) {
-            upstream.balancer().completed(endpoint, System.nanoTime() - start, true);
-            throw e;
+        Request request = exchange.request();
+        Http1Call.Outgoing outgoing = outgoing(request, peer);
+        boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
+        boolean idempotent = IDEMPOTENT.contains(request.method());
+        int retries = upstream.config().retries();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> tried = null;
+        GatewayException last = null;
+        for (int attempt = 0; ; attempt++) {
+            Endpoint endpoint = upstream.choose(exchange, tried);
+            if (endpoint == null) {
+                if (last != null) {
+                    throw last;
+                }
+                throw new GatewayException(503, "no_healthy_upstream", "upstream '" + upstream.name()
+                        + "' has no available endpoint").header("Retry-After", "1");
+            }
+            exchange.endpoint(endpoint);
+            long start = System.nanoTime();
+            long left = deadline - start;
+            if (left <= 0) {
+                throw last != null ? last : timeout(upstream, endpoint, null);
+            }
+            boolean more = attempt < retries;
+            try {
+                Response response = send(outgoing, upstream, endpoint, Duration.ofNanos(left));
+                boolean failed = response.status() >= 500;
+                upstream.balancer().completed(endpoint, System.nanoTime() - start, failed);
+                if (failed) {
+                    upstream.failed(endpoint);
+                } else {
+                    upstream.succeeded(endpoint);
+                }
+                if (more && idempotent && replayable
+                        && upstream.config().retryOnStatus().contains(response.status())) {
+                    response.body().close();
+                    last = new GatewayException(502, "upstream_error", "upstream '" + upstream.name() + "' ("
+                            + endpoint.id() + ") answered " + response.status());
+                    tried = addTried(tried, endpoint);
+                    continue;
+                }
+                return response;
+            } catch (GatewayException e) {
+                boolean upstreamFault = e.code().startsWith("upstream_");
+                upstream.balancer().completed(endpoint, System.nanoTime() - start, upstreamFault);
+                if (upstreamFault) {
+                    upstream.failed(endpoint);
+                }
+                boolean unreachable = "upstream_unreachable".equals(e.code());
+                boolean deadConnection = "upstream_error".equals(e.code()) && idempotent && replayable;
+                if (!more || !(unreachable || deadConnection)) {
+                    throw e;
+                }
+                last = e;
+                tried = addTried(tried, endpoint);
+            }
         }
     }
 
-    private Response send(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, String peer,
-                          Duration timeout) {
-        Request request = exchange.request();
+    private static Set<String> addTried(Set<String> tried, Endpoint endpoint) {
+        Set<String> next = tried == null ? new HashSet<>(4) : tried;
+        next.add(endpoint.id());
+        return next;
+    }
+
+    private Http1Call.Outgoing outgoing(Request request, String peer) {
         String target = PathNormalizer.encode(request.path())
                 + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
         Headers headers = request.headers();
         ForwardedHeaders forwarding = ForwardedHeaders.of(headers, peer, request.scheme(),
                 headers.first("Host").orElse(""), trustedProxies);
-
         Body body = request.body();
         long length = body.length();
         boolean hasBody = length > 0 || (length < 0 && !"GET".equals(request.method())
                 && !"HEAD".equals(request.method()));
-        // small bodies go out with the head in one write, and can be sent again on a fresh connection
+        // small bodies go out with the head in one write, and can be sent again to another endpoint
         byte[] whole = hasBody && length > 0 && length <= WHOLE_BODY_LIMIT ? readWhole(body, length) : null;
-        boolean replayable = !hasBody || whole != null;
-        String host = endpoint.port() == defaultPort(endpoint) ? endpoint.host()
-                : endpoint.host() + ":" + endpoint.port();
-        Http1Call.Outgoing outgoing = new Http1Call.Outgoing(request.method(), host, target, headers,
-                HopByHop.connectionTokens(headers), forwarding, whole, body, length, hasBody);
+        return new Http1Call.Outgoing(request.method(), null, target, headers, HopByHop.connectionTokens(headers),
+                forwarding, whole, body, length, hasBody);
+    }
+
+    private static Response send(Http1Call.Outgoing template, Upstream upstream, Endpoint endpoint,
+                                 Duration timeout) {
+        Http1Call.Outgoing outgoing = template.withHost(endpoint.port() == defaultPort(endpoint) ? endpoint.host()
+                : endpoint.host() + ":" + endpoint.port());
+        boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
         UpstreamClient client = upstream.client();
         for (int attempt = 0; ; attempt++) {
             UpstreamConnection connection;
@@ -92,7 +148,8 @@ public final class HttpProxy {
                 return Http1Call.exchange(connection, outgoing, timeout, client.maxHeaderSize());
             } catch (Http1Call.BeforeResponseException e) {
                 // a kept-alive connection the upstream had closed: try once more on a new one
-                if (attempt == 0 && connection.reused() && replayable && IDEMPOTENT.contains(request.method())) {
+                if (attempt == 0 && connection.reused() && replayable
+                        && IDEMPOTENT.contains(outgoing.method())) {
                     continue;
                 }
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
@@ -100,6 +157,11 @@ public final class HttpProxy {
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
             }
         }
+    }
+
+    private static GatewayException timeout(Upstream upstream, Endpoint endpoint, Throwable cause) {
+        return new GatewayException(504, "upstream_timeout", "upstream '" + upstream.name() + "' ("
+                + endpoint.id() + ") did not answer in time", cause);
     }
 
     private static int defaultPort(Endpoint endpoint) {
@@ -127,7 +189,7 @@ public final class HttpProxy {
         String where = "upstream '" + upstream.name() + "' (" + endpoint.id() + ")";
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
-                return new GatewayException(504, "upstream_timeout", where + " did not answer in time", e);
+                return timeout(upstream, endpoint, e);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
                     || t instanceof UnknownHostException) {

@@ -47,6 +47,7 @@ final class ConnectionPool implements AutoCloseable {
     /** A live idle connection to {@code endpoint}, else a new one. */
     UpstreamConnection acquire(Endpoint endpoint, boolean fresh) {
         String key = endpoint.id();
+        idle.computeIfAbsent(key, k -> new Idle());
         if (!fresh) {
             Idle queue = idle.get(key);
             if (queue != null) {
@@ -75,7 +76,10 @@ final class ConnectionPool implements AutoCloseable {
         if (closed) {
             return false;
         }
-        Idle queue = idle.computeIfAbsent(key, k -> new Idle());
+        Idle queue = idle.get(key);
+        if (queue == null || queue.retired) {
+            return false;
+        }
         if (queue.size.incrementAndGet() > maxIdlePerEndpoint) {
             queue.size.decrementAndGet();
             return false;
@@ -87,6 +91,18 @@ final class ConnectionPool implements AutoCloseable {
         return true;
     }
 
+    /** Forgets endpoints not in {@code keep}: their idle connections close now, busy ones when released. */
+    void retain(java.util.Set<String> keep) {
+        idle.entrySet().removeIf(entry -> {
+            if (keep.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().retired = true;
+            drain(entry.getValue());
+            return true;
+        });
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -94,17 +110,20 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private void closeIdle() {
-        for (Idle queue : idle.values()) {
-            UpstreamConnection connection;
-            while ((connection = queue.connections.pollFirst()) != null) {
-                queue.size.decrementAndGet();
-                connection.close();
-            }
+        idle.values().forEach(ConnectionPool::drain);
+    }
+
+    private static void drain(Idle queue) {
+        UpstreamConnection connection;
+        while ((connection = queue.connections.pollFirst()) != null) {
+            queue.size.decrementAndGet();
+            connection.close();
         }
     }
 
     private static final class Idle {
         private final Deque<UpstreamConnection> connections = new ConcurrentLinkedDeque<>();
         private final AtomicInteger size = new AtomicInteger();
+        private volatile boolean retired;
     }
 }

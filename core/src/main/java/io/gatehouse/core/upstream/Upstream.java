@@ -2,17 +2,26 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.Exchange;
-import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.LoadBalancer;
 import io.gatehouse.api.ServiceDiscovery;
+import io.gatehouse.core.config.HealthConfig;
+import io.gatehouse.core.config.UpstreamConfig;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One upstream of one config generation: its current endpoints (fed by discovery), its balancer and its HTTP
- * connection pool. Reads on the request path are a volatile read; discovery swaps whole lists.
+ * One upstream of one config generation: its endpoints (fed by discovery), their health (active checks and
+ * passive ejection), its balancer and its connection pool. The request path reads a precomputed list of
+ * available endpoints (a volatile read); only health transitions and discovery updates take the lock.
  */
 public final class Upstream implements AutoCloseable {
 
@@ -22,40 +31,201 @@ public final class Upstream implements AutoCloseable {
     private final LoadBalancer balancer;
     private final ServiceDiscovery discovery;
     private final UpstreamClient client;
+    private final UpstreamConfig config;
+    private final Map<String, EndpointHealth> health = new ConcurrentHashMap<>();
+    private final ReentrantLock transitions = new ReentrantLock();
     private volatile List<Endpoint> endpoints = List.of();
+    private volatile List<Endpoint> available = List.of();
+    private volatile long nextReadmissionNanos = Long.MAX_VALUE;
     private volatile ServiceDiscovery.Subscription subscription;
+    private volatile HealthChecker checker;
 
-    public Upstream(String name, LoadBalancer balancer, ServiceDiscovery discovery, UpstreamClient client) {
+    public Upstream(String name, LoadBalancer balancer, ServiceDiscovery discovery, UpstreamClient client,
+                    UpstreamConfig config) {
         this.name = name;
         this.balancer = balancer;
         this.discovery = discovery;
         this.client = client;
+        this.config = config;
     }
 
-    /** Starts discovery; endpoints arrive through the watch callback. */
+    /** Starts discovery and active health checks. */
     public void start() {
         subscription = discovery.watch(name, this::update);
+        if (config.health().active() != null) {
+            checker = new HealthChecker(this, config.health().active());
+        }
     }
 
-    private void update(List<Endpoint> next) {
+    void update(List<Endpoint> next) {
         List<Endpoint> copy = List.copyOf(next);
-        if (!copy.equals(endpoints)) {
-            LOG.log(Level.INFO, "upstream {0}: {1} endpoint(s) {2}", name, copy.size(),
-                    copy.stream().map(Endpoint::id).toList());
+        transitions.lock();
+        try {
+            if (copy.isEmpty() && !endpoints.isEmpty() && !config.allowEmpty()) {
+                LOG.log(Level.WARNING, "upstream {0}: discovery reported no endpoints; keeping the last {1} "
+                        + "(set allow_empty: true to apply empty updates)", name, endpoints.size());
+                return;
+            }
+            if (!copy.equals(endpoints)) {
+                LOG.log(Level.INFO, "upstream {0}: {1} endpoint(s) {2}", name, copy.size(),
+                        copy.stream().map(Endpoint::id).toList());
+            }
+            endpoints = copy;
+            Set<String> ids = new java.util.HashSet<>();
+            for (Endpoint endpoint : copy) {
+                ids.add(endpoint.id());
+                health.computeIfAbsent(endpoint.id(), id -> new EndpointHealth());
+            }
+            health.keySet().retainAll(ids);
+            client.retain(ids);
+            recompute();
+        } finally {
+            transitions.unlock();
         }
-        endpoints = copy;
     }
 
     /**
-     * Chooses the endpoint for a request.
+     * Chooses an available endpoint, avoiding those already tried for this request.
      *
-     * @throws GatewayException 503 with {@code Retry-After} when there is none
+     * @param exclude endpoint ids to avoid, or {@code null}
+     * @return the endpoint, or {@code null} when none is available
      */
-    public Endpoint choose(Exchange exchange) {
-        List<Endpoint> current = endpoints;
-        Optional<Endpoint> chosen = current.isEmpty() ? Optional.empty() : balancer.choose(current, exchange);
-        return chosen.orElseThrow(() -> new GatewayException(503, "no_healthy_upstream",
-                "upstream '" + name + "' has no available endpoint").header("Retry-After", "1"));
+    public Endpoint choose(Exchange exchange, Set<String> exclude) {
+        if (System.nanoTime() - nextReadmissionNanos >= 0) {
+            readmitExpired();
+        }
+        List<Endpoint> candidates = available;
+        if (exclude != null && !exclude.isEmpty()) {
+            List<Endpoint> rest = new ArrayList<>(candidates.size());
+            for (Endpoint endpoint : candidates) {
+                if (!exclude.contains(endpoint.id())) {
+                    rest.add(endpoint);
+                }
+            }
+            candidates = rest;
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        Optional<Endpoint> chosen = balancer.choose(candidates, exchange);
+        return chosen.orElse(null);
+    }
+
+    /** Records a request that went well: the endpoint's failure streak ends. */
+    public void succeeded(Endpoint endpoint) {
+        EndpointHealth h = health.get(endpoint.id());
+        if (h != null && h.consecutiveFailures.get() != 0) {
+            h.consecutiveFailures.set(0);
+        }
+    }
+
+    /** Records a connect failure, timeout or 5xx: enough in a row eject the endpoint for a growing cool-down. */
+    public void failed(Endpoint endpoint) {
+        HealthConfig.Passive passive = config.health().passive();
+        EndpointHealth h = health.get(endpoint.id());
+        if (h == null || passive.consecutiveFailures() == 0
+                || h.consecutiveFailures.incrementAndGet() < passive.consecutiveFailures()) {
+            return;
+        }
+        transitions.lock();
+        try {
+            long now = System.nanoTime();
+            if (h.ejected(now) || h.consecutiveFailures.get() < passive.consecutiveFailures()) {
+                return;
+            }
+            h.consecutiveFailures.set(0);
+            int ejections = h.ejections = Math.min(h.ejections + 1, 20);
+            long nanos = Math.min(passive.ejectionTime().toNanos() << (ejections - 1),
+                    passive.maxEjectionTime().toNanos());
+            h.ejectedUntilNanos = now + Math.max(nanos, 1);
+            LOG.log(Level.WARNING, "upstream {0}: ejected {1} for {2} after {3} failures in a row", name,
+                    endpoint.id(), Duration.ofNanos(nanos), passive.consecutiveFailures());
+            recompute();
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    /** The active checker's result for one probe: {@code null} when it passed, else why it failed. */
+    void activeResult(Endpoint endpoint, String failure, int healthyThreshold, int unhealthyThreshold) {
+        EndpointHealth h = health.get(endpoint.id());
+        if (h == null) {
+            return;
+        }
+        h.lastCheck = failure == null ? "passed" : failure;
+        transitions.lock();
+        try {
+            if (failure == null) {
+                h.activeFailures = 0;
+                h.activePasses++;
+                boolean readmit = !h.activeHealthy && h.activePasses >= healthyThreshold || h.ejectedUntilNanos != 0;
+                if (readmit) {
+                    h.activeHealthy = true;
+                    h.ejectedUntilNanos = 0;
+                    h.ejections = 0;
+                    LOG.log(Level.INFO, "upstream {0}: {1} is healthy again", name, endpoint.id());
+                    recompute();
+                }
+            } else {
+                h.activePasses = 0;
+                h.activeFailures++;
+                if (h.activeHealthy && h.activeFailures >= unhealthyThreshold) {
+                    h.activeHealthy = false;
+                    LOG.log(Level.WARNING, "upstream {0}: {1} is unhealthy ({2})", name, endpoint.id(), failure);
+                    recompute();
+                }
+            }
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    private void readmitExpired() {
+        transitions.lock();
+        try {
+            recompute();
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    /** Rebuilds the available list; called with the lock held. */
+    private void recompute() {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        List<Endpoint> up = new ArrayList<>(endpoints.size());
+        for (Endpoint endpoint : endpoints) {
+            EndpointHealth h = health.get(endpoint.id());
+            if (h == null || h.available(now)) {
+                up.add(endpoint);
+            } else if (h.ejected(now) && h.ejectedUntilNanos - next < 0) {
+                next = h.ejectedUntilNanos;
+            }
+        }
+        available = List.copyOf(up);
+        nextReadmissionNanos = next;
+    }
+
+    /** @return endpoint id → health view, for the admin API */
+    public Map<String, Map<String, Object>> healthView() {
+        long now = System.nanoTime();
+        Map<String, Map<String, Object>> view = new LinkedHashMap<>();
+        for (Endpoint endpoint : endpoints) {
+            EndpointHealth h = health.get(endpoint.id());
+            if (h == null) {
+                continue;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("state", h.state(now));
+            one.put("consecutive_failures", h.consecutiveFailures.get());
+            one.put("ejections", h.ejections);
+            if (h.ejected(now)) {
+                one.put("ejected_for_ms", (h.ejectedUntilNanos - now) / 1_000_000);
+            }
+            one.put("last_active_check", h.lastCheck);
+            view.put(endpoint.id(), one);
+        }
+        return view;
     }
 
     public String name() {
@@ -74,8 +244,16 @@ public final class Upstream implements AutoCloseable {
         return client;
     }
 
+    public UpstreamConfig config() {
+        return config;
+    }
+
     @Override
     public void close() {
+        HealthChecker c = checker;
+        if (c != null) {
+            c.close();
+        }
         ServiceDiscovery.Subscription s = subscription;
         if (s != null) {
             closeQuietly(s);

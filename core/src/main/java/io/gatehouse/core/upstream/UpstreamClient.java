@@ -38,6 +38,11 @@ public final class UpstreamClient implements AutoCloseable {
         return pool.acquire(endpoint, fresh);
     }
 
+    /** Closes the idle connections of endpoints that are gone; their busy ones close when released. */
+    void retain(java.util.Set<String> endpointIds) {
+        pool.retain(endpointIds);
+    }
+
     /** @return the largest response header block accepted from the upstream */
     public int maxHeaderSize() {
         return maxHeaderSize;

@@ -15,9 +15,14 @@ public final class Backend implements AutoCloseable {
     }
 
     public static Backend start(Consumer<HttpRouting.Builder> routing) {
+        return startOn(0, routing);
+    }
+
+    /** Starts on a given port (to restart a backend where it was). */
+    public static Backend startOn(int port, Consumer<HttpRouting.Builder> routing) {
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
-                .port(0)
+                .port(port)
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
                 .routing(routing)
