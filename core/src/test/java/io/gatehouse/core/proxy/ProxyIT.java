@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
+import static io.gatehouse.core.testing.ProblemAssertions.assertProblem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -239,15 +240,6 @@ class ProxyIT {
             assertEquals(400, response.statusCode(), path);
             assertProblem(response, "invalid_path");
         }
-    }
-
-    static void assertProblem(HttpResponse<String> response, String code) throws IOException {
-        assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
-        JsonNode problem = EchoRoutes.JSON.readTree(response.body());
-        assertEquals(code, problem.get("code").asText(), response.body());
-        assertEquals(response.statusCode(), problem.get("status").asInt());
-        assertFalse(problem.get("request_id").asText().isEmpty());
-        assertEquals(response.headers().firstValue("x-request-id").orElse(""), problem.get("request_id").asText());
     }
 
     /** A backend that promises a 1 MiB body and dies after 64 KiB, with and without Content-Length. */

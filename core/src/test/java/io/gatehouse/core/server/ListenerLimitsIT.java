@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
+import static io.gatehouse.core.testing.ProblemAssertions.assertProblem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,13 +110,5 @@ class ListenerLimitsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertTrue(response.body().startsWith("1000:"), response.body());
-    }
-
-    static void assertProblem(HttpResponse<String> response, String code) throws IOException {
-        assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
-        JsonNode problem = EchoRoutes.JSON.readTree(response.body());
-        assertEquals(code, problem.get("code").asText(), response.body());
-        assertEquals(response.statusCode(), problem.get("status").asInt());
-        assertTrue(problem.get("request_id").asText().length() >= 8);
     }
 }
