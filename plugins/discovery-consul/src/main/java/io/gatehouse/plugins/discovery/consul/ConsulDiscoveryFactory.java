@@ -4,6 +4,7 @@ import io.gatehouse.api.DiscoveryFactory;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Problems;
 import io.gatehouse.api.ServiceDiscovery;
+import io.gatehouse.plugins.discovery.support.HttpDiscovery;
 import io.gatehouse.plugins.discovery.support.WatchingDiscovery;
 import org.pf4j.Extension;
 
@@ -52,28 +53,19 @@ public final class ConsulDiscoveryFactory implements DiscoveryFactory<ConsulConf
         if (config.waitTime().compareTo(Duration.ofSeconds(1)) < 0 || config.waitTime().compareTo(MAX_WAIT) > 0) {
             problems.add("wait_time", "must be 1s to 10m (Consul's limit), got " + config.waitTime());
         }
-        positive("connect_timeout", config.connectTimeout(), problems);
-        positive("backoff_initial", config.backoffInitial(), problems);
-        if (config.backoffMax().compareTo(config.backoffInitial()) < 0) {
-            problems.add("backoff_max", "must be >= backoff_initial (" + config.backoffInitial() + "), got "
-                    + config.backoffMax());
-        }
+        HttpDiscovery.validateTimings(config.connectTimeout(), config.backoffInitial(), config.backoffMax(), problems);
     }
 
     @Override
     public ServiceDiscovery create(ConsulConfig config, PluginContext context) {
-        return new ConsulDiscovery(config, WatchingDiscovery.logger(context, ID));
+        System.Logger logger = WatchingDiscovery.logger(context, ID);
+        return new HttpDiscovery(ID, config.service(), logger, config.connectTimeout(), config.backoffInitial(),
+                config.backoffMax(), (client, service) -> new ConsulHealthQuery(client, config, service, logger));
     }
 
     private static void notBlank(String key, String value, Problems problems) {
         if (value != null && value.isBlank()) {
             problems.add(key, "must not be empty (leave it out for the default)");
-        }
-    }
-
-    private static void positive(String key, Duration value, Problems problems) {
-        if (value.isNegative() || value.isZero()) {
-            problems.add(key, "must be > 0, got " + value);
         }
     }
 }

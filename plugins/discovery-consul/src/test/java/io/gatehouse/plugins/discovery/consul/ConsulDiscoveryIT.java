@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ConsulDiscoveryTest {
+class ConsulDiscoveryIT {
 
     private final ConsulDiscoveryFactory factory = new ConsulDiscoveryFactory();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
