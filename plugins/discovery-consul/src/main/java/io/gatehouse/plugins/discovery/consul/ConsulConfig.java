@@ -11,7 +11,8 @@ import java.time.Duration;
  *
  * @param address        the Consul agent's HTTP API, {@code http(s)://host:port}; default {@code http://127.0.0.1:8500}
  * @param service        the Consul service to follow; default: the upstream's name
- * @param token          an ACL token, sent as {@code X-Consul-Token}; default: none
+ * @param token          an ACL token, sent as {@code X-Consul-Token}; default (and when empty, as an unset
+ *                       {@code ${CONSUL_HTTP_TOKEN:}} gives): none
  * @param datacenter     the datacenter to ask ({@code dc}); default: the agent's own
  * @param tag            only instances carrying this tag; default: all
  * @param scheme         the scheme of the endpoint URLs, {@code http} or {@code https}; default {@code http}
@@ -26,6 +27,7 @@ public record ConsulConfig(String address, String service, String token, String 
 
     /** Applies the defaults. */
     public ConsulConfig {
+        token = token == null || token.isBlank() ? null : token;
         address = address == null ? "http://127.0.0.1:8500" : address;
         scheme = scheme == null ? "http" : scheme;
         waitTime = waitTime == null ? Duration.ofSeconds(30) : waitTime;

@@ -44,7 +44,6 @@ public final class ConsulDiscoveryFactory implements DiscoveryFactory<ConsulConf
             problems.add("address", "not a URL: " + e.getMessage());
         }
         notBlank("service", config.service(), problems);
-        notBlank("token", config.token(), problems);
         notBlank("datacenter", config.datacenter(), problems);
         notBlank("tag", config.tag(), problems);
         if (!"http".equals(config.scheme()) && !"https".equals(config.scheme())) {
