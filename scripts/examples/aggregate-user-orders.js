@@ -13,10 +13,9 @@
 /** @type {import('../gatehouse').FilterFunction} */
 export async function filter(exchange, chain, config) {
     const id = exchange.request.params.id;
-    const fetches = exchange.upstreams;
     const [user, orders] = await Promise.allSettled([
-        fetches.fetch('users', { path: '/users/' + encodeURIComponent(id), timeout: config.timeout_ms ?? 2000 }),
-        fetches.fetch('orders', { path: '/orders', query: { user: id }, timeout: config.timeout_ms ?? 2000 }),
+        exchange.upstreams.fetch('users', { path: '/users/' + encodeURIComponent(id), timeout: config.timeout_ms ?? 2000 }),
+        exchange.upstreams.fetch('orders', { path: '/orders', query: { user: id }, timeout: config.timeout_ms ?? 2000 }),
     ]);
 
     if (user.status === 'rejected' || user.value.status !== 200) {

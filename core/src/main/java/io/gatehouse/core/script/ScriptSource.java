@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What can be known about a script from its text before running it: the upstreams it fetches by literal name. */
+/**
+ * What can be known about a script from its text before running it: the upstreams it fetches by literal name
+ * ({@code upstreams.fetch('users', ...)}). A name computed at run time is checked when the fetch runs.
+ */
 final class ScriptSource {
 
-    private static final Pattern FETCH = Pattern.compile("\\.fetch\\(\\s*(['\"`])([^'\"`$\\\\]+)\\1");
+    private static final Pattern FETCH = Pattern.compile("upstreams\\s*\\.\\s*fetch\\(\\s*(['\"`])([^'\"`$\\\\]+)\\1");
 
-    /** A literal {@code .fetch('name'} and where it is (1-based line and column). */
+    /** A literal {@code upstreams.fetch('name'} and where it is (1-based line and column). */
     record Fetch(String upstream, int line, int column) {
     }
 
@@ -30,7 +33,7 @@ final class ScriptSource {
                     lineStart = i + 1;
                 }
             }
-            fetches.add(new Fetch(m.group(2), line, at - lineStart));
+            fetches.add(new Fetch(m.group(2), line, at - lineStart + 1));
         }
         return List.copyOf(fetches);
     }
