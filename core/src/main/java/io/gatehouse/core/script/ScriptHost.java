@@ -57,6 +57,7 @@ public final class ScriptHost implements AutoCloseable {
                 .out(console)
                 .err(console)
                 .option("engine.WarnInterpreterOnly", "false")
+                .logHandler(new EngineLog())
                 .build();
         this.prelude = Source.newBuilder("js", preludeText(), "gatehouse-prelude.js").buildLiteral();
         if ("Interpreted".equals(engine.getImplementationName())) {
@@ -275,6 +276,34 @@ public final class ScriptHost implements AutoCloseable {
             lastError = error;
             lastErrorAt = Instant.now();
             LOG.log(Level.ERROR, "script not loaded: {0}", error);
+        }
+    }
+
+    /**
+     * The engine's own log records, into the gateway log. Its warning that Contexts on virtual threads are
+     * experimental goes to DEBUG: we measured them (ScriptConcurrencyIT, bench/scripts) and use none of the
+     * frame-materialising tools it is about; the option that silences it is experimental, so refused here.
+     */
+    private static final class EngineLog extends java.util.logging.Handler {
+        private static final System.Logger ENGINE = System.getLogger("gatehouse.script.engine");
+
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            String message = record.getMessage();
+            int level = record.getLevel().intValue();
+            Level to = message != null && message.contains("virtual threads") ? Level.DEBUG
+                    : level >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR
+                    : level >= java.util.logging.Level.WARNING.intValue() ? Level.WARNING
+                    : level >= java.util.logging.Level.INFO.intValue() ? Level.INFO : Level.DEBUG;
+            ENGINE.log(to, "{0}: {1}", record.getLoggerName(), message);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 
