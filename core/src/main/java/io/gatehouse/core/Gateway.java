@@ -11,6 +11,7 @@ import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.observe.AdminViews;
 import io.gatehouse.core.plugin.PluginHost;
 import io.gatehouse.core.reload.ConfigWatcher;
+import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.server.AdminServer;
 import io.gatehouse.core.server.DemoBackend;
 import io.gatehouse.core.server.GatewayServer;
@@ -35,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private final Path configFile;
     private final Map<String, String> env;
     private final PluginHost plugins;
+    private final ScriptHost scripts;
     private final GenerationBuilder builder;
     private final GenerationHolder generations = new GenerationHolder();
     private final ReentrantLock reloadLock = new ReentrantLock();
@@ -47,7 +49,9 @@ public final class Gateway implements AutoCloseable {
         this.configFile = configFile;
         this.env = env;
         this.plugins = plugins;
-        this.builder = new GenerationBuilder(plugins.registry(), home);
+        this.scripts = ScriptHost.start(home.resolve("scripts"));
+        scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
+        this.builder = new GenerationBuilder(plugins.registry(), home, scripts);
     }
 
     /**
@@ -83,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         resources.add(server);
         if (config.admin().port() >= 0) {
             admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
-                    () -> lastReload).endpoints());
+                    () -> lastReload, scripts).endpoints());
             resources.add(admin);
         }
         try {
@@ -155,6 +159,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         generations.close();
+        scripts.close();
         plugins.close();
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.core.builtin;
 
 import io.gatehouse.api.ComponentFactory;
+import io.gatehouse.core.script.ScriptFilter;
 
 import java.util.List;
 
@@ -16,6 +17,7 @@ public final class Builtins {
                 new RequestIdFilter.Factory(),
                 new StripPrefixFilter.Factory(),
                 new RewriteFilter.Factory(),
+                new ScriptFilter.Factory(),
                 new RoundRobinBalancer.Factory(),
                 new StaticDiscovery.Factory());
     }

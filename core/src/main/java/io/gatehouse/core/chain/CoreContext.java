@@ -1,6 +1,7 @@
 package io.gatehouse.core.chain;
 
 import io.gatehouse.api.PluginContext;
+import io.gatehouse.core.script.ScriptHost;
 
 /**
  * The context built-in components get: a {@link PluginContext} plus what only core components may use. Plugins
@@ -10,4 +11,7 @@ public interface CoreContext extends PluginContext {
 
     /** @return calls to the upstreams of the generation being built */
     UpstreamCalls upstreams();
+
+    /** @return the gateway's JavaScript runtime; {@code null} when only checking a config */
+    ScriptHost scripts();
 }

@@ -30,6 +30,7 @@ import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.PathTemplate;
 import io.gatehouse.core.route.RouteRule;
 import io.gatehouse.core.route.RouteTable;
+import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 
@@ -57,10 +58,17 @@ public final class GenerationBuilder {
     private final ComponentRegistry registry;
     private final Path home;
     private final RecordBinder binder = new RecordBinder();
+    private final ScriptHost scripts;
 
+    /** A builder for checking configs only: components that need the script runtime cannot be created. */
     public GenerationBuilder(ComponentRegistry registry, Path home) {
+        this(registry, home, null);
+    }
+
+    public GenerationBuilder(ComponentRegistry registry, Path home, ScriptHost scripts) {
         this.registry = registry;
         this.home = home;
+        this.scripts = scripts;
     }
 
     /**
@@ -160,7 +168,7 @@ public final class GenerationBuilder {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private AutoCloseable create(Bound bound, UpstreamCalls calls) throws ConfigException {
-        PluginContext context = new Context(bound.factory.id(), bound.path, home, calls);
+        PluginContext context = new Context(bound.factory.id(), bound.path, home, calls, scripts);
         try {
             AutoCloseable component = (AutoCloseable) ((ComponentFactory) bound.factory).create((Record) bound.config, context);
             if (component == null) {
@@ -275,7 +283,8 @@ public final class GenerationBuilder {
     private record Bound(ComponentFactory<?, ?> factory, Object config, String path) {
     }
 
-    private record Context(String componentId, String location, Path home, UpstreamCalls upstreams)
+    private record Context(String componentId, String location, Path home, UpstreamCalls upstreams,
+                           ScriptHost scripts)
             implements CoreContext {
         @Override
         public System.Logger logger() {

@@ -6,6 +6,7 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.plugin.ComponentRegistry;
+import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.util.ArrayList;
@@ -22,12 +23,14 @@ public final class AdminViews {
     private final GenerationHolder generations;
     private final ComponentRegistry registry;
     private final Supplier<Gateway.ReloadStatus> lastReload;
+    private final ScriptHost scripts;
 
     public AdminViews(GenerationHolder generations, ComponentRegistry registry,
-                      Supplier<Gateway.ReloadStatus> lastReload) {
+                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts) {
         this.generations = generations;
         this.registry = registry;
         this.lastReload = lastReload;
+        this.scripts = scripts;
     }
 
     /** @return admin path → view */
@@ -39,6 +42,7 @@ public final class AdminViews {
         endpoints.put("/upstreams", this::upstreams);
         endpoints.put("/plugins", this::plugins);
         endpoints.put("/config", this::config);
+        endpoints.put("/scripts", scripts::status);
         return endpoints;
     }
 

@@ -1,0 +1,375 @@
+package io.gatehouse.core.script;
+
+import io.gatehouse.api.Body;
+import io.gatehouse.api.Chain;
+import io.gatehouse.api.GatewayException;
+import io.gatehouse.api.Headers;
+import io.gatehouse.api.Request;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.chain.UpstreamCalls;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * One run of a script's {@code filter}: the host side of the exchange, chain and fetch objects the prelude wraps,
+ * plus the call's clock. Only the thread running the call touches it, except {@link #overBudget} (the watchdog)
+ * and the fetch threads, which hand their results over through a queue so promises settle on the owner thread.
+ */
+public final class ScriptCall extends HeaderAccess {
+
+    static final System.Logger LOG = System.getLogger("gatehouse.script");
+    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int KILLED = 2;
+
+    private final String script;
+    private final GatewayExchange exchange;
+    private final Chain chain;
+    private final UpstreamCalls upstreams;
+    private final long bodyLimit;
+    private final Duration fetchTimeout;
+    private final long budgetNanos;
+    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private volatile long runningSince;
+    private long usedNanos;
+    private int pendingFetches;
+    private boolean ended;
+    private boolean settled;
+    private HostResponse response;
+    private Value error;
+    private boolean malformed;
+
+    ScriptCall(String script, GatewayExchange exchange, Chain chain, UpstreamCalls upstreams, long bodyLimit,
+               Duration fetchTimeout, Duration budget) {
+        this.script = script;
+        this.exchange = exchange;
+        this.chain = chain;
+        this.upstreams = upstreams;
+        this.bodyLimit = bodyLimit;
+        this.fetchTimeout = fetchTimeout;
+        this.budgetNanos = budget.toNanos();
+    }
+
+    // ---- the clock: only time spent in JavaScript counts against the budget ----
+
+    void resume() {
+        runningSince = System.nanoTime();
+    }
+
+    void pause() {
+        long since = runningSince;
+        if (since != 0) {
+            usedNanos += System.nanoTime() - since;
+            runningSince = 0;
+        }
+    }
+
+    /** Watchdog: true (once) when the call ran JavaScript past its budget; the caller then cancels the Context. */
+    boolean overBudget(long now) {
+        long since = runningSince;
+        return since != 0 && usedNanos + (now - since) > budgetNanos && state.compareAndSet(RUNNING, KILLED);
+    }
+
+    /** Owner: ends the call; false when the watchdog got there first (the Context is being cancelled). */
+    boolean finish() {
+        ended = true;
+        return state.compareAndSet(RUNNING, DONE);
+    }
+
+    boolean killed() {
+        return state.get() == KILLED;
+    }
+
+    long budgetMillis() {
+        return Duration.ofNanos(budgetNanos).toMillis();
+    }
+
+    // ---- the outcome ----
+
+    boolean settled() {
+        return settled;
+    }
+
+    HostResponse response() {
+        return response;
+    }
+
+    Value error() {
+        return error;
+    }
+
+    boolean malformed() {
+        return malformed;
+    }
+
+    int pendingFetches() {
+        return pendingFetches;
+    }
+
+    /** Waits (off the clock) for the next fetch result and delivers it to the script. */
+    void deliverNext() throws InterruptedException {
+        pause();
+        Runnable next = completions.take();
+        resume();
+        pendingFetches--;
+        next.run();
+    }
+
+    @HostAccess.Export
+    public void resolved(HostResponse response) {
+        if (!settled) {
+            settled = true;
+            this.response = response;
+        }
+    }
+
+    @HostAccess.Export
+    public void rejected(Value error, boolean malformed) {
+        if (!settled) {
+            settled = true;
+            this.error = error;
+            this.malformed = malformed;
+        }
+    }
+
+    // ---- exchange ----
+
+    private GatewayExchange live() {
+        if (ended) {
+            throw new IllegalStateException("this exchange belongs to a request that has finished; "
+                    + "keep no exchange, request or response objects between calls");
+        }
+        return exchange;
+    }
+
+    @Override
+    Headers headers() {
+        return live().request().headers();
+    }
+
+    @HostAccess.Export
+    public String requestId() {
+        return live().requestId();
+    }
+
+    @HostAccess.Export
+    public String routeId() {
+        return live().routeId();
+    }
+
+    @HostAccess.Export
+    public String method() {
+        return live().request().method();
+    }
+
+    @HostAccess.Export
+    public String path() {
+        return live().request().path();
+    }
+
+    @HostAccess.Export
+    public void setPath(String path) {
+        live().request().path(path);
+    }
+
+    @HostAccess.Export
+    public String rawQuery() {
+        return live().request().rawQuery();
+    }
+
+    @HostAccess.Export
+    public void setRawQuery(String rawQuery) {
+        live().request().rawQuery(rawQuery.startsWith("?") ? rawQuery.substring(1) : rawQuery);
+    }
+
+    @HostAccess.Export
+    public String queryGet(String name) {
+        return QueryString.get(rawQuery(), name);
+    }
+
+    @HostAccess.Export
+    public ProxyArray queryAll(String name) {
+        return ProxyArray.fromList(new ArrayList<>(QueryString.all(rawQuery(), name)));
+    }
+
+    @HostAccess.Export
+    public void querySet(String name, String value) {
+        live().request().rawQuery(QueryString.set(rawQuery(), name, value));
+    }
+
+    @HostAccess.Export
+    public void queryRemove(String name) {
+        live().request().rawQuery(QueryString.remove(rawQuery(), name));
+    }
+
+    @HostAccess.Export
+    public ProxyObject params() {
+        return ProxyObject.fromMap(new HashMap<>(live().pathParams()));
+    }
+
+    @HostAccess.Export
+    public String requestText() {
+        Request request = live().request();
+        pause();
+        try {
+            byte[] bytes = request.body().readAll(bodyLimit);
+            request.body(Body.of(bytes));
+            return new String(bytes, StandardCharsets.UTF_8);
+        } finally {
+            resume();
+        }
+    }
+
+    @HostAccess.Export
+    public String clientIp() {
+        return live().clientIp();
+    }
+
+    @HostAccess.Export
+    public String consumer() {
+        return live().consumer().orElse(null);
+    }
+
+    @HostAccess.Export
+    public void setConsumer(String consumer) {
+        live().consumer(consumer);
+    }
+
+    @HostAccess.Export
+    public Object attribute(String name) {
+        Object value = live().attributes().get(name);
+        return value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                ? value : String.valueOf(value);
+    }
+
+    @HostAccess.Export
+    public boolean hasAttribute(String name) {
+        return live().attributes().containsKey(name);
+    }
+
+    @HostAccess.Export
+    public void setAttribute(String name, Value value) {
+        Object java;
+        if (value.isNull()) {
+            java = null;
+        } else if (value.isString()) {
+            java = value.asString();
+        } else if (value.isBoolean()) {
+            java = value.asBoolean();
+        } else if (value.fitsInLong()) {
+            java = value.asLong();
+        } else if (value.isNumber()) {
+            java = value.asDouble();
+        } else {
+            throw new IllegalArgumentException("attribute values are strings, numbers, booleans or null");
+        }
+        live().attributes().put(name, java);
+    }
+
+    @HostAccess.Export
+    public void removeAttribute(String name) {
+        live().attributes().remove(name);
+    }
+
+    @HostAccess.Export
+    public ProxyArray attributeNames() {
+        return ProxyArray.fromList(new ArrayList<>(live().attributes().keySet()));
+    }
+
+    @HostAccess.Export
+    public HostResponse proceed() throws Exception {
+        GatewayExchange current = live();
+        pause();
+        try {
+            return new HostResponse(chain.proceed(current), bodyLimit);
+        } finally {
+            resume();
+        }
+    }
+
+    @HostAccess.Export
+    public void log(String level, String message) {
+        String where = ended ? "" : " [" + exchange.requestId() + "]";
+        LOG.log(Level.valueOf(level), "script {0}{1}: {2}", script, where, message);
+    }
+
+    // ---- fetch ----
+
+    /**
+     * Starts a call to a configured upstream on a virtual thread; the result settles the script's promise through
+     * {@code onOk(response)} or {@code onError(code, detail)} when the owner delivers it.
+     */
+    @HostAccess.Export
+    public void fetch(String upstream, String method, String path, String query, Value flatHeaders, String body,
+                      String contentType, double timeoutMillis, Value onOk, Value onError) {
+        GatewayExchange parent = live();
+        pendingFetches++;
+        String problem = !upstreams.names().contains(upstream)
+                ? "no upstream named '" + upstream + "' in the config (known: " + String.join(", ", upstreams.names()) + ")"
+                : !METHOD.matcher(method).matches() ? "invalid method '" + method + "'"
+                : !path.startsWith("/") ? "path must start with '/', got '" + path + "'" : null;
+        if (problem != null) {
+            String code = problem.startsWith("no upstream") ? "unknown_upstream" : "invalid_fetch";
+            completions.add(() -> onError.execute(code, problem));
+            return;
+        }
+        Headers headers = new Headers();
+        for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
+            headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
+        }
+        if (contentType != null && !headers.contains("Content-Type")) {
+            headers.set("Content-Type", contentType);
+        }
+        Request request = new Request(method, "http", "localhost", path, query, headers,
+                body == null ? Body.empty() : Body.of(body));
+        Duration timeout = timeoutMillis > 0 ? Duration.ofMillis((long) timeoutMillis) : fetchTimeout;
+        Thread.ofVirtual().name("script-fetch-" + upstream).start(() -> {
+            Runnable result;
+            try {
+                Response answer = upstreams.call(upstream, request, timeout, parent);
+                byte[] bytes;
+                try {
+                    bytes = answer.body().readAll(bodyLimit);
+                } finally {
+                    answer.body().close();
+                }
+                Response buffered = new Response(answer.status(), answer.headers(), Body.of(bytes));
+                HostResponse host = new HostResponse(buffered, bodyLimit);
+                result = () -> onOk.execute(host);
+            } catch (GatewayException e) {
+                result = () -> onError.execute(e.code(), upstream + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                result = () -> onError.execute("upstream_error", upstream + ": " + e.getMessage());
+            }
+            completions.add(result);
+        });
+    }
+
+    /** A guest error's description for the log: message and script frames. */
+    static String describe(PolyglotException e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+            if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
+                out.append("\n    at ").append(frame);
+            }
+        }
+        return out.toString();
+    }
+
+}

@@ -1,0 +1,193 @@
+package io.gatehouse.core.script;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.api.Chain;
+import io.gatehouse.api.Exchange;
+import io.gatehouse.api.Filter;
+import io.gatehouse.api.FilterFactory;
+import io.gatehouse.api.GatewayException;
+import io.gatehouse.api.PluginContext;
+import io.gatehouse.api.Problems;
+import io.gatehouse.api.Required;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.CoreContext;
+import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.chain.UpstreamCalls;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code filter.script}: runs a JavaScript filter from {@code scripts/} (its newest good version, so a saved edit
+ * applies to the next request). JavaScript time is limited per call; a script that throws, overruns or returns
+ * something that is not a response answers 500 problem+json, with the detail in the log only.
+ */
+public final class ScriptFilter implements Filter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration COLD_START_GRACE = Duration.ofSeconds(1);
+
+    private final ScriptHost host;
+    private final ScriptHost.Script script;
+    private final UpstreamCalls upstreams;
+    private final String configJson;
+    private final Duration timeout;
+    private final Duration fetchTimeout;
+
+    ScriptFilter(ScriptHost host, ScriptHost.Script script, UpstreamCalls upstreams, String configJson,
+                 Duration timeout, Duration fetchTimeout) {
+        this.host = host;
+        this.script = script;
+        this.upstreams = upstreams;
+        this.configJson = configJson;
+        this.timeout = timeout;
+        this.fetchTimeout = fetchTimeout;
+    }
+
+    @Override
+    public Response filter(Exchange exchange, Chain chain) throws Exception {
+        GatewayExchange gateway = (GatewayExchange) exchange;
+        ScriptVersion version = script.current();
+        ScriptVersion.ScriptContext context = version.acquire();
+        // A Context's first call runs cold (interpreter, first host-interop lookups): it gets a longer budget.
+        Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
+        ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
+                fetchTimeout, budget);
+        host.watchdog().watch(call, context);
+        boolean broken = true;
+        try {
+            call.resume();
+            context.run().executeVoid(context.filter(), call, configJson);
+            while (!call.settled()) {
+                if (call.pendingFetches() == 0) {
+                    throw failure(gateway, "its promise never settled (await only fetches and your own promises)");
+                }
+                call.deliverNext();
+            }
+            call.pause();
+            if (call.error() != null) {
+                throw rejected(gateway, call);
+            }
+            broken = false;
+            return call.response().response();
+        } catch (PolyglotException e) {
+            throw translate(gateway, call, e);
+        } catch (IllegalStateException e) {
+            if (call.killed()) {
+                throw timedOut(gateway, call);
+            }
+            throw e;
+        } finally {
+            host.watchdog().unwatch(call);
+            boolean ours = call.finish();
+            version.release(context, broken || !ours);
+        }
+    }
+
+    private GatewayException translate(GatewayExchange exchange, ScriptCall call, PolyglotException e) {
+        if (call.killed() || e.isCancelled() && !e.isResourceExhausted()) {
+            return timedOut(exchange, call);
+        }
+        if (e.isHostException() && e.asHostException() instanceof GatewayException gatewayException) {
+            return gatewayException;
+        }
+        if (e.isResourceExhausted()) {
+            return failure(exchange, "ran out of resources: " + e.getMessage());
+        }
+        return failure(exchange, "threw " + ScriptCall.describe(e));
+    }
+
+    private GatewayException rejected(GatewayExchange exchange, ScriptCall call) {
+        Value error = call.error();
+        if (error.isException()) {
+            try {
+                error.throwException();
+            } catch (PolyglotException e) {
+                if (e.isHostException() && e.asHostException() instanceof GatewayException gatewayException) {
+                    return gatewayException;
+                }
+                if (!call.malformed()) {
+                    return failure(exchange, "threw " + ScriptCall.describe(e));
+                }
+            }
+        }
+        String message = error.hasMember("message") ? error.getMember("message").toString() : error.toString();
+        return failure(exchange, call.malformed() ? "returned something that is not a response: " + message
+                : "rejected its promise: " + message);
+    }
+
+    private GatewayException timedOut(GatewayExchange exchange, ScriptCall call) {
+        ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}]: stopped after {2} ms of JavaScript time (the "
+                + "route''s script timeout); its Context was replaced", script.name(), exchange.requestId(), call.budgetMillis());
+        return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
+    }
+
+    private GatewayException failure(GatewayExchange exchange, String what) {
+        ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}] failed: {2}", script.name(), exchange.requestId(), what);
+        return new GatewayException(500, "script_error", "the script " + script.name()
+                + " failed; the gateway log has the detail (request " + exchange.requestId() + ")");
+    }
+
+    /**
+     * @param file          the script, relative to {@code scripts/}; required
+     * @param config        any object, handed to the script's {@code filter} as its third argument; default {}
+     * @param timeout       the JavaScript time one call may use (time waiting for upstreams does not count);
+     *                      default {@code 50ms}
+     * @param fetchTimeout  the timeout of {@code exchange.upstreams.fetch} calls that give none; default {@code 5s}
+     */
+    public record Config(@Required String file, Map<String, Object> config, Duration timeout,
+                         Duration fetchTimeout) {
+        public Config {
+            config = config == null ? Map.of() : config;
+            timeout = timeout == null ? Duration.ofMillis(50) : timeout;
+            fetchTimeout = fetchTimeout == null ? Duration.ofSeconds(5) : fetchTimeout;
+        }
+    }
+
+    /** Creates {@link ScriptFilter}s; shortcut {@code script: add-headers.js}. */
+    public static final class Factory implements FilterFactory<Config> {
+        @Override
+        public String id() {
+            return "filter.script";
+        }
+
+        @Override
+        public Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        public void validate(Config config, Problems problems) {
+            String problem = ScriptHost.nameProblem(config.file());
+            if (problem != null) {
+                problems.add("file", problem);
+            }
+            if (config.timeout().isNegative() || config.timeout().isZero()) {
+                problems.add("timeout", "must be positive");
+            }
+            if (config.fetchTimeout().isNegative() || config.fetchTimeout().isZero()) {
+                problems.add("fetch_timeout", "must be positive");
+            }
+        }
+
+        @Override
+        public Filter create(Config config, PluginContext context) throws JsonProcessingException {
+            CoreContext core = (CoreContext) context;
+            ScriptHost host = core.scripts();
+            if (host == null) {
+                throw new IllegalStateException("no script runtime in this gateway");
+            }
+            ScriptHost.Script script = host.resolve(config.file());
+            String unknown = ScriptHost.unknownFetch(script.name(), script.fetches(), core.upstreams().names());
+            if (unknown != null) {
+                throw new IllegalArgumentException(unknown);
+            }
+            return new ScriptFilter(host, script, core.upstreams(), JSON.writeValueAsString(config.config()),
+                    config.timeout(), config.fetchTimeout());
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.gatehouse.core.script;
+
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's JavaScript runtime, alive as long as the gateway (config generations come and go around it): one
+ * sandboxed {@link Engine} shared by every script (its code cache), the scripts routes have named, each at its
+ * newest good version, and a watcher on {@code scripts/} that reloads a file within a second of a save. A file that
+ * fails to load, or is deleted, leaves the last good version serving; the problem is logged and shown by
+ * {@link #status()}.
+ */
+public final class ScriptHost implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ScriptHost.class.getName());
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\\.m?js");
+    /** Body buffering limit for text()/json() on requests, responses and fetch results. */
+    static final long BODY_LIMIT = 10L * 1024 * 1024;
+
+    private final Path folder;
+    private final Engine engine;
+    private final Source prelude;
+    private final OutputStream console;
+    private final Watchdog watchdog = new Watchdog();
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final ReentrantLock loadLock = new ReentrantLock();
+    private volatile Supplier<Set<String>> upstreamNames = () -> null;
+    private ScriptWatcher watcher;
+
+    private ScriptHost(Path folder) {
+        this.folder = folder.toAbsolutePath().normalize();
+        this.console = new ConsoleLog();
+        this.engine = Engine.newBuilder("js")
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(console)
+                .err(console)
+                .option("engine.WarnInterpreterOnly", "false")
+                .logHandler(new EngineLog())
+                .build();
+        this.prelude = Source.newBuilder("js", preludeText(), "gatehouse-prelude.js").buildLiteral();
+        if ("Interpreted".equals(engine.getImplementationName())) {
+            LOG.log(Level.WARNING, "JavaScript filters run on the Truffle interpreter, several times slower: this JVM "
+                    + "has no optimizing Truffle runtime (start with bin/gatehouse, which enables it on JDK 25.0.3)");
+        } else {
+            LOG.log(Level.INFO, "JavaScript filters run on the optimizing Truffle runtime ({0})",
+                    engine.getImplementationName());
+        }
+    }
+
+    /**
+     * Starts the runtime and watches {@code folder} (which may not exist yet).
+     *
+     * @param folder the gateway's {@code scripts/} folder
+     */
+    public static ScriptHost start(Path folder) {
+        ScriptHost host = new ScriptHost(folder);
+        try {
+            host.watcher = ScriptWatcher.watch(host.folder, host::changed);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot watch {0} ({1}); script hot reload is off", host.folder, e.getMessage());
+        }
+        return host;
+    }
+
+    /** Where the names of the configured upstreams come from, to check a reloaded script's fetches. */
+    public void upstreamNames(Supplier<Set<String>> names) {
+        this.upstreamNames = names;
+    }
+
+    /** @return null when {@code name} is an acceptable script name, else what is wrong with it */
+    public static String nameProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return "required";
+        }
+        if (!NAME.matcher(name).matches() || name.contains("..")) {
+            return "'" + name + "' is not a script name: a .js file under scripts/, e.g. add-headers.js or "
+                    + "examples/rewrite-path.js (no '..', no absolute path)";
+        }
+        return null;
+    }
+
+    /**
+     * The script named {@code name} (relative to {@code scripts/}), loaded now if no route used it before.
+     *
+     * @throws ScriptLoadException when it has never loaded successfully (missing, or broken since the start)
+     */
+    public Script resolve(String name) {
+        Script script = scripts.computeIfAbsent(name, Script::new);
+        if (script.current() == null) {
+            reload(script);
+        }
+        if (script.current() == null) {
+            throw new ScriptLoadException(script.lastError());
+        }
+        return script;
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
+    private void changed(Path file) {
+        String name = folder.relativize(file).toString().replace('\\', '/');
+        Script script = scripts.get(name);
+        if (script != null) {
+            reload(script);
+        }
+    }
+
+    private void reload(Script script) {
+        loadLock.lock();
+        try {
+            Path file = folder.resolve(script.name);
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                script.failed(script.current() == null ? "scripts/" + script.name + ": no such file"
+                        : "scripts/" + script.name + " was deleted; still serving version " + script.current().number
+                        + " (restore the file or remove it from the routes)");
+                return;
+            } catch (IOException e) {
+                script.failed("scripts/" + script.name + ": cannot read: " + e.getMessage());
+                return;
+            }
+            if (script.current() != null && text.equals(script.text)) {
+                return;
+            }
+            List<ScriptSource.Fetch> fetches = ScriptSource.fetches(text);
+            Set<String> known = upstreamNames.get();
+            String unknown = known == null ? null : unknownFetch(script.name, fetches, known);
+            if (unknown != null && script.current() != null) {
+                script.failed(unknown + "; still serving version " + script.current().number);
+                return;
+            }
+            Source source = Source.newBuilder("js", text, script.name).mimeType("application/javascript+module")
+                    .buildLiteral();
+            ScriptVersion next;
+            try {
+                next = ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
+                        console, BODY_LIMIT);
+            } catch (ScriptLoadException e) {
+                String serving = script.current() == null ? "" : "; still serving version " + script.current().number;
+                script.failed("scripts/" + e.getMessage() + serving);
+                return;
+            }
+            script.loaded(next, text);
+        } finally {
+            loadLock.unlock();
+        }
+    }
+
+    /** @return a problem when the script fetches, by a literal name, an upstream the config does not have */
+    static String unknownFetch(String name, List<ScriptSource.Fetch> fetches, Set<String> upstreams) {
+        for (ScriptSource.Fetch fetch : fetches) {
+            if (!upstreams.contains(fetch.upstream())) {
+                return "scripts/" + name + ":" + fetch.line() + ":" + fetch.column() + ": fetches upstream '"
+                        + fetch.upstream() + "', which is not in the config (known: " + String.join(", ", upstreams) + ")";
+            }
+        }
+        return null;
+    }
+
+    /** @return the admin view: every script a route has named, its serving version and its last error */
+    public Map<String, Object> status() {
+        List<Object> list = new ArrayList<>();
+        scripts.values().stream().sorted((a, b) -> a.name.compareTo(b.name)).forEach(script -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            ScriptVersion current = script.current();
+            view.put("name", script.name);
+            view.put("version", current == null ? null : current.number);
+            view.put("loaded_at", current == null ? null : current.loadedAt.toString());
+            view.put("ok", script.lastError() == null);
+            view.put("last_error", script.lastError());
+            view.put("last_error_at", script.lastErrorAt == null ? null : script.lastErrorAt.toString());
+            list.add(view);
+        });
+        return Map.of("runtime", engine.getImplementationName(), "scripts", list);
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        watchdog.close();
+        scripts.values().forEach(script -> {
+            if (script.current() != null) {
+                script.current().retire();
+            }
+        });
+        try {
+            engine.close(true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing the JavaScript engine: {0}", e.getMessage());
+        }
+    }
+
+    private static String preludeText() {
+        try (InputStream in = ScriptHost.class.getResourceAsStream("prelude.js")) {
+            if (in == null) {
+                throw new IllegalStateException("prelude.js missing from the gateway JAR");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One script file as routes see it: always its newest good version. */
+    public static final class Script {
+        final String name;
+        private volatile ScriptVersion current;
+        private volatile String lastError;
+        private volatile Instant lastErrorAt;
+        private int versions;
+        private String text;
+
+        private Script(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        ScriptVersion current() {
+            return current;
+        }
+
+        /** @return the fetches by literal name of the serving version */
+        public List<ScriptSource.Fetch> fetches() {
+            return current.fetches;
+        }
+
+        public String lastError() {
+            return lastError;
+        }
+
+        private void loaded(ScriptVersion next, String text) {
+            ScriptVersion previous = current;
+            versions = next.number;
+            this.text = text;
+            current = next;
+            lastError = null;
+            lastErrorAt = null;
+            if (previous != null) {
+                previous.retire();
+            }
+            LOG.log(Level.INFO, "script {0} loaded (version {1})", name, next.number);
+        }
+
+        private void failed(String error) {
+            lastError = error;
+            lastErrorAt = Instant.now();
+            LOG.log(Level.ERROR, "script not loaded: {0}", error);
+        }
+    }
+
+    /**
+     * The engine's own log records, into the gateway log. Its warning that Contexts on virtual threads are
+     * experimental goes to DEBUG: we measured them (ScriptConcurrencyIT, bench/scripts) and use none of the
+     * frame-materialising tools it is about; the option that silences it is experimental, so refused here.
+     */
+    private static final class EngineLog extends java.util.logging.Handler {
+        private static final System.Logger ENGINE = System.getLogger("gatehouse.script.engine");
+
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            String message = record.getMessage();
+            int level = record.getLevel().intValue();
+            Level to = message != null && message.contains("virtual threads") ? Level.DEBUG
+                    : level >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR
+                    : level >= java.util.logging.Level.WARNING.intValue() ? Level.WARNING
+                    : level >= java.util.logging.Level.INFO.intValue() ? Level.INFO : Level.DEBUG;
+            ENGINE.log(to, "{0}: {1}", record.getLoggerName(), message);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** console.log / print output of scripts: to the gateway log, a line at a time. */
+    private static final class ConsoleLog extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                flushLine();
+            } else if (line.size() < 8192) {
+                line.write(b);
+            }
+        }
+
+        private void flushLine() {
+            ScriptCall.LOG.log(Level.INFO, "script console: {0}", line.toString(StandardCharsets.UTF_8));
+            line.reset();
+        }
+    }
+}

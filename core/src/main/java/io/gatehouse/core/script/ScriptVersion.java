@@ -1,0 +1,170 @@
+package io.gatehouse.core.script;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One compiled version of a script file and its pool of Contexts. A Context runs one call at a time; the pool grows
+ * on demand up to {@link #MAX_CONTEXTS} in use (a call holds its Context while it waits for the upstream), and a
+ * Context whose call was cancelled is dropped, never reused. A retired version closes its Contexts as they return.
+ */
+final class ScriptVersion {
+
+    static final int MAX_CONTEXTS = 256;
+    private static final long ACQUIRE_WAIT_SECONDS = 10;
+
+    final String name;
+    final int number;
+    final Instant loadedAt;
+    final List<ScriptSource.Fetch> fetches;
+    private final Engine engine;
+    private final Source prelude;
+    private final Source module;
+    private final OutputStream console;
+    private final HostResponse.Factory responses;
+    private final ConcurrentLinkedQueue<ScriptContext> idle = new ConcurrentLinkedQueue<>();
+    private final Semaphore inUse = new Semaphore(MAX_CONTEXTS);
+    private volatile boolean retired;
+
+    private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
+                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
+        this.name = name;
+        this.number = number;
+        this.loadedAt = Instant.now();
+        this.engine = engine;
+        this.prelude = prelude;
+        this.module = module;
+        this.fetches = fetches;
+        this.console = console;
+        this.responses = new HostResponse.Factory(bodyLimit);
+    }
+
+    /**
+     * Compiles a version by building its first Context (evaluating the module once).
+     *
+     * @throws ScriptLoadException with file:line:column when the module does not parse, throws at top level or
+     *                             exports no {@code filter} function
+     */
+    static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
+                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit);
+        version.idle.add(version.newContext());
+        return version;
+    }
+
+    private ScriptContext newContext() {
+        Context context = Context.newBuilder("js")
+                .engine(engine)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .allowHostAccess(HostAccess.CONSTRAINED)
+                .out(console)
+                .err(console)
+                .option("js.esm-eval-returns-exports", "true")
+                .build();
+        try {
+            Value run = context.eval(prelude).execute(responses, new ScriptLog(name));
+            Value exports = context.eval(module);
+            Value filter = exports == null ? null : exports.getMember("filter");
+            if (filter == null || !filter.canExecute()) {
+                throw new ScriptLoadException(name + ": the module must export a function named filter "
+                        + "(export function filter(exchange, chain) { ... })");
+            }
+            return new ScriptContext(context, run, filter, new AtomicBoolean());
+        } catch (PolyglotException e) {
+            context.close(true);
+            throw ScriptLoadException.of(name, e);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /** @return an idle Context, or a new one; waits while {@link #MAX_CONTEXTS} calls are running */
+    ScriptContext acquire() throws InterruptedException {
+        if (!inUse.tryAcquire(ACQUIRE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new io.gatehouse.api.GatewayException(503, "script_busy", "script " + name + " has "
+                    + MAX_CONTEXTS + " calls running; try again");
+        }
+        try {
+            ScriptContext context = idle.poll();
+            return context != null ? context : newContext();
+        } catch (RuntimeException e) {
+            inUse.release();
+            throw e;
+        }
+    }
+
+    /** Returns a Context after a call; {@code broken} ones (cancelled, timed out) are closed instead. */
+    void release(ScriptContext context, boolean broken) {
+        inUse.release();
+        if (broken) {
+            context.cancel();
+        } else if (retired) {
+            context.close();
+        } else {
+            idle.add(context);
+            if (retired && idle.remove(context)) {
+                context.close();
+            }
+        }
+    }
+
+    /** Stops pooling: idle Contexts close now, busy ones when their call returns them. */
+    void retire() {
+        retired = true;
+        for (ScriptContext context; (context = idle.poll()) != null; ) {
+            context.close();
+        }
+    }
+
+    /** A Context of this version with the prelude's {@code run} and the module's {@code filter}. */
+    record ScriptContext(Context context, Value run, Value filter, AtomicBoolean used) {
+        /** @return true the first time only */
+        boolean firstCall() {
+            return !used.getAndSet(true);
+        }
+
+        void close() {
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                cancel();
+            }
+        }
+
+        void cancel() {
+            try {
+                context.close(true);
+            } catch (RuntimeException ignored) {
+                // already cancelled or closed
+            }
+        }
+    }
+
+    /** The module-level {@code log} target (no request yet); exported to the prelude. */
+    public static final class ScriptLog {
+        private final String script;
+
+        ScriptLog(String script) {
+            this.script = script;
+        }
+
+        @HostAccess.Export
+        public void log(String level, String message) {
+            ScriptCall.LOG.log(System.Logger.Level.valueOf(level), "script {0}: {1}", script, message);
+        }
+    }
+}

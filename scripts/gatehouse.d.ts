@@ -1,0 +1,138 @@
+// TypeScript typings of the Gatehouse script API (see docs/scripting.md). Editors use them for completion:
+// add `/** @type {import('./gatehouse').FilterFunction} */` above `export function filter`, or reference
+// this file from a jsconfig.json / tsconfig.json next to your scripts.
+
+/** Header access, case-insensitive names. Values with CR, LF or NUL are refused (TypeError). */
+export interface Headers {
+    /** The first value, or null. */
+    get(name: string): string | null;
+    /** Every value, in order; [] when absent. */
+    getAll(name: string): string[];
+    has(name: string): boolean;
+    /** Replaces every value with this one. */
+    set(name: string, value: string): void;
+    /** Adds a value after the existing ones. */
+    add(name: string, value: string): void;
+    /** @returns whether the header was there */
+    remove(name: string): boolean;
+    /** The header names, as first written. */
+    names(): string[];
+}
+
+/** The query string; reads decode (`+` is a space), writes encode. */
+export interface Query {
+    get(name: string): string | null;
+    getAll(name: string): string[];
+    has(name: string): boolean;
+    /** Replaces every value of `name` (in place of the first one). */
+    set(name: string, value: string): void;
+    remove(name: string): void;
+    /** The raw query string, without `?`. */
+    toString(): string;
+}
+
+/** A body, buffered on first read (up to 10 MiB; beyond, the request fails with 413). */
+export interface Body {
+    text(): string;
+    /** JSON.parse of text(); throws SyntaxError on invalid JSON. */
+    json(): any;
+}
+
+export interface Request {
+    readonly method: string;
+    /** The path sent upstream; must start with '/'. */
+    path: string;
+    /** The raw query string, without '?'. */
+    rawQuery: string;
+    readonly query: Query;
+    /** The route's path parameters (`/users/:id` → `{ id: "7" }`). */
+    readonly params: Readonly<Record<string, string>>;
+    readonly headers: Headers;
+    readonly body: Body;
+    /** The client's address (from X-Forwarded-For only when the peer is a trusted proxy). */
+    readonly clientIp: string;
+}
+
+export interface Exchange {
+    readonly requestId: string;
+    readonly routeId: string;
+    readonly request: Request;
+    /** Who the auth filters identified, or null; settable. */
+    consumer: string | null;
+    /** Per-request values shared with the other filters: strings, numbers, booleans, null. */
+    attributes: Record<string, string | number | boolean | null>;
+    readonly upstreams: Upstreams;
+}
+
+export interface FetchOptions {
+    /** Default GET. */
+    method?: string;
+    /** Default '/'. */
+    path?: string;
+    /** A raw query string or name → value(s); values are encoded. */
+    query?: string | Record<string, string | number | boolean | Array<string | number | boolean>>;
+    headers?: Record<string, string | string[]>;
+    /** A string is sent as is; anything else as JSON (Content-Type: application/json unless given). */
+    body?: unknown;
+    /** Milliseconds; default the route's fetch_timeout (5 s). */
+    timeout?: number;
+}
+
+/** Why a fetch was rejected. */
+export interface FetchError extends Error {
+    /** unknown_upstream, invalid_fetch, upstream_timeout, upstream_unreachable, upstream_error, no_healthy_upstream, body_too_large */
+    code: string;
+    upstream: string;
+}
+
+export interface Upstreams {
+    /**
+     * Calls an upstream named in the gateway's config (never a URL), through its balancer. Fetches run
+     * concurrently. Resolves with any status (check `status`); rejects with a FetchError when there is no
+     * answer (unknown upstream, timeout, connection failure).
+     */
+    fetch(upstream: string, options?: FetchOptions): Promise<GatewayResponse>;
+}
+
+/** A response: the upstream's (chain.proceed, fetch) or one you made. Change it in place or return another. */
+export interface GatewayResponse {
+    /** 100..599. */
+    status: number;
+    readonly headers: Headers;
+    text(): string;
+    json(): any;
+    /** Replaces the body: a string as is, anything else as JSON (and Content-Type: application/json). */
+    body: unknown;
+}
+
+export interface Chain {
+    /** Sends the request on (the next filters, then the upstream) and returns the response. At most once. */
+    proceed(exchange: Exchange): GatewayResponse;
+}
+
+/** What a filter may return (or resolve to). */
+export type FilterResult =
+    | GatewayResponse
+    | { status?: number; headers?: Record<string, string | string[]>; body?: unknown };
+
+/**
+ * A script module exports `filter`. `config` is the route's `config:` object (frozen), `{}` when none.
+ * A filter may be async; then it may await fetches.
+ */
+export type FilterFunction = (exchange: Exchange, chain: Chain, config: Readonly<Record<string, any>>)
+    => FilterResult | Promise<FilterResult>;
+
+declare global {
+    const Response: {
+        /** A JSON response (Content-Type: application/json); status default 200. */
+        json(value: unknown, status?: number): GatewayResponse;
+        /** A text/plain response; status default 200. */
+        text(value: string, status?: number): GatewayResponse;
+    };
+    /** To the gateway log, with the script name and the request id. Non-strings are JSON-encoded. */
+    const log: {
+        info(...values: unknown[]): void;
+        warn(...values: unknown[]): void;
+        error(...values: unknown[]): void;
+    };
+}
