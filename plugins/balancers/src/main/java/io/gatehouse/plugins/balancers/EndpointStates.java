@@ -4,7 +4,9 @@ import io.gatehouse.api.Endpoint;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +44,13 @@ final class EndpointStates<S extends EndpointStates.State> {
     /**
      * The endpoints of weight &gt; 0 of one list, with their states at the same index.
      *
-     * @param endpoints the endpoints
-     * @param states    their states
-     * @param <S>       the state type
+     * @param endpoints  the endpoints
+     * @param states     their states
+     * @param byInstance the states by endpoint object: the core completes a request with the very object that was
+     *                   chosen, and this finds its state without building {@link Endpoint#id()}. Never modified
+     * @param <S>        the state type
      */
-    record Resolved<S>(Endpoint[] endpoints, S[] states) {
+    record Resolved<S>(Endpoint[] endpoints, S[] states, Map<Endpoint, S> byInstance) {
     }
 
     private final ConcurrentHashMap<String, S> states = new ConcurrentHashMap<>();
@@ -79,7 +83,9 @@ final class EndpointStates<S extends EndpointStates.State> {
      * @return its state, or null when it has none (never chosen, or pruned)
      */
     S find(Endpoint endpoint) {
-        return states.get(endpoint.id());
+        Resolved<S> last = resolved.last();
+        S state = last == null ? null : last.byInstance().get(endpoint);
+        return state != null ? state : states.get(endpoint.id());
     }
 
     /** @return how many endpoints have state */
@@ -98,13 +104,15 @@ final class EndpointStates<S extends EndpointStates.State> {
             }
         }
         S[] resolvedStates = newArray.apply(eligible.size());
+        Map<Endpoint, S> byInstance = new IdentityHashMap<>();
         for (int i = 0; i < resolvedStates.length; i++) {
             S state = states.computeIfAbsent(eligible.get(i).id(), id -> initial.get());
             state.resolvedAt = now;
             resolvedStates[i] = state;
+            byInstance.put(eligible.get(i), state);
         }
         states.entrySet().removeIf(entry -> !ids.contains(entry.getKey())
                 && now - entry.getValue().resolvedAt > PRUNE_AFTER_NANOS);
-        return new Resolved<>(eligible.toArray(Endpoint[]::new), resolvedStates);
+        return new Resolved<>(eligible.toArray(Endpoint[]::new), resolvedStates, byInstance);
     }
 }

@@ -30,6 +30,12 @@ final class PerListCache<T> {
         this.build = build;
     }
 
+    /** @return the value for the list seen last, or null before the first */
+    T last() {
+        Entry<T> entry = current;
+        return entry == null ? null : entry.value;
+    }
+
     /**
      * @param endpoints the list given to the balancer
      * @return the value derived from it
