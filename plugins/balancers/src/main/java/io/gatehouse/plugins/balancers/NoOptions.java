@@ -1,0 +1,5 @@
+package io.gatehouse.plugins.balancers;
+
+/** The config of a balancer that takes no options: only {@code type} may be given. */
+public record NoOptions() {
+}
