@@ -26,7 +26,8 @@ public final class GatewayServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
-                .maxPayloadSize(config.limits().maxBodySize().bytes())
+                // the body limit is the handler's (LimitedInputStream), so a 413 can be answered cleanly
+                .maxPayloadSize(-1)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .backlog(4096)
                 .protocols(java.util.List.of(Http1Config.builder()
@@ -39,7 +40,8 @@ public final class GatewayServer implements AutoCloseable {
                         handlers.addHandler(type, problems);
                     }
                 })
-                .routing(routing -> routing.any(new ProxyHandler(generations, config.limits().maxHeaderSize().bytes())))
+                .routing(routing -> routing.any(new ProxyHandler(generations,
+                        config.limits().maxHeaderSize().bytes(), config.limits().maxBodySize().bytes())))
                 .build()
                 .start();
         return new GatewayServer(server);

@@ -38,10 +38,12 @@ final class ProxyHandler implements Handler {
 
     private final GenerationHolder generations;
     private final long maxHeaderSize;
+    private final long maxBodySize;
 
-    ProxyHandler(GenerationHolder generations, long maxHeaderSize) {
+    ProxyHandler(GenerationHolder generations, long maxHeaderSize, long maxBodySize) {
         this.generations = generations;
         this.maxHeaderSize = maxHeaderSize;
+        this.maxBodySize = maxBodySize;
     }
 
     /**
@@ -72,11 +74,12 @@ final class ProxyHandler implements Handler {
         TrustedProxies trusted = generation.trustedProxies();
         String clientIp = ForwardedHeaders.clientIp(peer, headers, trusted);
         String hostHeader = headers.first("Host").orElse("");
-        Request request;
+        Incoming incoming;
         String path;
         Match<RouteRuntime> match;
         try {
             checkHeaderSize(req);
+            checkDeclaredLength(req);
             path = PathNormalizer.normalize(rawPath);
             UriQuery query = req.query();
             match = generation.routes().match(method, stripPort(hostHeader), path,
@@ -85,29 +88,32 @@ final class ProxyHandler implements Handler {
         } catch (GatewayException e) {
             path = "/";
             match = null;
-            request = newRequest(req, method, hostHeader, path, headers);
-            GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
-            respond(res, exchange, runAroundError(generation, exchange, e), method);
+            incoming = newRequest(req, method, hostHeader, path, headers);
+            GatewayExchange exchange = new GatewayExchange(requestId, incoming.request(), "", Map.of(), clientIp,
+                    peer, start);
+            respond(res, exchange, runAroundError(generation, exchange, e), method, null);
             return;
         }
-        request = newRequest(req, method, hostHeader, path, headers);
+        incoming = newRequest(req, method, hostHeader, path, headers);
+        Request request = incoming.request();
         switch (match) {
             case Match.Found<RouteRuntime> found -> {
                 GatewayExchange exchange = new GatewayExchange(requestId, request, found.rule().id(),
                         found.params(), clientIp, peer, start);
-                respond(res, exchange, runChain(found.rule().target().chain(), exchange), method);
+                respond(res, exchange, runChain(found.rule().target().chain(), exchange), method,
+                        incoming.limited());
             }
             case Match.MethodNotAllowed notAllowed -> {
                 GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
                 GatewayException e = new GatewayException(405, "method_not_allowed",
                         "method " + method + " is not allowed on " + path)
                         .header("Allow", String.join(", ", notAllowed.allow()));
-                respond(res, exchange, runAroundError(generation, exchange, e), method);
+                respond(res, exchange, runAroundError(generation, exchange, e), method, null);
             }
             case Match.NotFound<RouteRuntime> notFound -> {
                 GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
                 GatewayException e = new GatewayException(404, "route_not_found", "no route matches " + path);
-                respond(res, exchange, runAroundError(generation, exchange, e), method);
+                respond(res, exchange, runAroundError(generation, exchange, e), method, null);
             }
         }
     }
@@ -137,7 +143,15 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    private static void respond(ServerResponse res, GatewayExchange exchange, Response response, String method) {
+    private static void respond(ServerResponse res, GatewayExchange exchange, Response response, String method,
+                                LimitedInputStream limited) {
+        if (limited != null && limited.exceeded()) {
+            limited.drain();
+        }
+        if (response.status() == 413) {
+            // the rest of an oversized body is not worth reading to keep the connection
+            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+        }
         ResponseWriter.Result result = ResponseWriter.write(res, response, "HEAD".equals(method));
         exchange.complete(new GatewayExchange.Completion(response.status(), result.bytes(),
                 System.nanoTime() - exchange.startNanos(), result.error()));
@@ -147,17 +161,37 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    private static Request newRequest(ServerRequest req, String method, String host, String path, Headers headers) {
+    /** The request as filters see it, and the length-guarded body stream when the length is unknown. */
+    private record Incoming(Request request, LimitedInputStream limited) {
+    }
+
+    private Incoming newRequest(ServerRequest req, String method, String host, String path, Headers headers) {
         Body body;
+        LimitedInputStream limited = null;
         if (req.content().hasEntity()) {
             OptionalLong length = req.headers().contentLength();
-            body = Body.of(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1);
+            if (length.isPresent()) {
+                body = Body.of(req.content().inputStream(), length.getAsLong());
+            } else {
+                limited = new LimitedInputStream(req.content().inputStream(), maxBodySize);
+                body = Body.of(limited, -1);
+            }
         } else {
             body = Body.empty();
         }
         String rawQuery = req.query().rawValue();
-        return new Request(method, req.isSecure() ? "https" : "http", stripPort(host), path,
+        Request request = new Request(method, req.isSecure() ? "https" : "http", stripPort(host), path,
                 rawQuery == null ? "" : rawQuery, headers, body);
+        return new Incoming(request, limited);
+    }
+
+    /** A declared length over the limit is refused before a byte of the body is read. */
+    private void checkDeclaredLength(ServerRequest req) {
+        OptionalLong length = req.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > maxBodySize) {
+            throw new GatewayException(413, "body_too_large", "request body of " + length.getAsLong()
+                    + " bytes is larger than the limit of " + maxBodySize);
+        }
     }
 
     private void checkHeaderSize(ServerRequest req) {
