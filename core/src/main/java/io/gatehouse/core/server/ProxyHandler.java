@@ -70,7 +70,8 @@ final class ProxyHandler implements Handler {
         String method = req.prologue().method().text();
         String rawPath = req.path().rawPath();
         String peer = peer(req.remotePeer().address());
-        Headers headers = copyHeaders(req);
+        Headers headers = new Headers();
+        long headerBytes = copyHeaders(req, headers);
         TrustedProxies trusted = generation.trustedProxies();
         String clientIp = ForwardedHeaders.clientIp(peer, headers, trusted);
         String hostHeader = headers.first("Host").orElse("");
@@ -78,7 +79,10 @@ final class ProxyHandler implements Handler {
         String path;
         Match<RouteRuntime> match;
         try {
-            checkHeaderSize(req);
+            if (headerBytes > maxHeaderSize) {
+                throw new GatewayException(431, "headers_too_large", "request headers are " + headerBytes
+                        + " bytes, more than the limit of " + maxHeaderSize);
+            }
             checkDeclaredLength(req);
             path = PathNormalizer.normalize(rawPath);
             UriQuery query = req.query();
@@ -194,27 +198,18 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    private void checkHeaderSize(ServerRequest req) {
+
+    /** Copies the request headers; returns the size of the header block (for the 431 limit). */
+    private static long copyHeaders(ServerRequest req, Headers headers) {
         long size = 0;
         for (Header header : req.headers()) {
+            String name = header.name();
             for (String value : header.allValues()) {
-                size += header.name().length() + value.length() + 4;
+                size += name.length() + value.length() + 4;
+                headers.add(name, value);
             }
         }
-        if (size > maxHeaderSize) {
-            throw new GatewayException(431, "headers_too_large", "request headers are " + size
-                    + " bytes, more than the limit of " + maxHeaderSize);
-        }
-    }
-
-    private static Headers copyHeaders(ServerRequest req) {
-        Headers headers = new Headers();
-        for (Header header : req.headers()) {
-            for (String value : header.allValues()) {
-                headers.add(header.name(), value);
-            }
-        }
-        return headers;
+        return size;
     }
 
     private static String peer(SocketAddress address) {

@@ -4,6 +4,8 @@ import io.gatehouse.api.Body;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.proxy.HopByHop;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
@@ -31,9 +33,10 @@ final class ResponseWriter {
 
     static Result write(ServerResponse res, Response response, boolean head) {
         res.status(response.status());
-        response.headers().names().forEach(name -> {
+        ServerResponseHeaders out = res.headers();
+        response.headers().forEach((name, value) -> {
             if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")) {
-                res.header(name, response.headers().all(name).toArray(String[]::new));
+                out.add(HeaderValues.create(HeaderNames.create(name), value));
             }
         });
         Body body = response.body();
