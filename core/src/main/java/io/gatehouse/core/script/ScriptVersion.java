@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One compiled version of a script file and its pool of Contexts. A Context runs one call at a time; the pool grows
@@ -35,12 +34,13 @@ final class ScriptVersion {
     private final Source module;
     private final OutputStream console;
     private final HostResponse.Factory responses;
+    private final Watchdog watchdog;
     private final ConcurrentLinkedQueue<ScriptContext> idle = new ConcurrentLinkedQueue<>();
     private final Semaphore inUse = new Semaphore(MAX_CONTEXTS);
     private volatile boolean retired;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
-                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
+                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit, Watchdog watchdog) {
         this.name = name;
         this.number = number;
         this.loadedAt = Instant.now();
@@ -50,6 +50,7 @@ final class ScriptVersion {
         this.fetches = fetches;
         this.console = console;
         this.responses = new HostResponse.Factory(bodyLimit);
+        this.watchdog = watchdog;
     }
 
     /**
@@ -59,8 +60,10 @@ final class ScriptVersion {
      *                             exports no {@code filter} function
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
-                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
-        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit);
+                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit,
+                              Watchdog watchdog) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit,
+                watchdog);
         version.idle.add(version.newContext());
         return version;
     }
@@ -82,7 +85,7 @@ final class ScriptVersion {
                 throw new ScriptLoadException(name + ": the module must export a function named filter "
                         + "(export function filter(exchange, chain) { ... })");
             }
-            return new ScriptContext(context, run, filter, new AtomicBoolean());
+            return new ScriptContext(context, run, filter, watchdog);
         } catch (PolyglotException e) {
             context.close(true);
             throw ScriptLoadException.of(name, e);
@@ -130,14 +133,49 @@ final class ScriptVersion {
         }
     }
 
-    /** A Context of this version with the prelude's {@code run} and the module's {@code filter}. */
-    record ScriptContext(Context context, Value run, Value filter, AtomicBoolean used) {
+    /**
+     * A Context of this version with the prelude's {@code run} and the module's {@code filter}, looked up once. Its
+     * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes.
+     */
+    static final class ScriptContext {
+        private final Context context;
+        private final Value run;
+        private final Value filter;
+        private final Watchdog watchdog;
+        private volatile ScriptCall running;
+        private boolean used;   // only the call holding the Context touches it; the pool's queue publishes it
+
+        ScriptContext(Context context, Value run, Value filter, Watchdog watchdog) {
+            this.context = context;
+            this.run = run;
+            this.filter = filter;
+            this.watchdog = watchdog;
+            watchdog.register(this);
+        }
+
         /** @return true the first time only */
         boolean firstCall() {
-            return !used.getAndSet(true);
+            boolean first = !used;
+            used = true;
+            return first;
+        }
+
+        /** Runs the filter for {@code call}, watched by the watchdog while it runs. */
+        void execute(ScriptCall call, String configJson) {
+            run.executeVoid(filter, call, configJson);
+        }
+
+        /** Makes {@code call} (null: none) the one the watchdog checks. */
+        void running(ScriptCall call) {
+            running = call;
+        }
+
+        ScriptCall running() {
+            return running;
         }
 
         void close() {
+            watchdog.forget(this);
             try {
                 context.close();
             } catch (RuntimeException e) {
@@ -146,6 +184,7 @@ final class ScriptVersion {
         }
 
         void cancel() {
+            watchdog.forget(this);
             try {
                 context.close(true);
             } catch (RuntimeException ignored) {

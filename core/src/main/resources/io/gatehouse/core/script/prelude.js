@@ -16,17 +16,25 @@
         }
     }
 
-    function headerView(host) {
-        return freeze({
-            get: (name) => host.header(String(name)),
-            getAll: (name) => Array.from(host.headerAll(String(name))),
-            has: (name) => host.header(String(name)) !== null,
-            set: (name, value) => { host.headerSet(String(name), String(value)); },
-            add: (name, value) => { host.headerAdd(String(name), String(value)); },
-            remove: (name) => host.headerRemove(String(name)),
-            names: () => Array.from(host.headerNames()),
-        });
+    // The request and response header views are one class built here once per Context: a call allocates small
+    // instances whose methods live on a frozen prototype, not a fresh set of closures per request.
+    class HeaderView {
+        #host;
+
+        constructor(host) {
+            this.#host = host;
+            freeze(this);
+        }
+
+        get(name) { return this.#host.header(String(name)); }
+        getAll(name) { return Array.from(this.#host.headerAll(String(name))); }
+        has(name) { return this.#host.header(String(name)) !== null; }
+        set(name, value) { this.#host.headerSet(String(name), String(value)); }
+        add(name, value) { this.#host.headerAdd(String(name), String(value)); }
+        remove(name) { return this.#host.headerRemove(String(name)); }
+        names() { return Array.from(this.#host.headerNames()); }
     }
+    freeze(HeaderView.prototype);
 
     class GatewayResponse {
         #host;
@@ -34,7 +42,6 @@
 
         constructor(host) {
             this.#host = host;
-            this.#headers = headerView(host);
         }
 
         static unwrap(value) {
@@ -43,7 +50,7 @@
 
         get status() { return this.#host.status(); }
         set status(value) { this.#host.setStatus(checkStatus(value)); }
-        get headers() { return this.#headers; }
+        get headers() { return this.#headers ??= new HeaderView(this.#host); }
         text() { return this.#host.text(); }
         json() { return JSON.parse(this.#host.text()); }
         set body(value) {
@@ -127,16 +134,22 @@
         error: (...args) => (current ?? scriptLog).log('ERROR', message(args)),
     });
 
-    function queryView(call) {
-        return freeze({
-            get: (name) => call.queryGet(String(name)),
-            getAll: (name) => Array.from(call.queryAll(String(name))),
-            has: (name) => call.queryGet(String(name)) !== null,
-            set: (name, value) => { call.querySet(String(name), String(value)); },
-            remove: (name) => { call.queryRemove(String(name)); },
-            toString: () => call.rawQuery(),
-        });
+    class QueryView {
+        #call;
+
+        constructor(call) {
+            this.#call = call;
+            freeze(this);
+        }
+
+        get(name) { return this.#call.queryGet(String(name)); }
+        getAll(name) { return Array.from(this.#call.queryAll(String(name))); }
+        has(name) { return this.#call.queryGet(String(name)) !== null; }
+        set(name, value) { this.#call.querySet(String(name), String(value)); }
+        remove(name) { this.#call.queryRemove(String(name)); }
+        toString() { return this.#call.rawQuery(); }
     }
+    freeze(QueryView.prototype);
 
     function encodeQuery(query) {
         if (query === undefined || query === null) {
@@ -161,78 +174,156 @@
         return error;
     }
 
-    function makeExchange(call) {
-        const headers = headerView(call);
-        let params;
-        const body = freeze({
-            text: () => call.requestText(),
-            json: () => JSON.parse(call.requestText()),
-        });
-        const request = freeze({
-            get method() { return call.method(); },
-            get path() { return call.path(); },
-            set path(value) { call.setPath(String(value)); },
-            get rawQuery() { return call.rawQuery(); },
-            set rawQuery(value) { call.setRawQuery(String(value ?? '')); },
-            query: queryView(call),
-            get params() {
-                return params ??= freeze(Object.assign({}, call.params()));
-            },
-            headers,
-            body,
-            get clientIp() { return call.clientIp(); },
-        });
-        const attributes = new Proxy({}, {
-            get: (target, name) => typeof name === 'string' ? call.attribute(name) ?? undefined : undefined,
-            set: (target, name, value) => {
-                if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-                    throw new TypeError('exchange.attributes.' + String(name) + ': only strings, numbers, booleans and null');
-                }
-                call.setAttribute(String(name), value);
-                return true;
-            },
-            has: (target, name) => typeof name === 'string' && call.hasAttribute(name),
-            deleteProperty: (target, name) => { call.removeAttribute(String(name)); return true; },
-            ownKeys: () => Array.from(call.attributeNames()),
-            getOwnPropertyDescriptor: (target, name) => call.hasAttribute(String(name))
-                ? { value: call.attribute(String(name)), writable: true, enumerable: true, configurable: true }
-                : undefined,
-        });
-        const upstreams = freeze({
-            fetch(name, options = {}) {
-                return new Promise((resolve, reject) => {
-                    const flat = [];
-                    for (const [h, v] of Object.entries(options.headers ?? {})) {
-                        for (const one of Array.isArray(v) ? v : [v]) {
-                            flat.push(String(h), String(one));
-                        }
-                    }
-                    let body = null;
-                    let type = null;
-                    if (typeof options.body === 'string') {
-                        body = options.body;
-                    } else if (options.body !== undefined && options.body !== null) {
-                        body = JSON.stringify(options.body);
-                        type = 'application/json';
-                    }
-                    call.fetch(String(name), String(options.method ?? 'GET'), String(options.path ?? '/'),
-                        encodeQuery(options.query), flat, body, type,
-                        options.timeout === undefined ? -1 : Number(options.timeout),
-                        (host) => resolve(new GatewayResponse(host)),
-                        (code, detail) => reject(upstreamError(name, code, detail)));
-                });
-            },
-        });
-        return freeze({
-            get requestId() { return call.requestId(); },
-            get routeId() { return call.routeId(); },
-            request,
-            get consumer() { return call.consumer(); },
-            set consumer(value) { call.setConsumer(String(value)); },
-            attributes,
-            upstreams,
-        });
+    class RequestBody {
+        #call;
+
+        constructor(call) {
+            this.#call = call;
+            freeze(this);
+        }
+
+        text() { return this.#call.requestText(); }
+        json() { return JSON.parse(this.#call.requestText()); }
     }
+    freeze(RequestBody.prototype);
+
+    // Views are made on first use: a filter that never reads the query or the body allocates no view for it.
+    class GatewayRequest {
+        #call;
+        #headers;
+        #query;
+        #body;
+        #params;
+
+        constructor(call) {
+            this.#call = call;
+            freeze(this);
+        }
+
+        get method() { return this.#call.method(); }
+        get path() { return this.#call.path(); }
+        set path(value) { this.#call.setPath(String(value)); }
+        get rawQuery() { return this.#call.rawQuery(); }
+        set rawQuery(value) { this.#call.setRawQuery(String(value ?? '')); }
+        get query() { return this.#query ??= new QueryView(this.#call); }
+        get params() { return this.#params ??= freeze(Object.assign({}, this.#call.params())); }
+        get headers() { return this.#headers ??= new HeaderView(this.#call); }
+        get body() { return this.#body ??= new RequestBody(this.#call); }
+        get clientIp() { return this.#call.clientIp(); }
+    }
+    freeze(GatewayRequest.prototype);
+
+    // exchange.attributes: a Proxy over an empty target that carries the call in a private field; the handler is
+    // one object per Context.
+    class AttributeTarget {
+        #call;
+
+        constructor(call) {
+            this.#call = call;
+        }
+
+        static call(target) {
+            return target.#call;
+        }
+    }
+    const callOf = AttributeTarget.call;
+    const attributeHandler = freeze({
+        get: (target, name) => typeof name === 'string' ? callOf(target).attribute(name) ?? undefined : undefined,
+        set: (target, name, value) => {
+            if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+                throw new TypeError('exchange.attributes.' + String(name) + ': only strings, numbers, booleans and null');
+            }
+            callOf(target).setAttribute(String(name), value);
+            return true;
+        },
+        has: (target, name) => typeof name === 'string' && callOf(target).hasAttribute(name),
+        deleteProperty: (target, name) => { callOf(target).removeAttribute(String(name)); return true; },
+        ownKeys: (target) => Array.from(callOf(target).attributeNames()),
+        getOwnPropertyDescriptor: (target, name) => callOf(target).hasAttribute(String(name))
+            ? { value: callOf(target).attribute(String(name)), writable: true, enumerable: true, configurable: true }
+            : undefined,
+    });
+
+    class Upstreams {
+        #call;
+
+        constructor(call) {
+            this.#call = call;
+            freeze(this);
+        }
+
+        fetch(name, options = {}) {
+            const call = this.#call;
+            return new Promise((resolve, reject) => {
+                const flat = [];
+                for (const [h, v] of Object.entries(options.headers ?? {})) {
+                    for (const one of Array.isArray(v) ? v : [v]) {
+                        flat.push(String(h), String(one));
+                    }
+                }
+                let body = null;
+                let type = null;
+                if (typeof options.body === 'string') {
+                    body = options.body;
+                } else if (options.body !== undefined && options.body !== null) {
+                    body = JSON.stringify(options.body);
+                    type = 'application/json';
+                }
+                call.fetch(String(name), String(options.method ?? 'GET'), String(options.path ?? '/'),
+                    encodeQuery(options.query), flat, body, type,
+                    options.timeout === undefined ? -1 : Number(options.timeout),
+                    (host) => resolve(new GatewayResponse(host)),
+                    (code, detail) => reject(upstreamError(name, code, detail)));
+            });
+        }
+    }
+    freeze(Upstreams.prototype);
+
+    class Exchange {
+        #call;
+        #request;
+        #attributes;
+        #upstreams;
+
+        constructor(call) {
+            this.#call = call;
+            this.#request = new GatewayRequest(call);
+            freeze(this);
+        }
+
+        get requestId() { return this.#call.requestId(); }
+        get routeId() { return this.#call.routeId(); }
+        get request() { return this.#request; }
+        get consumer() { return this.#call.consumer(); }
+        set consumer(value) { this.#call.setConsumer(String(value)); }
+        get attributes() { return this.#attributes ??= new Proxy(new AttributeTarget(this.#call), attributeHandler); }
+        get upstreams() { return this.#upstreams ??= new Upstreams(this.#call); }
+    }
+    freeze(Exchange.prototype);
+
+    class Chain {
+        #call;
+        #exchange;
+        #proceeded = false;
+
+        constructor(call, exchange) {
+            this.#call = call;
+            this.#exchange = exchange;
+            freeze(this);
+        }
+
+        proceed(ex) {
+            if (ex !== this.#exchange) {
+                throw new TypeError('chain.proceed(exchange) takes the exchange passed to filter');
+            }
+            if (this.#proceeded) {
+                throw new Error('chain.proceed() called more than once');
+            }
+            this.#proceeded = true;
+            return new GatewayResponse(this.#call.proceed());
+        }
+    }
+    freeze(Chain.prototype);
 
     const configs = new Map();
 
@@ -260,22 +351,9 @@
     // later (as the host delivers fetch results) for an async one. A throw from filter itself propagates.
     return function run(filter, call, configJson) {
         current = call;
-        const exchange = makeExchange(call);
-        let proceeded = false;
-        const chain = freeze({
-            proceed(ex) {
-                if (ex !== exchange) {
-                    throw new TypeError('chain.proceed(exchange) takes the exchange passed to filter');
-                }
-                if (proceeded) {
-                    throw new Error('chain.proceed() called more than once');
-                }
-                proceeded = true;
-                return new GatewayResponse(call.proceed());
-            },
-        });
+        const exchange = new Exchange(call);
         // current stays set after the call: a finished call logs without its request id (see ScriptCall.log)
-        const result = filter(exchange, chain, configFor(configJson));
+        const result = filter(exchange, new Chain(call, exchange), configFor(configJson));
         if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
             result.then(
                 (value) => settle(call, value),
