@@ -1,10 +1,37 @@
-// The script API, built once per Context before the user's module is evaluated. Host objects stay inside
-// closures and private fields: a script sees plain JS objects, never a Java object it could inspect.
+// The script API, built once per Context before the user's module is evaluated. Host objects stay inside this
+// closure: a script sees plain JS objects, never a Java object it could inspect.
 // Evaluates to a function (responses, scriptLog) -> run(filter, call, configJson).
+//
+// Speed (the engine is shared by every Context of every script, and so is its compiled code): the objects a call
+// hands out are instances of classes defined here, their methods on frozen prototypes, so a call allocates a few
+// small objects instead of a closure per method. They hold no private fields (#x): a private name is made anew
+// each time the class is evaluated, that is per Context, and code shared by a pool of Contexts then meets as many
+// object layouts as there are Contexts and falls back to uncached property access. An instance holds only the
+// number of the call it belongs to (g) and, for responses, its index among the call's host responses (i); the
+// host objects stay in the variables below, and an object of an earlier call refuses use.
 (function (responses, scriptLog) {
     'use strict';
     const freeze = Object.freeze;
-    let current = null;
+    let current = null;         // the running call (stays set after it: log then omits the request id)
+    let generation = 0;         // the number of the running call, in this Context
+    let hosts = [];             // the running call's HostResponses, by GatewayResponse.i
+    let views = [];             // their header views, made on first use
+    let exchangeOfCall = null;
+    let proceeded = false;
+    let requestHeaders, queryView, requestBody, params, attributes, upstreams;
+
+    function live(g) {
+        if (g !== generation) {
+            throw new Error('this object belongs to a request that has finished; '
+                + 'keep no exchange, request or response objects between calls');
+        }
+        return current;
+    }
+
+    function hostOf(g, i) {
+        live(g);
+        return hosts[i];
+    }
 
     const text = (value) => typeof value === 'string' ? value : JSON.stringify(value);
     const message = (args) => args.map(a => typeof a === 'string' ? a : safeJson(a)).join(' ');
@@ -16,48 +43,53 @@
         }
     }
 
-    // The request and response header views are one class built here once per Context: a call allocates small
-    // instances whose methods live on a frozen prototype, not a fresh set of closures per request.
+    // Headers of the request (i < 0) or of the call's response number i.
     class HeaderView {
-        #host;
-
-        constructor(host) {
-            this.#host = host;
+        constructor(g, i) {
+            this.g = g;
+            this.i = i;
             freeze(this);
         }
 
-        get(name) { return this.#host.header(String(name)); }
-        getAll(name) { return Array.from(this.#host.headerAll(String(name))); }
-        has(name) { return this.#host.header(String(name)) !== null; }
-        set(name, value) { this.#host.headerSet(String(name), String(value)); }
-        add(name, value) { this.#host.headerAdd(String(name), String(value)); }
-        remove(name) { return this.#host.headerRemove(String(name)); }
-        names() { return Array.from(this.#host.headerNames()); }
+        get(name) { return headerHost(this).header(String(name)); }
+        getAll(name) { return Array.from(headerHost(this).headerAll(String(name))); }
+        has(name) { return headerHost(this).header(String(name)) !== null; }
+        set(name, value) { headerHost(this).headerSet(String(name), String(value)); }
+        add(name, value) { headerHost(this).headerAdd(String(name), String(value)); }
+        remove(name) { return headerHost(this).headerRemove(String(name)); }
+        names() { return Array.from(headerHost(this).headerNames()); }
     }
     freeze(HeaderView.prototype);
 
-    class GatewayResponse {
-        #host;
-        #headers;
+    function headerHost(view) {
+        return view.i < 0 ? live(view.g) : hostOf(view.g, view.i);
+    }
 
+    class GatewayResponse {
         constructor(host) {
-            this.#host = host;
+            this.g = generation;
+            this.i = hosts.push(host) - 1;
+            freeze(this);
         }
 
         static unwrap(value) {
-            return value !== null && typeof value === 'object' && #host in value ? value.#host : undefined;
+            return value instanceof GatewayResponse ? hostOf(value.g, value.i) : undefined;
         }
 
-        get status() { return this.#host.status(); }
-        set status(value) { this.#host.setStatus(checkStatus(value)); }
-        get headers() { return this.#headers ??= new HeaderView(this.#host); }
-        text() { return this.#host.text(); }
-        json() { return JSON.parse(this.#host.text()); }
+        get status() { return hostOf(this.g, this.i).status(); }
+        set status(value) { hostOf(this.g, this.i).setStatus(checkStatus(value)); }
+        get headers() {
+            hostOf(this.g, this.i);
+            return views[this.i] ??= new HeaderView(this.g, this.i);
+        }
+        text() { return hostOf(this.g, this.i).text(); }
+        json() { return JSON.parse(hostOf(this.g, this.i).text()); }
         set body(value) {
+            const host = hostOf(this.g, this.i);
             if (typeof value === 'string') {
-                this.#host.setBody(value, null);
+                host.setBody(value, null);
             } else {
-                this.#host.setBody(JSON.stringify(value ?? null), 'application/json');
+                host.setBody(JSON.stringify(value ?? null), 'application/json');
             }
         }
     }
@@ -135,19 +167,17 @@
     });
 
     class QueryView {
-        #call;
-
-        constructor(call) {
-            this.#call = call;
+        constructor(g) {
+            this.g = g;
             freeze(this);
         }
 
-        get(name) { return this.#call.queryGet(String(name)); }
-        getAll(name) { return Array.from(this.#call.queryAll(String(name))); }
-        has(name) { return this.#call.queryGet(String(name)) !== null; }
-        set(name, value) { this.#call.querySet(String(name), String(value)); }
-        remove(name) { this.#call.queryRemove(String(name)); }
-        toString() { return this.#call.rawQuery(); }
+        get(name) { return live(this.g).queryGet(String(name)); }
+        getAll(name) { return Array.from(live(this.g).queryAll(String(name))); }
+        has(name) { return live(this.g).queryGet(String(name)) !== null; }
+        set(name, value) { live(this.g).querySet(String(name), String(value)); }
+        remove(name) { live(this.g).queryRemove(String(name)); }
+        toString() { return live(this.g).rawQuery(); }
     }
     freeze(QueryView.prototype);
 
@@ -175,85 +205,76 @@
     }
 
     class RequestBody {
-        #call;
-
-        constructor(call) {
-            this.#call = call;
+        constructor(g) {
+            this.g = g;
             freeze(this);
         }
 
-        text() { return this.#call.requestText(); }
-        json() { return JSON.parse(this.#call.requestText()); }
+        text() { return live(this.g).requestText(); }
+        json() { return JSON.parse(live(this.g).requestText()); }
     }
     freeze(RequestBody.prototype);
 
-    // Views are made on first use: a filter that never reads the query or the body allocates no view for it.
+    // The views of a request are made on first use, once per call: a filter that never reads the query or the
+    // body allocates nothing for them.
     class GatewayRequest {
-        #call;
-        #headers;
-        #query;
-        #body;
-        #params;
-
-        constructor(call) {
-            this.#call = call;
+        constructor(g) {
+            this.g = g;
             freeze(this);
         }
 
-        get method() { return this.#call.method(); }
-        get path() { return this.#call.path(); }
-        set path(value) { this.#call.setPath(String(value)); }
-        get rawQuery() { return this.#call.rawQuery(); }
-        set rawQuery(value) { this.#call.setRawQuery(String(value ?? '')); }
-        get query() { return this.#query ??= new QueryView(this.#call); }
-        get params() { return this.#params ??= freeze(Object.assign({}, this.#call.params())); }
-        get headers() { return this.#headers ??= new HeaderView(this.#call); }
-        get body() { return this.#body ??= new RequestBody(this.#call); }
-        get clientIp() { return this.#call.clientIp(); }
+        get method() { return live(this.g).method(); }
+        get path() { return live(this.g).path(); }
+        set path(value) { live(this.g).setPath(String(value)); }
+        get rawQuery() { return live(this.g).rawQuery(); }
+        set rawQuery(value) { live(this.g).setRawQuery(String(value ?? '')); }
+        get query() {
+            live(this.g);
+            return queryView ??= new QueryView(this.g);
+        }
+        get params() {
+            const call = live(this.g);
+            return params ??= freeze(Object.assign({}, call.params()));
+        }
+        get headers() {
+            live(this.g);
+            return requestHeaders ??= new HeaderView(this.g, -1);
+        }
+        get body() {
+            live(this.g);
+            return requestBody ??= new RequestBody(this.g);
+        }
+        get clientIp() { return live(this.g).clientIp(); }
     }
     freeze(GatewayRequest.prototype);
 
-    // exchange.attributes: a Proxy over an empty target that carries the call in a private field; the handler is
-    // one object per Context.
-    class AttributeTarget {
-        #call;
-
-        constructor(call) {
-            this.#call = call;
-        }
-
-        static call(target) {
-            return target.#call;
-        }
-    }
-    const callOf = AttributeTarget.call;
+    // exchange.attributes: a Proxy whose target only carries the call's number; one handler per Context.
     const attributeHandler = freeze({
-        get: (target, name) => typeof name === 'string' ? callOf(target).attribute(name) ?? undefined : undefined,
+        get: (target, name) => typeof name === 'string' ? live(target.g).attribute(name) ?? undefined : undefined,
         set: (target, name, value) => {
             if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
                 throw new TypeError('exchange.attributes.' + String(name) + ': only strings, numbers, booleans and null');
             }
-            callOf(target).setAttribute(String(name), value);
+            live(target.g).setAttribute(String(name), value);
             return true;
         },
-        has: (target, name) => typeof name === 'string' && callOf(target).hasAttribute(name),
-        deleteProperty: (target, name) => { callOf(target).removeAttribute(String(name)); return true; },
-        ownKeys: (target) => Array.from(callOf(target).attributeNames()),
-        getOwnPropertyDescriptor: (target, name) => callOf(target).hasAttribute(String(name))
-            ? { value: callOf(target).attribute(String(name)), writable: true, enumerable: true, configurable: true }
+        has: (target, name) => typeof name === 'string' && live(target.g).hasAttribute(name),
+        deleteProperty: (target, name) => { live(target.g).removeAttribute(String(name)); return true; },
+        ownKeys: (target) => Array.from(live(target.g).attributeNames()),
+        getOwnPropertyDescriptor: (target, name) => live(target.g).hasAttribute(String(name))
+            ? { value: live(target.g).attribute(String(name)), writable: true, enumerable: true, configurable: true }
             : undefined,
+        defineProperty: () => false,
     });
 
     class Upstreams {
-        #call;
-
-        constructor(call) {
-            this.#call = call;
+        constructor(g) {
+            this.g = g;
             freeze(this);
         }
 
         fetch(name, options = {}) {
-            const call = this.#call;
+            const call = live(this.g);
             return new Promise((resolve, reject) => {
                 const flat = [];
                 for (const [h, v] of Object.entries(options.headers ?? {})) {
@@ -280,47 +301,43 @@
     freeze(Upstreams.prototype);
 
     class Exchange {
-        #call;
-        #request;
-        #attributes;
-        #upstreams;
-
-        constructor(call) {
-            this.#call = call;
-            this.#request = new GatewayRequest(call);
+        constructor(g) {
+            this.g = g;
+            this.request = new GatewayRequest(g);
             freeze(this);
         }
 
-        get requestId() { return this.#call.requestId(); }
-        get routeId() { return this.#call.routeId(); }
-        get request() { return this.#request; }
-        get consumer() { return this.#call.consumer(); }
-        set consumer(value) { this.#call.setConsumer(String(value)); }
-        get attributes() { return this.#attributes ??= new Proxy(new AttributeTarget(this.#call), attributeHandler); }
-        get upstreams() { return this.#upstreams ??= new Upstreams(this.#call); }
+        get requestId() { return live(this.g).requestId(); }
+        get routeId() { return live(this.g).routeId(); }
+        get consumer() { return live(this.g).consumer(); }
+        set consumer(value) { live(this.g).setConsumer(String(value)); }
+        get attributes() {
+            live(this.g);
+            return attributes ??= new Proxy({ g: this.g }, attributeHandler);
+        }
+        get upstreams() {
+            live(this.g);
+            return upstreams ??= new Upstreams(this.g);
+        }
     }
     freeze(Exchange.prototype);
 
     class Chain {
-        #call;
-        #exchange;
-        #proceeded = false;
-
-        constructor(call, exchange) {
-            this.#call = call;
-            this.#exchange = exchange;
+        constructor(g) {
+            this.g = g;
             freeze(this);
         }
 
         proceed(ex) {
-            if (ex !== this.#exchange) {
+            const call = live(this.g);
+            if (ex !== exchangeOfCall) {
                 throw new TypeError('chain.proceed(exchange) takes the exchange passed to filter');
             }
-            if (this.#proceeded) {
+            if (proceeded) {
                 throw new Error('chain.proceed() called more than once');
             }
-            this.#proceeded = true;
-            return new GatewayResponse(this.#call.proceed());
+            proceeded = true;
+            return new GatewayResponse(call.proceed());
         }
     }
     freeze(Chain.prototype);
@@ -351,9 +368,13 @@
     // later (as the host delivers fetch results) for an async one. A throw from filter itself propagates.
     return function run(filter, call, configJson) {
         current = call;
-        const exchange = new Exchange(call);
-        // current stays set after the call: a finished call logs without its request id (see ScriptCall.log)
-        const result = filter(exchange, new Chain(call, exchange), configFor(configJson));
+        const g = ++generation;
+        hosts = [];
+        views = [];
+        proceeded = false;
+        requestHeaders = queryView = requestBody = params = attributes = upstreams = undefined;
+        const exchange = exchangeOfCall = new Exchange(g);
+        const result = filter(exchange, new Chain(g), configFor(configJson));
         if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
             result.then(
                 (value) => settle(call, value),
