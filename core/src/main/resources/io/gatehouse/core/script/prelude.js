@@ -8,7 +8,10 @@
 // each time the class is evaluated, that is per Context, and code shared by a pool of Contexts then meets as many
 // object layouts as there are Contexts and falls back to uncached property access. An instance holds only the
 // number of the call it belongs to (g) and, for responses, its index among the call's host responses (i); the
-// host objects stay in the variables below, and an object of an earlier call refuses use.
+// host objects stay in the variables below, and an object of an earlier call refuses use. Instances are not
+// frozen (their methods and accessors are, on the prototypes): freezing an object per call changes property
+// flags through the engine's shared shape tree, which takes a lock every Context contends for and invalidates
+// compiled code (seen as calls blocked for over 50 ms, cut by the time limit).
 (function (responses, scriptLog) {
     'use strict';
     const freeze = Object.freeze;
@@ -17,6 +20,7 @@
     let hosts = [];             // the running call's HostResponses, by GatewayResponse.i
     let views = [];             // their header views, made on first use
     let exchangeOfCall = null;
+    let requestOfCall = null;
     let proceeded = false;
     let requestHeaders, queryView, requestBody, params, attributes, upstreams;
 
@@ -48,7 +52,6 @@
         constructor(g, i) {
             this.g = g;
             this.i = i;
-            freeze(this);
         }
 
         get(name) { return headerHost(this).header(String(name)); }
@@ -69,7 +72,6 @@
         constructor(host) {
             this.g = generation;
             this.i = hosts.push(host) - 1;
-            freeze(this);
         }
 
         static unwrap(value) {
@@ -169,7 +171,6 @@
     class QueryView {
         constructor(g) {
             this.g = g;
-            freeze(this);
         }
 
         get(name) { return live(this.g).queryGet(String(name)); }
@@ -207,7 +208,6 @@
     class RequestBody {
         constructor(g) {
             this.g = g;
-            freeze(this);
         }
 
         text() { return live(this.g).requestText(); }
@@ -220,7 +220,6 @@
     class GatewayRequest {
         constructor(g) {
             this.g = g;
-            freeze(this);
         }
 
         get method() { return live(this.g).method(); }
@@ -234,7 +233,7 @@
         }
         get params() {
             const call = live(this.g);
-            return params ??= freeze(Object.assign({}, call.params()));
+            return params ??= Object.assign({}, call.params());
         }
         get headers() {
             live(this.g);
@@ -270,7 +269,6 @@
     class Upstreams {
         constructor(g) {
             this.g = g;
-            freeze(this);
         }
 
         fetch(name, options = {}) {
@@ -303,10 +301,12 @@
     class Exchange {
         constructor(g) {
             this.g = g;
-            this.request = new GatewayRequest(g);
-            freeze(this);
         }
 
+        get request() {
+            live(this.g);
+            return requestOfCall;
+        }
         get requestId() { return live(this.g).requestId(); }
         get routeId() { return live(this.g).routeId(); }
         get consumer() { return live(this.g).consumer(); }
@@ -325,7 +325,6 @@
     class Chain {
         constructor(g) {
             this.g = g;
-            freeze(this);
         }
 
         proceed(ex) {
@@ -373,6 +372,7 @@
         views = [];
         proceeded = false;
         requestHeaders = queryView = requestBody = params = attributes = upstreams = undefined;
+        requestOfCall = new GatewayRequest(g);
         const exchange = exchangeOfCall = new Exchange(g);
         const result = filter(exchange, new Chain(g), configFor(configJson));
         if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
