@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One compiled version of a script file and its pool of Contexts. A Context runs one call at a time; the pool grows
@@ -36,6 +38,10 @@ final class ScriptVersion {
     private final HostResponse.Factory responses;
     private final Watchdog watchdog;
     private final ConcurrentLinkedQueue<ScriptContext> idle = new ConcurrentLinkedQueue<>();
+    // The Context a thread used last: entering a Context from the thread that entered it before skips the engine's
+    // thread-change path (a synchronized, engine-wide map of thread states), which cost a few percent of every call
+    // and stalled calls for tens of milliseconds under load. Helidon serves a connection on one virtual thread.
+    private final ThreadLocal<ScriptContext> lastUsed = new ThreadLocal<>();
     private final Semaphore inUse = new Semaphore(MAX_CONTEXTS);
     private volatile boolean retired;
 
@@ -64,7 +70,9 @@ final class ScriptVersion {
                               Watchdog watchdog) {
         ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit,
                 watchdog);
-        version.idle.add(version.newContext());
+        ScriptContext first = version.newContext();
+        first.queued.set(true);
+        version.idle.add(first);
         return version;
     }
 
@@ -95,15 +103,30 @@ final class ScriptVersion {
         }
     }
 
-    /** @return an idle Context, or a new one; waits while {@link #MAX_CONTEXTS} calls are running */
+    /** @return this thread's last Context if idle, else an idle Context, else a new one; waits while
+     * {@link #MAX_CONTEXTS} calls are running */
     ScriptContext acquire() throws InterruptedException {
         if (!inUse.tryAcquire(ACQUIRE_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new io.gatehouse.api.GatewayException(503, "script_busy", "script " + name + " has "
                     + MAX_CONTEXTS + " calls running; try again");
         }
         try {
-            ScriptContext context = idle.poll();
-            return context != null ? context : newContext();
+            ScriptContext last = lastUsed.get();
+            if (last != null && last.claim()) {
+                return last;
+            }
+            for (ScriptContext context; (context = idle.poll()) != null; ) {
+                context.queued.set(false);
+                if (context.claim()) {
+                    lastUsed.set(context);
+                    return context;
+                }
+                // taken meanwhile by the thread that used it last; its release queues it again
+            }
+            ScriptContext context = newContext();
+            context.claim();
+            lastUsed.set(context);
+            return context;
         } catch (RuntimeException e) {
             inUse.release();
             throw e;
@@ -112,16 +135,25 @@ final class ScriptVersion {
 
     /** Returns a Context after a call; {@code broken} ones (cancelled, timed out) are closed instead. */
     void release(ScriptContext context, boolean broken) {
-        inUse.release();
         if (broken) {
+            context.state.set(ScriptContext.CLOSED);
+            inUse.release();
             context.cancel();
-        } else if (retired) {
+            return;
+        }
+        if (retired) {
+            context.state.set(ScriptContext.CLOSED);
+            inUse.release();
             context.close();
-        } else {
+            return;
+        }
+        context.state.set(ScriptContext.IDLE);
+        if (context.queued.compareAndSet(false, true)) {
             idle.add(context);
-            if (retired && idle.remove(context)) {
-                context.close();
-            }
+        }
+        inUse.release();
+        if (retired && context.state.compareAndSet(ScriptContext.IDLE, ScriptContext.CLOSED)) {
+            context.close();
         }
     }
 
@@ -129,7 +161,9 @@ final class ScriptVersion {
     void retire() {
         retired = true;
         for (ScriptContext context; (context = idle.poll()) != null; ) {
-            context.close();
+            if (context.state.compareAndSet(ScriptContext.IDLE, ScriptContext.CLOSED)) {
+                context.close();
+            }
         }
     }
 
@@ -138,6 +172,12 @@ final class ScriptVersion {
      * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes.
      */
     static final class ScriptContext {
+        static final int IDLE = 0;
+        static final int BUSY = 1;
+        static final int CLOSED = 2;
+
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        final AtomicBoolean queued = new AtomicBoolean();   // has an entry in the idle queue
         private final Context context;
         private final Value run;
         private final Value filter;
@@ -151,6 +191,11 @@ final class ScriptVersion {
             this.filter = filter;
             this.watchdog = watchdog;
             watchdog.register(this);
+        }
+
+        /** @return true when the Context was idle and is now this caller's */
+        boolean claim() {
+            return state.compareAndSet(IDLE, BUSY);
         }
 
         /** @return true the first time only */
