@@ -57,11 +57,11 @@ public final class ScriptFilter implements Filter {
         Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
         ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
                 fetchTimeout, budget);
-        host.watchdog().watch(call, context);
+        context.running(call);
         boolean broken = true;
         try {
             call.resume();
-            context.run().executeVoid(context.filter(), call, configJson);
+            context.execute(call, configJson);
             while (!call.settled()) {
                 if (call.pendingFetches() == 0) {
                     throw failure(gateway, "its promise never settled (await only fetches and your own promises)");
@@ -82,7 +82,7 @@ public final class ScriptFilter implements Filter {
             }
             throw e;
         } finally {
-            host.watchdog().unwatch(call);
+            context.running(null);
             boolean ours = call.finish();
             version.release(context, broken || !ours);
         }

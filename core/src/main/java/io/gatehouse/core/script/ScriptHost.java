@@ -160,7 +160,7 @@ public final class ScriptHost implements AutoCloseable {
             ScriptVersion next;
             try {
                 next = ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
-                        console, BODY_LIMIT);
+                        console, BODY_LIMIT, watchdog);
             } catch (ScriptLoadException e) {
                 String serving = script.current() == null ? "" : "; still serving version " + script.current().number;
                 script.failed("scripts/" + e.getMessage() + serving);

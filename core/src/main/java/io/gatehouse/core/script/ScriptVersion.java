@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One compiled version of a script file and its pool of Contexts. A Context runs one call at a time; the pool grows
@@ -35,12 +36,17 @@ final class ScriptVersion {
     private final Source module;
     private final OutputStream console;
     private final HostResponse.Factory responses;
+    private final Watchdog watchdog;
     private final ConcurrentLinkedQueue<ScriptContext> idle = new ConcurrentLinkedQueue<>();
+    // The Context a thread used last: entering a Context from the thread that entered it before skips the engine's
+    // thread-change path (a synchronized, engine-wide map of thread states), which cost a few percent of every call
+    // and stalled calls for tens of milliseconds under load. Helidon serves a connection on one virtual thread.
+    private final ThreadLocal<ScriptContext> lastUsed = new ThreadLocal<>();
     private final Semaphore inUse = new Semaphore(MAX_CONTEXTS);
     private volatile boolean retired;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
-                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
+                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit, Watchdog watchdog) {
         this.name = name;
         this.number = number;
         this.loadedAt = Instant.now();
@@ -50,6 +56,7 @@ final class ScriptVersion {
         this.fetches = fetches;
         this.console = console;
         this.responses = new HostResponse.Factory(bodyLimit);
+        this.watchdog = watchdog;
     }
 
     /**
@@ -59,9 +66,13 @@ final class ScriptVersion {
      *                             exports no {@code filter} function
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
-                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit) {
-        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit);
-        version.idle.add(version.newContext());
+                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit,
+                              Watchdog watchdog) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit,
+                watchdog);
+        ScriptContext first = version.newContext();
+        first.queued.set(true);
+        version.idle.add(first);
         return version;
     }
 
@@ -82,7 +93,7 @@ final class ScriptVersion {
                 throw new ScriptLoadException(name + ": the module must export a function named filter "
                         + "(export function filter(exchange, chain) { ... })");
             }
-            return new ScriptContext(context, run, filter, new AtomicBoolean());
+            return new ScriptContext(context, run, filter, watchdog);
         } catch (PolyglotException e) {
             context.close(true);
             throw ScriptLoadException.of(name, e);
@@ -92,15 +103,30 @@ final class ScriptVersion {
         }
     }
 
-    /** @return an idle Context, or a new one; waits while {@link #MAX_CONTEXTS} calls are running */
+    /** @return this thread's last Context if idle, else an idle Context, else a new one; waits while
+     * {@link #MAX_CONTEXTS} calls are running */
     ScriptContext acquire() throws InterruptedException {
         if (!inUse.tryAcquire(ACQUIRE_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new io.gatehouse.api.GatewayException(503, "script_busy", "script " + name + " has "
                     + MAX_CONTEXTS + " calls running; try again");
         }
         try {
-            ScriptContext context = idle.poll();
-            return context != null ? context : newContext();
+            ScriptContext last = lastUsed.get();
+            if (last != null && last.claim()) {
+                return last;
+            }
+            for (ScriptContext context; (context = idle.poll()) != null; ) {
+                context.queued.set(false);
+                if (context.claim()) {
+                    lastUsed.set(context);
+                    return context;
+                }
+                // taken meanwhile by the thread that used it last; its release queues it again
+            }
+            ScriptContext context = newContext();
+            context.claim();
+            lastUsed.set(context);
+            return context;
         } catch (RuntimeException e) {
             inUse.release();
             throw e;
@@ -109,16 +135,25 @@ final class ScriptVersion {
 
     /** Returns a Context after a call; {@code broken} ones (cancelled, timed out) are closed instead. */
     void release(ScriptContext context, boolean broken) {
-        inUse.release();
         if (broken) {
+            context.state.set(ScriptContext.CLOSED);
+            inUse.release();
             context.cancel();
-        } else if (retired) {
+            return;
+        }
+        if (retired) {
+            context.state.set(ScriptContext.CLOSED);
+            inUse.release();
             context.close();
-        } else {
+            return;
+        }
+        context.state.set(ScriptContext.IDLE);
+        if (context.queued.compareAndSet(false, true)) {
             idle.add(context);
-            if (retired && idle.remove(context)) {
-                context.close();
-            }
+        }
+        inUse.release();
+        if (retired && context.state.compareAndSet(ScriptContext.IDLE, ScriptContext.CLOSED)) {
+            context.close();
         }
     }
 
@@ -126,18 +161,66 @@ final class ScriptVersion {
     void retire() {
         retired = true;
         for (ScriptContext context; (context = idle.poll()) != null; ) {
-            context.close();
+            if (context.state.compareAndSet(ScriptContext.IDLE, ScriptContext.CLOSED)) {
+                context.close();
+            }
         }
     }
 
-    /** A Context of this version with the prelude's {@code run} and the module's {@code filter}. */
-    record ScriptContext(Context context, Value run, Value filter, AtomicBoolean used) {
+    /**
+     * A Context of this version with the prelude's {@code run} and the module's {@code filter}, looked up once. Its
+     * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes.
+     */
+    static final class ScriptContext {
+        static final int IDLE = 0;
+        static final int BUSY = 1;
+        static final int CLOSED = 2;
+
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        final AtomicBoolean queued = new AtomicBoolean();   // has an entry in the idle queue
+        private final Context context;
+        private final Value run;
+        private final Value filter;
+        private final Watchdog watchdog;
+        private volatile ScriptCall running;
+        private boolean used;   // only the call holding the Context touches it; the pool's queue publishes it
+
+        ScriptContext(Context context, Value run, Value filter, Watchdog watchdog) {
+            this.context = context;
+            this.run = run;
+            this.filter = filter;
+            this.watchdog = watchdog;
+            watchdog.register(this);
+        }
+
+        /** @return true when the Context was idle and is now this caller's */
+        boolean claim() {
+            return state.compareAndSet(IDLE, BUSY);
+        }
+
         /** @return true the first time only */
         boolean firstCall() {
-            return !used.getAndSet(true);
+            boolean first = !used;
+            used = true;
+            return first;
+        }
+
+        /** Runs the filter for {@code call}, watched by the watchdog while it runs. */
+        void execute(ScriptCall call, String configJson) {
+            run.executeVoid(filter, call, configJson);
+        }
+
+        /** Makes {@code call} (null: none) the one the watchdog checks. */
+        void running(ScriptCall call) {
+            running = call;
+        }
+
+        ScriptCall running() {
+            return running;
         }
 
         void close() {
+            watchdog.forget(this);
             try {
                 context.close();
             } catch (RuntimeException e) {
@@ -146,6 +229,7 @@ final class ScriptVersion {
         }
 
         void cancel() {
+            watchdog.forget(this);
             try {
                 context.close(true);
             } catch (RuntimeException ignored) {

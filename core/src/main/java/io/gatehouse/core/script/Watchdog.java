@@ -1,18 +1,19 @@
 package io.gatehouse.core.script;
 
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cancels script calls that run JavaScript longer than their budget. One platform thread checks the running calls
- * every few milliseconds; cancelling closes the call's Context (on a virtual thread, as closing waits for the
- * guest to stop), and the pool replaces it.
+ * Cancels script calls that run JavaScript longer than their budget. One platform thread checks every pooled
+ * Context's running call every few milliseconds; cancelling closes the Context (on a virtual thread, as closing
+ * waits for the guest to stop), and the pool replaces it. Contexts register once when built, so a call only writes
+ * its Context's {@code running} field: nothing on the request path touches a shared map.
  */
 final class Watchdog implements AutoCloseable {
 
     private static final long PERIOD_MILLIS = 5;
 
-    private final Map<ScriptCall, ScriptVersion.ScriptContext> running = new ConcurrentHashMap<>();
+    private final Set<ScriptVersion.ScriptContext> contexts = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -20,12 +21,12 @@ final class Watchdog implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("script-watchdog").start(this::loop);
     }
 
-    void watch(ScriptCall call, ScriptVersion.ScriptContext context) {
-        running.put(call, context);
+    void register(ScriptVersion.ScriptContext context) {
+        contexts.add(context);
     }
 
-    void unwatch(ScriptCall call) {
-        running.remove(call);
+    void forget(ScriptVersion.ScriptContext context) {
+        contexts.remove(context);
     }
 
     private void loop() {
@@ -36,12 +37,14 @@ final class Watchdog implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            running.forEach((call, context) -> {
-                if (call.overBudget(now)) {
-                    running.remove(call);
+            for (ScriptVersion.ScriptContext context : contexts) {
+                ScriptCall call = context.running();
+                // overBudget is true once per call: it moves the call to KILLED
+                if (call != null && call.overBudget(now)) {
+                    contexts.remove(context);
                     Thread.ofVirtual().name("script-cancel").start(context::cancel);
                 }
-            });
+            }
         }
     }
 

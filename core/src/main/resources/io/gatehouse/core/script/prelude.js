@@ -1,10 +1,41 @@
-// The script API, built once per Context before the user's module is evaluated. Host objects stay inside
-// closures and private fields: a script sees plain JS objects, never a Java object it could inspect.
+// The script API, built once per Context before the user's module is evaluated. Host objects stay inside this
+// closure: a script sees plain JS objects, never a Java object it could inspect.
 // Evaluates to a function (responses, scriptLog) -> run(filter, call, configJson).
+//
+// Speed (the engine is shared by every Context of every script, and so is its compiled code): the objects a call
+// hands out are instances of classes defined here, their methods on frozen prototypes, so a call allocates a few
+// small objects instead of a closure per method. They hold no private fields (#x): a private name is made anew
+// each time the class is evaluated, that is per Context, and code shared by a pool of Contexts then meets as many
+// object layouts as there are Contexts and falls back to uncached property access. An instance holds only the
+// number of the call it belongs to (g) and, for responses, its index among the call's host responses (i); the
+// host objects stay in the variables below, and an object of an earlier call refuses use. Instances are not
+// frozen (their methods and accessors are, on the prototypes): freezing an object per call changes property
+// flags through the engine's shared shape tree, which takes a lock every Context contends for and invalidates
+// compiled code (seen as calls blocked for over 50 ms, cut by the time limit).
 (function (responses, scriptLog) {
     'use strict';
     const freeze = Object.freeze;
-    let current = null;
+    let current = null;         // the running call (stays set after it: log then omits the request id)
+    let generation = 0;         // the number of the running call, in this Context
+    let hosts = [];             // the running call's HostResponses, by GatewayResponse.i
+    let views = [];             // their header views, made on first use
+    let exchangeOfCall = null;
+    let requestOfCall = null;
+    let proceeded = false;
+    let requestHeaders, queryView, requestBody, params, attributes, upstreams;
+
+    function live(g) {
+        if (g !== generation) {
+            throw new Error('this object belongs to a request that has finished; '
+                + 'keep no exchange, request or response objects between calls');
+        }
+        return current;
+    }
+
+    function hostOf(g, i) {
+        live(g);
+        return hosts[i];
+    }
 
     const text = (value) => typeof value === 'string' ? value : JSON.stringify(value);
     const message = (args) => args.map(a => typeof a === 'string' ? a : safeJson(a)).join(' ');
@@ -16,41 +47,51 @@
         }
     }
 
-    function headerView(host) {
-        return freeze({
-            get: (name) => host.header(String(name)),
-            getAll: (name) => Array.from(host.headerAll(String(name))),
-            has: (name) => host.header(String(name)) !== null,
-            set: (name, value) => { host.headerSet(String(name), String(value)); },
-            add: (name, value) => { host.headerAdd(String(name), String(value)); },
-            remove: (name) => host.headerRemove(String(name)),
-            names: () => Array.from(host.headerNames()),
-        });
+    // Headers of the request (i < 0) or of the call's response number i.
+    class HeaderView {
+        constructor(g, i) {
+            this.g = g;
+            this.i = i;
+        }
+
+        get(name) { return headerHost(this).header(String(name)); }
+        getAll(name) { return Array.from(headerHost(this).headerAll(String(name))); }
+        has(name) { return headerHost(this).header(String(name)) !== null; }
+        set(name, value) { headerHost(this).headerSet(String(name), String(value)); }
+        add(name, value) { headerHost(this).headerAdd(String(name), String(value)); }
+        remove(name) { return headerHost(this).headerRemove(String(name)); }
+        names() { return Array.from(headerHost(this).headerNames()); }
+    }
+    freeze(HeaderView.prototype);
+
+    function headerHost(view) {
+        return view.i < 0 ? live(view.g) : hostOf(view.g, view.i);
     }
 
     class GatewayResponse {
-        #host;
-        #headers;
-
         constructor(host) {
-            this.#host = host;
-            this.#headers = headerView(host);
+            this.g = generation;
+            this.i = hosts.push(host) - 1;
         }
 
         static unwrap(value) {
-            return value !== null && typeof value === 'object' && #host in value ? value.#host : undefined;
+            return value instanceof GatewayResponse ? hostOf(value.g, value.i) : undefined;
         }
 
-        get status() { return this.#host.status(); }
-        set status(value) { this.#host.setStatus(checkStatus(value)); }
-        get headers() { return this.#headers; }
-        text() { return this.#host.text(); }
-        json() { return JSON.parse(this.#host.text()); }
+        get status() { return hostOf(this.g, this.i).status(); }
+        set status(value) { hostOf(this.g, this.i).setStatus(checkStatus(value)); }
+        get headers() {
+            hostOf(this.g, this.i);
+            return views[this.i] ??= new HeaderView(this.g, this.i);
+        }
+        text() { return hostOf(this.g, this.i).text(); }
+        json() { return JSON.parse(hostOf(this.g, this.i).text()); }
         set body(value) {
+            const host = hostOf(this.g, this.i);
             if (typeof value === 'string') {
-                this.#host.setBody(value, null);
+                host.setBody(value, null);
             } else {
-                this.#host.setBody(JSON.stringify(value ?? null), 'application/json');
+                host.setBody(JSON.stringify(value ?? null), 'application/json');
             }
         }
     }
@@ -127,16 +168,19 @@
         error: (...args) => (current ?? scriptLog).log('ERROR', message(args)),
     });
 
-    function queryView(call) {
-        return freeze({
-            get: (name) => call.queryGet(String(name)),
-            getAll: (name) => Array.from(call.queryAll(String(name))),
-            has: (name) => call.queryGet(String(name)) !== null,
-            set: (name, value) => { call.querySet(String(name), String(value)); },
-            remove: (name) => { call.queryRemove(String(name)); },
-            toString: () => call.rawQuery(),
-        });
+    class QueryView {
+        constructor(g) {
+            this.g = g;
+        }
+
+        get(name) { return live(this.g).queryGet(String(name)); }
+        getAll(name) { return Array.from(live(this.g).queryAll(String(name))); }
+        has(name) { return live(this.g).queryGet(String(name)) !== null; }
+        set(name, value) { live(this.g).querySet(String(name), String(value)); }
+        remove(name) { live(this.g).queryRemove(String(name)); }
+        toString() { return live(this.g).rawQuery(); }
     }
+    freeze(QueryView.prototype);
 
     function encodeQuery(query) {
         if (query === undefined || query === null) {
@@ -161,78 +205,141 @@
         return error;
     }
 
-    function makeExchange(call) {
-        const headers = headerView(call);
-        let params;
-        const body = freeze({
-            text: () => call.requestText(),
-            json: () => JSON.parse(call.requestText()),
-        });
-        const request = freeze({
-            get method() { return call.method(); },
-            get path() { return call.path(); },
-            set path(value) { call.setPath(String(value)); },
-            get rawQuery() { return call.rawQuery(); },
-            set rawQuery(value) { call.setRawQuery(String(value ?? '')); },
-            query: queryView(call),
-            get params() {
-                return params ??= freeze(Object.assign({}, call.params()));
-            },
-            headers,
-            body,
-            get clientIp() { return call.clientIp(); },
-        });
-        const attributes = new Proxy({}, {
-            get: (target, name) => typeof name === 'string' ? call.attribute(name) ?? undefined : undefined,
-            set: (target, name, value) => {
-                if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-                    throw new TypeError('exchange.attributes.' + String(name) + ': only strings, numbers, booleans and null');
-                }
-                call.setAttribute(String(name), value);
-                return true;
-            },
-            has: (target, name) => typeof name === 'string' && call.hasAttribute(name),
-            deleteProperty: (target, name) => { call.removeAttribute(String(name)); return true; },
-            ownKeys: () => Array.from(call.attributeNames()),
-            getOwnPropertyDescriptor: (target, name) => call.hasAttribute(String(name))
-                ? { value: call.attribute(String(name)), writable: true, enumerable: true, configurable: true }
-                : undefined,
-        });
-        const upstreams = freeze({
-            fetch(name, options = {}) {
-                return new Promise((resolve, reject) => {
-                    const flat = [];
-                    for (const [h, v] of Object.entries(options.headers ?? {})) {
-                        for (const one of Array.isArray(v) ? v : [v]) {
-                            flat.push(String(h), String(one));
-                        }
-                    }
-                    let body = null;
-                    let type = null;
-                    if (typeof options.body === 'string') {
-                        body = options.body;
-                    } else if (options.body !== undefined && options.body !== null) {
-                        body = JSON.stringify(options.body);
-                        type = 'application/json';
-                    }
-                    call.fetch(String(name), String(options.method ?? 'GET'), String(options.path ?? '/'),
-                        encodeQuery(options.query), flat, body, type,
-                        options.timeout === undefined ? -1 : Number(options.timeout),
-                        (host) => resolve(new GatewayResponse(host)),
-                        (code, detail) => reject(upstreamError(name, code, detail)));
-                });
-            },
-        });
-        return freeze({
-            get requestId() { return call.requestId(); },
-            get routeId() { return call.routeId(); },
-            request,
-            get consumer() { return call.consumer(); },
-            set consumer(value) { call.setConsumer(String(value)); },
-            attributes,
-            upstreams,
-        });
+    class RequestBody {
+        constructor(g) {
+            this.g = g;
+        }
+
+        text() { return live(this.g).requestText(); }
+        json() { return JSON.parse(live(this.g).requestText()); }
     }
+    freeze(RequestBody.prototype);
+
+    // The views of a request are made on first use, once per call: a filter that never reads the query or the
+    // body allocates nothing for them.
+    class GatewayRequest {
+        constructor(g) {
+            this.g = g;
+        }
+
+        get method() { return live(this.g).method(); }
+        get path() { return live(this.g).path(); }
+        set path(value) { live(this.g).setPath(String(value)); }
+        get rawQuery() { return live(this.g).rawQuery(); }
+        set rawQuery(value) { live(this.g).setRawQuery(String(value ?? '')); }
+        get query() {
+            live(this.g);
+            return queryView ??= new QueryView(this.g);
+        }
+        get params() {
+            const call = live(this.g);
+            return params ??= Object.assign({}, call.params());
+        }
+        get headers() {
+            live(this.g);
+            return requestHeaders ??= new HeaderView(this.g, -1);
+        }
+        get body() {
+            live(this.g);
+            return requestBody ??= new RequestBody(this.g);
+        }
+        get clientIp() { return live(this.g).clientIp(); }
+    }
+    freeze(GatewayRequest.prototype);
+
+    // exchange.attributes: a Proxy whose target only carries the call's number; one handler per Context.
+    const attributeHandler = freeze({
+        get: (target, name) => typeof name === 'string' ? live(target.g).attribute(name) ?? undefined : undefined,
+        set: (target, name, value) => {
+            if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+                throw new TypeError('exchange.attributes.' + String(name) + ': only strings, numbers, booleans and null');
+            }
+            live(target.g).setAttribute(String(name), value);
+            return true;
+        },
+        has: (target, name) => typeof name === 'string' && live(target.g).hasAttribute(name),
+        deleteProperty: (target, name) => { live(target.g).removeAttribute(String(name)); return true; },
+        ownKeys: (target) => Array.from(live(target.g).attributeNames()),
+        getOwnPropertyDescriptor: (target, name) => live(target.g).hasAttribute(String(name))
+            ? { value: live(target.g).attribute(String(name)), writable: true, enumerable: true, configurable: true }
+            : undefined,
+        defineProperty: () => false,
+    });
+
+    class Upstreams {
+        constructor(g) {
+            this.g = g;
+        }
+
+        fetch(name, options = {}) {
+            const call = live(this.g);
+            return new Promise((resolve, reject) => {
+                const flat = [];
+                for (const [h, v] of Object.entries(options.headers ?? {})) {
+                    for (const one of Array.isArray(v) ? v : [v]) {
+                        flat.push(String(h), String(one));
+                    }
+                }
+                let body = null;
+                let type = null;
+                if (typeof options.body === 'string') {
+                    body = options.body;
+                } else if (options.body !== undefined && options.body !== null) {
+                    body = JSON.stringify(options.body);
+                    type = 'application/json';
+                }
+                call.fetch(String(name), String(options.method ?? 'GET'), String(options.path ?? '/'),
+                    encodeQuery(options.query), flat, body, type,
+                    options.timeout === undefined ? -1 : Number(options.timeout),
+                    (host) => resolve(new GatewayResponse(host)),
+                    (code, detail) => reject(upstreamError(name, code, detail)));
+            });
+        }
+    }
+    freeze(Upstreams.prototype);
+
+    class Exchange {
+        constructor(g) {
+            this.g = g;
+        }
+
+        get request() {
+            live(this.g);
+            return requestOfCall;
+        }
+        get requestId() { return live(this.g).requestId(); }
+        get routeId() { return live(this.g).routeId(); }
+        get consumer() { return live(this.g).consumer(); }
+        set consumer(value) { live(this.g).setConsumer(String(value)); }
+        get attributes() {
+            live(this.g);
+            return attributes ??= new Proxy({ g: this.g }, attributeHandler);
+        }
+        get upstreams() {
+            live(this.g);
+            return upstreams ??= new Upstreams(this.g);
+        }
+    }
+    freeze(Exchange.prototype);
+
+    class Chain {
+        constructor(g) {
+            this.g = g;
+        }
+
+        proceed(ex) {
+            const call = live(this.g);
+            if (ex !== exchangeOfCall) {
+                throw new TypeError('chain.proceed(exchange) takes the exchange passed to filter');
+            }
+            if (proceeded) {
+                throw new Error('chain.proceed() called more than once');
+            }
+            proceeded = true;
+            return new GatewayResponse(call.proceed());
+        }
+    }
+    freeze(Chain.prototype);
 
     const configs = new Map();
 
@@ -260,22 +367,14 @@
     // later (as the host delivers fetch results) for an async one. A throw from filter itself propagates.
     return function run(filter, call, configJson) {
         current = call;
-        const exchange = makeExchange(call);
-        let proceeded = false;
-        const chain = freeze({
-            proceed(ex) {
-                if (ex !== exchange) {
-                    throw new TypeError('chain.proceed(exchange) takes the exchange passed to filter');
-                }
-                if (proceeded) {
-                    throw new Error('chain.proceed() called more than once');
-                }
-                proceeded = true;
-                return new GatewayResponse(call.proceed());
-            },
-        });
-        // current stays set after the call: a finished call logs without its request id (see ScriptCall.log)
-        const result = filter(exchange, chain, configFor(configJson));
+        const g = ++generation;
+        hosts = [];
+        views = [];
+        proceeded = false;
+        requestHeaders = queryView = requestBody = params = attributes = upstreams = undefined;
+        requestOfCall = new GatewayRequest(g);
+        const exchange = exchangeOfCall = new Exchange(g);
+        const result = filter(exchange, new Chain(g), configFor(configJson));
         if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
             result.then(
                 (value) => settle(call, value),

@@ -125,6 +125,20 @@ class ScriptSafetyIT {
                     }
                 }
                 """);
+        ScriptHome.write(home, "keeps.js", """
+                let kept;
+                export function filter(exchange, chain) {
+                    if (kept === undefined) {
+                        kept = exchange;
+                        return Response.text('kept');
+                    }
+                    try {
+                        return Response.text('usable: ' + kept.request.path);
+                    } catch (e) {
+                        return Response.text('refused: ' + e.message);
+                    }
+                }
+                """);
         gateway = GatewayFixture.start(home, """
                 upstreams:
                   echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
@@ -134,6 +148,7 @@ class ScriptSafetyIT {
                   - { id: malformed, match: { path: /malformed }, upstream: echo, filters: [ { script: malformed.js } ] }
                   - { id: runaway, match: { path: /runaway }, upstream: echo, filters: [ { script: runaway.js } ] }
                   - { id: dynamic, match: { path: /dynamic }, upstream: echo, filters: [ { script: dynamic-fetch.js } ] }
+                  - { id: keeps, match: { path: /keeps }, upstream: echo, filters: [ { script: keeps.js } ] }
                 """.formatted(echo.url()));
     }
 
@@ -153,6 +168,15 @@ class ScriptSafetyIT {
             Map.Entry<String, JsonNode> result = it.next();
             assertEquals("blocked", result.getValue().asText(), result.getKey());
         }
+    }
+
+    @Test
+    void anExchangeKeptFromAnEarlierRequestRefusesUse() throws Exception {
+        String body = "kept";
+        for (int i = 0; i < 20 && body.equals("kept"); i++) {   // the first call in each Context keeps its exchange
+            body = gateway.get("/keeps").body();
+        }
+        assertTrue(body.startsWith("refused: this object belongs to a request that has finished"), body);
     }
 
     @Test
