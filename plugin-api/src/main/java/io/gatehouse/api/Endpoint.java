@@ -60,6 +60,10 @@ public record Endpoint(URI url, int weight, Map<String, String> metadata) {
 
     /** @return a stable identity for logs and the admin API: {@code scheme://host:port} */
     public String id() {
+        String raw = url.getRawPath();
+        if (url.getPort() != -1 && (raw == null || raw.isEmpty()) && url.getRawUserInfo() == null) {
+            return url.toString(); // already scheme://host:port, and URI keeps its string: no allocation
+        }
         return url.getScheme() + "://" + host() + ":" + port();
     }
 }
