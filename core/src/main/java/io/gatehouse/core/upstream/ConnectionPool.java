@@ -47,19 +47,16 @@ final class ConnectionPool implements AutoCloseable {
     /** A live idle connection to {@code endpoint}, else a new one. */
     UpstreamConnection acquire(Endpoint endpoint, boolean fresh) {
         String key = endpoint.id();
-        idle.computeIfAbsent(key, k -> new Idle());
+        Idle queue = idle.computeIfAbsent(key, k -> new Idle());
         if (!fresh) {
-            Idle queue = idle.get(key);
-            if (queue != null) {
-                long now = System.nanoTime();
-                UpstreamConnection connection;
-                while ((connection = queue.connections.pollFirst()) != null) {
-                    queue.size.decrementAndGet();
-                    if (connection.idleNanos(now) < maxIdleNanos) {
-                        return connection;
-                    }
-                    connection.close();
+            long now = System.nanoTime();
+            UpstreamConnection connection;
+            while ((connection = queue.connections.pollFirst()) != null) {
+                queue.size.decrementAndGet();
+                if (connection.idleNanos(now) < maxIdleNanos) {
+                    return connection;
                 }
+                connection.close();
             }
         }
         ConnectionKey connectionKey = new ConnectionKey(endpoint.url().getScheme(), endpoint.host(), endpoint.port(),
