@@ -1,5 +1,6 @@
 package io.gatehouse.core.reload;
 
+import io.gatehouse.core.testing.ClientLoop;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
@@ -10,11 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,39 +48,17 @@ class HotReloadIT {
 
     @Test
     void twentyReloadsUnderLoadLoseNoRequestAndEachNewRouteGoesLive() throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong ok = new AtomicLong();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = gateway.get("/stable");
-                        if (response.statusCode() == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            failures.add(response.statusCode() + " " + response.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
+        ClientLoop load = ClientLoop.start(4, () -> gateway.get("/stable"));
         try {
             for (int n = 1; n <= 20; n++) {
                 gateway.rewrite(config(n));
                 awaitStatus("/v" + n, 200);
             }
         } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join();
-            }
+            load.close();
         }
-        assertTrue(failures.isEmpty(), "failed requests during reloads: " + failures);
-        assertTrue(ok.get() > 20, "the client loop ran: " + ok.get());
+        assertTrue(load.failures().isEmpty(), "failed requests during reloads: " + load.failures());
+        assertTrue(load.ok() > 20, "the client loop ran: " + load.ok());
         assertEquals(404, gateway.get("/v1").statusCode(), "routes removed by a reload are gone");
     }
 

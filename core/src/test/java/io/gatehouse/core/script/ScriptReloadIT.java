@@ -1,6 +1,7 @@
 package io.gatehouse.core.script;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.testing.ClientLoop;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
@@ -13,11 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gatehouse.core.testing.EchoRoutes.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,26 +82,7 @@ class ScriptReloadIT {
 
     @Test
     void twentyEditsUnderAFullSpeedLoopFailNoRequestAndABrokenOrDeletedFileKeepsTheLastGood() throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong ok = new AtomicLong();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = gateway.get("/live");
-                        if (response.statusCode() == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            failures.add(response.statusCode() + " " + response.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
+        ClientLoop load = ClientLoop.start(4, () -> gateway.get("/live"));
         try {
             for (int n = 1; n <= 20; n++) {
                 ScriptHome.write(home, "live.js", version(n));
@@ -136,13 +113,10 @@ class ScriptReloadIT {
             });
             assertEquals("200/20", servedVersion());
         } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join();
-            }
+            load.close();
         }
-        assertTrue(failures.isEmpty(), failures.size() + " failed requests, e.g. " + failures.peek());
-        assertTrue(ok.get() > 20, "the client loop ran: " + ok.get());
+        assertTrue(load.failures().isEmpty(), load.failures().size() + " failed requests: " + load.failures());
+        assertTrue(load.ok() > 20, "the client loop ran: " + load.ok());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.testing.ClientLoop;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
@@ -12,10 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,29 +67,10 @@ class FailoverIT {
                   - { id: who, match: { path: /who }, upstream: three }
                 """.formatted(ports[0], ports[1], ports[2]));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicLong served = new AtomicLong();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = gateway.get("/who");
-                        if (response.statusCode() == 200) {
-                            served.incrementAndGet();
-                        } else {
-                            failures.add(response.statusCode() + " " + response.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
-        awaitServed(served, 200);
+        ClientLoop load = ClientLoop.start(4, () -> gateway.get("/who"));
+        awaitServed(load, 200);
         b.close();
-        awaitServed(served, served.get() + 500);
+        awaitServed(load, load.ok() + 500);
         awaitAdmin(state -> !state.get("http://127.0.0.1:" + ports[1]).get("state").asText().equals("healthy"));
         named("b", ports[1], ok);
         long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -99,11 +78,8 @@ class FailoverIT {
         while (!bBack && System.nanoTime() < deadline) {
             bBack = gateway.get("/who").body().equals("b");
         }
-        running.set(false);
-        for (Thread client : clients) {
-            client.join();
-        }
-        assertTrue(failures.isEmpty(), failures.size() + " failed requests, first: " + failures.peek());
+        load.close();
+        assertTrue(load.failures().isEmpty(), load.failures().size() + " failed requests: " + load.failures());
         assertTrue(bBack, "the restarted backend gets traffic again");
     }
 
@@ -159,12 +135,12 @@ class FailoverIT {
         assertEquals("no_healthy_upstream", problem.get("code").asText());
     }
 
-    private void awaitServed(AtomicLong served, long target) throws InterruptedException {
+    private void awaitServed(ClientLoop load, long target) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (served.get() < target && System.nanoTime() < deadline) {
+        while (load.ok() < target && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(served.get() >= target, "traffic flowed: " + served.get() + " of " + target);
+        assertTrue(load.ok() >= target, "traffic flowed: " + load.ok() + " of " + target);
     }
 
     private void awaitAdmin(Predicate<JsonNode> condition) throws Exception {
