@@ -35,9 +35,11 @@ public final class Main {
         System.exit(new CommandLine(new Main()).execute(effective));
     }
 
-    static Path defaultHome() {
-        String home = System.getProperty("gatehouse.home");
-        return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
+    /** The gateway home: {@code --home} if given, else {@code $gatehouse.home}, else the current folder. */
+    static Path home(Path option) {
+        String property = System.getProperty("gatehouse.home");
+        Path home = option != null ? option : Path.of(property == null ? "." : property);
+        return home.toAbsolutePath().normalize();
     }
 
     @Command(name = "run", description = "Start the gateway.")
@@ -50,7 +52,7 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            Path base = home == null ? defaultHome() : home.toAbsolutePath().normalize();
+            Path base = home(home);
             Path file = config == null ? base.resolve("conf/gatehouse.yaml") : config.toAbsolutePath();
             if (!Files.isRegularFile(file)) {
                 System.err.println("gatehouse: config file " + file + " does not exist");
@@ -87,7 +89,7 @@ public final class Main {
 
         @Override
         public Integer call() {
-            Path base = home == null ? defaultHome() : home.toAbsolutePath().normalize();
+            Path base = home(home);
             List<Problem> problems = new ArrayList<>();
             try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories())) {
                 plugins.registry().problemMessages().forEach(p -> System.err.println("warning: plugin refused: " + p));
