@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         resources.add(server);
         if (config.admin().port() >= 0) {
             admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
-                    () -> lastReload, scripts).endpoints());
+                    () -> lastReload, scripts, server::listening).endpoints());
             resources.add(admin);
         }
         try {

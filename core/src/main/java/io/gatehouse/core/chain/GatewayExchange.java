@@ -32,6 +32,15 @@ public final class GatewayExchange implements Exchange {
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
+        this(requestId, request, routeId, pathParams, clientIp, peer, startNanos, request.path());
+    }
+
+    /**
+     * @param originalPath the path to report as the one the client asked for: the normalised path, or for a request
+     *                     refused before it could be normalised, the target as sent
+     */
+    public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
+                           String clientIp, String peer, long startNanos, String originalPath) {
         this.requestId = requestId;
         this.request = request;
         this.routeId = routeId;
@@ -39,7 +48,7 @@ public final class GatewayExchange implements Exchange {
         this.clientIp = clientIp;
         this.peer = peer;
         this.startNanos = startNanos;
-        this.originalPath = request.path();
+        this.originalPath = originalPath;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,19 +25,25 @@ public final class AdminViews {
     private final ComponentRegistry registry;
     private final Supplier<Gateway.ReloadStatus> lastReload;
     private final ScriptHost scripts;
+    private final BooleanSupplier listening;
 
+    /**
+     * @param listening whether the public listener accepts connections; {@code /health} and {@code /ready} fail
+     *                  (503) while it does not
+     */
     public AdminViews(GenerationHolder generations, ComponentRegistry registry,
-                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts) {
+                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts, BooleanSupplier listening) {
         this.generations = generations;
         this.registry = registry;
         this.lastReload = lastReload;
         this.scripts = scripts;
+        this.listening = listening;
     }
 
     /** @return admin path → view */
     public Map<String, Supplier<Object>> endpoints() {
         Map<String, Supplier<Object>> endpoints = new LinkedHashMap<>();
-        endpoints.put("/health", () -> Map.of("status", "UP"));
+        endpoints.put("/health", () -> listening.getAsBoolean() ? Map.of("status", "UP") : null);
         endpoints.put("/ready", this::ready);
         endpoints.put("/routes", this::routes);
         endpoints.put("/upstreams", this::upstreams);
@@ -48,7 +55,8 @@ public final class AdminViews {
 
     private Object ready() {
         Generation generation = generations.current();
-        return generation == null ? null : Map.of("status", "READY", "generation", generation.number());
+        return generation == null || !listening.getAsBoolean() ? null
+                : Map.of("status", "READY", "generation", generation.number());
     }
 
     private Object routes() {

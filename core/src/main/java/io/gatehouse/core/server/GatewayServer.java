@@ -2,57 +2,146 @@ package io.gatehouse.core.server;
 
 import io.gatehouse.core.config.ServerConfig;
 import io.gatehouse.core.generation.GenerationHolder;
-import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The public listener: a Helidon web server (a virtual thread per request) whose single handler is the gateway.
+ * The public listener. Helidon accepts the sockets; the gateway's own {@link Listener} speaks HTTP on them.
+ *
+ * <p>Helidon's accept loop ends for good on an accept error such as running out of file descriptors. Two things
+ * keep the data port alive: the connection cap is kept below the descriptor limit, so client connections alone
+ * cannot exhaust it; and should the listener stop anyway, it is started again on the same port (with back-off)
+ * while {@link #listening()} says it is down, which the admin API's {@code /health} and {@code /ready} report.
  */
 public final class GatewayServer implements AutoCloseable {
 
-    private final WebServer server;
+    private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
+    /** Descriptors left for upstream connections, plugins, scripts and logs beyond those open at start. */
+    private static final int DESCRIPTOR_RESERVE = 128;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
 
-    private GatewayServer(WebServer server) {
-        this.server = server;
+    private final ServerConfig config;
+    private final Listener listener;
+    private final int connectionCap;
+    private volatile WebServer server;
+    private volatile boolean listening;
+    private volatile boolean closed;
+    private int port;
+
+    private GatewayServer(ServerConfig config, Listener listener, int connectionCap) {
+        this.config = config;
+        this.listener = listener;
+        this.connectionCap = connectionCap;
     }
 
     /** Binds and starts the listener. */
     public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
-        ProblemDirectHandler problems = new ProblemDirectHandler();
-        WebServer server = WebServer.builder()
+        int cap = connectionCap(config.limits().maxConnections());
+        GatewayServer gateway = new GatewayServer(config, new Listener(config, new ProxyHandler(generations), cap),
+                cap);
+        gateway.port = config.port();
+        gateway.bind();
+        return gateway;
+    }
+
+    private void bind() {
+        WebServer started = WebServer.builder()
                 .host(config.host())
-                .port(config.port())
+                .port(port)
                 .shutdownHook(false)
-                // the body limit is the handler's (LimitedInputStream), so a 413 can be answered cleanly
-                .maxPayloadSize(-1)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .backlog(4096)
-                .protocols(java.util.List.of(Http1Config.builder()
-                        .maxPrologueLength((int) config.limits().maxRequestLine().bytes())
-                        .maxHeadersSize(ProxyHandler.parserHeaderLimit(config.limits().maxHeaderSize().bytes()))
-                        .validateRequestHeaders(true)
-                        .build()))
-                .directHandlers(handlers -> {
-                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-                        handlers.addHandler(type, problems);
-                    }
-                })
-                .routing(routing -> routing.any(new ProxyHandler(generations,
-                        config.limits().maxHeaderSize().bytes(), config.limits().maxBodySize().bytes())))
+                // a hard stop a little above the cap: connections between the two are closed at once by the
+                // Listener, beyond it Helidon stops accepting until one ends
+                .maxTcpConnections(connectionCap + Math.max(16, connectionCap / 10))
+                .protocolsDiscoverServices(false)
+                .protocols(List.of())
+                .addConnectionSelector(listener)
+                .routing(routing -> routing.any(new StopWatch()))
                 .build()
                 .start();
-        return new GatewayServer(server);
+        server = started;
+        port = started.port();
+        listening = true;
+    }
+
+    /**
+     * The connection cap: the configured one, lowered to fit the process's descriptor limit with room for
+     * everything else the gateway opens.
+     */
+    static int connectionCap(int configured) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            long limit = os.getMaxFileDescriptorCount();
+            long available = limit - os.getOpenFileDescriptorCount() - Math.max(DESCRIPTOR_RESERVE, limit / 10);
+            int cap = (int) Math.max(1, Math.min(configured, available));
+            LOG.log(Level.INFO, "file descriptor limit {0}; at most {1} client connections", limit, cap);
+            if (cap < configured) {
+                LOG.log(Level.WARNING, "server.limits.max_connections {0} lowered to {1} to fit the file descriptor "
+                        + "limit ({2}); raise it with ulimit -n", configured, cap, limit);
+            }
+            return cap;
+        }
+        return configured;
+    }
+
+    /** Helidon tells every routing when a listener stops: if that was not us, bring the listener back. */
+    private final class StopWatch implements Handler {
+        @Override
+        public void handle(ServerRequest req, ServerResponse res) {
+            res.status(404).send();
+        }
+
+        @Override
+        public void afterStop() {
+            listening = false;
+            if (!closed) {
+                LOG.log(Level.ERROR, "the listener on port {0} stopped; restarting it", port);
+                Thread.ofVirtual().name("gatehouse-listener-restart").start(GatewayServer.this::rebind);
+            }
+        }
+    }
+
+    private void rebind() {
+        long backoff = 50;
+        while (!closed) {
+            try {
+                bind();
+                LOG.log(Level.INFO, "the listener on port {0} accepts connections again", port);
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "restarting the listener on port {0} failed ({1}); retrying", port,
+                        e.getMessage());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
     }
 
     public int port() {
-        return server.port();
+        return port;
+    }
+
+    /** @return whether the listener is accepting connections */
+    public boolean listening() {
+        return listening && !closed;
     }
 
     @Override
     public void close() {
+        closed = true;
+        listening = false;
         server.stop();
+        listener.close();
     }
 }

@@ -7,119 +7,133 @@ import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.FilterChain;
 import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.ForwardedHeaders;
-import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
- * The one Helidon handler of the public listener: normalises the path, matches a route, runs its chain and writes
- * the response. Every failure becomes a problem document carrying the request id.
+ * What the listener does with a request once its head is read: normalise the path, match a route, run its chain
+ * and hand the response to the connection to write, all inside one config generation. Every failure becomes a
+ * problem document carrying the request id; requests refused before routing still pass the global filters, so
+ * they are logged like any other.
  */
-final class ProxyHandler implements Handler {
+final class ProxyHandler {
 
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
 
+    /** Writes the response to the client and says how that went. */
+    @FunctionalInterface
+    interface ResponseSink {
+        GatewayExchange.Completion send(GatewayExchange exchange, Response response);
+    }
+
+    /** Where a request came from. */
+    record Peer(String address, boolean secure) {
+    }
+
     private final GenerationHolder generations;
-    private final long maxHeaderSize;
-    private final long maxBodySize;
 
-    ProxyHandler(GenerationHolder generations, long maxHeaderSize, long maxBodySize) {
+    ProxyHandler(GenerationHolder generations) {
         this.generations = generations;
-        this.maxHeaderSize = maxHeaderSize;
-        this.maxBodySize = maxBodySize;
     }
 
-    /**
-     * The header bound given to Helidon's parser: above ours, so that requests between the two get our 431
-     * rather than Helidon's undetailed 400.
-     */
-    static int parserHeaderLimit(long maxHeaderSize) {
-        return (int) Math.min(Integer.MAX_VALUE, maxHeaderSize * 2 + 8192);
-    }
-
-    @Override
-    public void handle(ServerRequest req, ServerResponse res) {
+    void handle(RequestHead head, Body body, Peer peer, ResponseSink sink) {
         long start = System.nanoTime();
-        String requestId = RequestIds.fromOrNew(req.headers().first(RequestIds.HEADER).orElse(null));
         Generation generation = generations.acquire();
         try {
-            serve(generation, req, res, requestId, start);
+            serve(generation, head, body, peer, sink, start);
         } finally {
             generation.exit();
         }
     }
 
-    private void serve(Generation generation, ServerRequest req, ServerResponse res, String requestId, long start) {
-        String method = req.prologue().method().text();
-        String rawPath = req.path().rawPath();
-        String peer = peer(req.remotePeer().address());
-        Headers headers = new Headers();
-        long headerBytes = copyHeaders(req, headers);
-        TrustedProxies trusted = generation.trustedProxies();
-        String clientIp = ForwardedHeaders.clientIp(peer, headers, trusted);
-        String hostHeader = headers.first("Host").orElse("");
-        Incoming incoming;
+    /** Answers a request the listener refused (malformed, over a limit) through the global filters. */
+    void refuse(RequestHead head, Peer peer, GatewayException e, ResponseSink sink) {
+        long start = System.nanoTime();
+        Generation generation = generations.acquire();
+        try {
+            RequestHead known = head != null ? head
+                    : new RequestHead("-", "-", "", false, new Headers(), 0);
+            GatewayExchange exchange = refused(generation, known, Body.empty(), peer, start);
+            complete(exchange, sink.send(exchange, runAroundError(generation, exchange, e)));
+        } finally {
+            generation.exit();
+        }
+    }
+
+    private void serve(Generation generation, RequestHead head, Body body, Peer peer, ResponseSink sink,
+                       long start) {
+        String method = head.method();
+        Headers headers = head.headers();
         String path;
         Match<RouteRuntime> match;
         try {
-            if (headerBytes > maxHeaderSize) {
-                throw new GatewayException(431, "headers_too_large", "request headers are " + headerBytes
-                        + " bytes, more than the limit of " + maxHeaderSize);
-            }
-            checkDeclaredLength(req);
-            path = PathNormalizer.normalize(rawPath);
-            UriQuery query = req.query();
-            match = generation.routes().match(method, stripPort(hostHeader), path,
-                    name -> headers.first(name).orElse(null),
-                    name -> query.contains(name) ? query.first(name).orElse("") : null);
+            path = PathNormalizer.normalize(head.rawPath());
+            UriQuery query = head.rawQuery().isEmpty() ? UriQuery.empty() : UriQuery.create(head.rawQuery());
+            match = generation.routes().match(method, stripPort(headers.first("Host").orElse("")), path,
+                    name -> headers.first(name).orElse(null), name -> queryValue(query, name));
         } catch (GatewayException e) {
-            path = "/";
-            match = null;
-            incoming = newRequest(req, method, hostHeader, path, headers);
-            GatewayExchange exchange = new GatewayExchange(requestId, incoming.request(), "", Map.of(), clientIp,
-                    peer, start);
-            respond(res, exchange, runAroundError(generation, exchange, e), method, null);
+            // the target as sent, so the log shows what was refused
+            GatewayExchange exchange = refused(generation, head, body, peer, start);
+            complete(exchange, sink.send(exchange, runAroundError(generation, exchange, e)));
             return;
         }
-        incoming = newRequest(req, method, hostHeader, path, headers);
-        Request request = incoming.request();
+        GatewayExchange exchange;
+        Response response;
         switch (match) {
             case Match.Found<RouteRuntime> found -> {
-                GatewayExchange exchange = new GatewayExchange(requestId, request, found.rule().id(),
-                        found.params(), clientIp, peer, start);
-                respond(res, exchange, runChain(found.rule().target().chain(), exchange), method,
-                        incoming.limited());
+                exchange = exchange(generation, head, path, body, peer, found.rule().id(), found.params(), start);
+                response = runChain(found.rule().target().chain(), exchange);
             }
             case Match.MethodNotAllowed notAllowed -> {
-                GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
-                GatewayException e = new GatewayException(405, "method_not_allowed",
+                exchange = exchange(generation, head, path, body, peer, "", Map.of(), start);
+                response = runAroundError(generation, exchange, new GatewayException(405, "method_not_allowed",
                         "method " + method + " is not allowed on " + path)
-                        .header("Allow", String.join(", ", notAllowed.allow()));
-                respond(res, exchange, runAroundError(generation, exchange, e), method, null);
+                        .header("Allow", String.join(", ", notAllowed.allow())));
             }
             case Match.NotFound<RouteRuntime> notFound -> {
-                GatewayExchange exchange = new GatewayExchange(requestId, request, "", Map.of(), clientIp, peer, start);
-                GatewayException e = new GatewayException(404, "route_not_found", "no route matches " + path);
-                respond(res, exchange, runAroundError(generation, exchange, e), method, null);
+                exchange = exchange(generation, head, path, body, peer, "", Map.of(), start);
+                response = runAroundError(generation, exchange,
+                        new GatewayException(404, "route_not_found", "no route matches " + path));
             }
         }
+        complete(exchange, sink.send(exchange, response));
+    }
+
+    /** The exchange of a request refused before routing: filters see path "/", the log the target as sent. */
+    private static GatewayExchange refused(Generation generation, RequestHead head, Body body, Peer peer,
+                                           long start) {
+        return exchange(generation, head, "/", head.target(), body, peer, "", Map.of(), start);
+    }
+
+    private static GatewayExchange exchange(Generation generation, RequestHead head, String path, Body body,
+                                            Peer peer, String routeId, Map<String, String> params, long start) {
+        return exchange(generation, head, path, path, body, peer, routeId, params, start);
+    }
+
+    private static GatewayExchange exchange(Generation generation, RequestHead head, String path,
+                                            String reportedPath, Body body, Peer peer, String routeId,
+                                            Map<String, String> params, long start) {
+        Headers headers = head.headers();
+        String clientIp = ForwardedHeaders.clientIp(peer.address(), headers, generation.trustedProxies());
+        String requestId = RequestIds.fromOrNew(headers.first(RequestIds.HEADER.defaultCase()).orElse(null));
+        Request request = new Request(head.method(), peer.secure() ? "https" : "http",
+                stripPort(headers.first("Host").orElse("")), path, head.rawQuery(), headers, body);
+        return new GatewayExchange(requestId, request, routeId, params, clientIp, peer.address(), start,
+                reportedPath);
+    }
+
+    private static void complete(GatewayExchange exchange, GatewayExchange.Completion completion) {
+        exchange.complete(completion);
     }
 
     /** Global filters (access log, request id, ...) also see requests that fail before a route is found. */
@@ -136,10 +150,15 @@ final class ProxyHandler implements Handler {
         } catch (GatewayException e) {
             if (e.status() >= 500) {
                 LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
-                        + "': " + e.getMessage(), e.getCause());
+                        + "': " + e.getMessage());
             }
             return ProblemResponses.of(e, exchange.requestId(), exchange.originalPath());
         } catch (Exception | Error e) {
+            ClientBodyException clientFault = clientFault(e);
+            if (clientFault != null) {
+                return ProblemResponses.of(clientFault.toGatewayException(), exchange.requestId(),
+                        exchange.originalPath());
+            }
             LOG.log(Level.ERROR, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                     + "' failed", e);
             return ProblemResponses.of(500, "internal_error", "the gateway failed to handle the request",
@@ -147,76 +166,22 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    private static void respond(ServerResponse res, GatewayExchange exchange, Response response, String method,
-                                LimitedInputStream limited) {
-        if (limited != null && limited.exceeded()) {
-            limited.drain();
-        }
-        if (response.status() == 413) {
-            // the rest of an oversized body is not worth reading to keep the connection
-            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
-        }
-        ResponseWriter.Result result = ResponseWriter.write(res, response, "HEAD".equals(method));
-        exchange.complete(new GatewayExchange.Completion(response.status(), result.bytes(),
-                System.nanoTime() - exchange.startNanos(), result.error()));
-        if (result.error() != null) {
-            // The response was already under way: the only honest signal left is to break the connection.
-            throw new ResponseAbortedException(result.error());
-        }
-    }
-
-    /** The request as filters see it, and the length-guarded body stream when the length is unknown. */
-    private record Incoming(Request request, LimitedInputStream limited) {
-    }
-
-    private Incoming newRequest(ServerRequest req, String method, String host, String path, Headers headers) {
-        Body body;
-        LimitedInputStream limited = null;
-        if (req.content().hasEntity()) {
-            OptionalLong length = req.headers().contentLength();
-            if (length.isPresent()) {
-                body = Body.of(req.content().inputStream(), length.getAsLong());
-            } else {
-                limited = new LimitedInputStream(req.content().inputStream(), maxBodySize);
-                body = Body.of(limited, -1);
-            }
-        } else {
-            body = Body.empty();
-        }
-        String rawQuery = req.query().rawValue();
-        Request request = new Request(method, req.isSecure() ? "https" : "http", stripPort(host), path,
-                rawQuery == null ? "" : rawQuery, headers, body);
-        return new Incoming(request, limited);
-    }
-
-    /** A declared length over the limit is refused before a byte of the body is read. */
-    private void checkDeclaredLength(ServerRequest req) {
-        OptionalLong length = req.headers().contentLength();
-        if (length.isPresent() && length.getAsLong() > maxBodySize) {
-            throw new GatewayException(413, "body_too_large", "request body of " + length.getAsLong()
-                    + " bytes is larger than the limit of " + maxBodySize);
-        }
-    }
-
-
-    /** Copies the request headers; returns the size of the header block (for the 431 limit). */
-    private static long copyHeaders(ServerRequest req, Headers headers) {
-        long size = 0;
-        for (Header header : req.headers()) {
-            String name = header.name();
-            for (String value : header.allValues()) {
-                size += name.length() + value.length() + 4;
-                headers.add(name, value);
+    /** A filter that read the body and failed because of the client is the client's failure, not a 500. */
+    private static ClientBodyException clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClientBodyException c) {
+                return c;
             }
         }
-        return size;
+        return null;
     }
 
-    private static String peer(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
+    private static String queryValue(UriQuery query, String name) {
+        try {
+            return query.contains(name) ? query.first(name).orElse("") : null;
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(400, "invalid_query", "the query string is not valid percent-encoding");
         }
-        return String.valueOf(address);
     }
 
     static String stripPort(String host) {

@@ -3,102 +3,179 @@ package io.gatehouse.core.server;
 import io.gatehouse.api.Body;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.proxy.HopByHop;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.ServerResponseHeaders;
-import io.helidon.webserver.http.ServerResponse;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.http.DateTime;
+import io.helidon.http.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a gateway {@link Response} to Helidon: status, end-to-end headers, and the body streamed with its known
- * length or chunked. Small bodies of known length go out in one write.
+ * Frames a gateway {@link Response} for the client, whatever framing it arrived with: end-to-end headers only,
+ * then a body of known length with {@code Content-Length}, else chunked (HTTP/1.1) or delimited by closing the
+ * connection (HTTP/1.0). Small bodies of known length go out in one write with the head.
  */
 final class ResponseWriter {
 
     private static final int SMALL_BODY = 64 * 1024;
     private static final int BUFFER = 32 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] STATUS_LINES = new String[600];
 
-    private ResponseWriter() {
+    private final DataWriter out;
+    private final ConnectionWatchdog.Deadline deadline;
+    private final long writeTimeoutNanos;
+
+    ResponseWriter(DataWriter out, ConnectionWatchdog.Deadline deadline, long writeTimeoutNanos) {
+        this.out = out;
+        this.deadline = deadline;
+        this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
     /**
      * @param bytes body bytes written
-     * @param error what broke the body after the head was sent, or {@code null}
+     * @param error what broke the response after it started, or {@code null}
      */
     record Result(long bytes, Throwable error) {
     }
 
-    static Result write(ServerResponse res, Response response, boolean head) {
-        res.status(response.status());
-        ServerResponseHeaders out = res.headers();
-        response.headers().forEach((name, value) -> {
-            if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")) {
-                out.add(HeaderValues.create(HeaderNames.create(name), value));
-            }
-        });
-        Body body = response.body();
-        long length = body.length();
-        if (head) {
-            body.close();
-            response.headers().first("Content-Length").ifPresent(v -> res.header(HeaderNames.CONTENT_LENGTH, v));
-            res.send();
-            return new Result(0, null);
-        }
-        if (length == 0) {
-            body.close();
-            res.send();
-            return new Result(0, null);
-        }
-        if (length > 0 && length <= SMALL_BODY) {
-            return sendSmall(res, body, (int) length);
-        }
-        return stream(res, body, length);
+    /** How a response is sent on this connection. */
+    record Framing(boolean head, boolean http10, boolean close) {
     }
 
-    private static Result sendSmall(ServerResponse res, Body body, int length) {
+    /** Whether a response with this status to this method carries a body at all. */
+    static boolean hasBody(int status, boolean head) {
+        return !head && status >= 200 && status != 204 && status != 304;
+    }
+
+    Result write(Response response, Framing framing) {
+        Body body = response.body();
+        int status = response.status();
+        long length = body.length();
+        StringBuilder head = new StringBuilder(256).append(statusLine(status));
+        response.headers().forEach((name, value) -> {
+            if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")
+                    && !name.equalsIgnoreCase("Date")) {
+                head.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        head.append("Date: ").append(response.headers().first("Date").orElseGet(DateTime::rfc1123String))
+                .append("\r\n");
+        boolean withBody = hasBody(status, framing.head());
+        if (framing.head() && status >= 200 && status != 204 && status != 304) {
+            String declared = length >= 0 ? Long.toString(length)
+                    : response.headers().first("Content-Length").orElse(null);
+            if (declared != null) {
+                head.append("Content-Length: ").append(declared).append("\r\n");
+            }
+        } else if (withBody && length >= 0) {
+            head.append("Content-Length: ").append(length).append("\r\n");
+        } else if (withBody && !framing.http10()) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        }
+        if (framing.close()) {
+            head.append("Connection: close\r\n");
+        } else if (framing.http10()) {
+            head.append("Connection: keep-alive\r\n");
+        }
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (!withBody || length == 0) {
+            body.close();
+            return send(BufferData.create(headBytes), 0);
+        }
+        if (length > 0 && length <= SMALL_BODY) {
+            return sendSmall(headBytes, body, (int) length);
+        }
+        return stream(headBytes, body, length, length < 0 && !framing.http10());
+    }
+
+    private Result sendSmall(byte[] head, Body body, int length) {
         byte[] bytes;
         try (InputStream in = body.stream()) {
             bytes = in.readNBytes(length);
         } catch (IOException | RuntimeException e) {
             body.close();
-            return new Result(0, e);
+            return new Result(-1, e);
         }
         if (bytes.length < length) {
-            // upstream promised more than it sent: nothing has gone out yet, so this can still be a clean error
-            return new Result(0, new IOException("upstream closed after " + bytes.length + " of " + length
-                    + " bytes"));
+            // the body promised more than it had: nothing has gone out yet, so this can still be a clean error
+            return new Result(-1, new IOException("the response body ended after " + bytes.length + " of "
+                    + length + " bytes"));
         }
-        res.send(bytes);
-        return new Result(bytes.length, null);
+        BufferData data = BufferData.create(head.length + length);
+        data.write(head);
+        data.write(bytes);
+        return send(data, length);
     }
 
-    private static Result stream(ServerResponse res, Body body, long length) {
-        if (length > 0) {
-            res.contentLength(length);
-        }
+    private Result stream(byte[] head, Body body, long length, boolean chunked) {
         long written = 0;
-        OutputStream out = res.outputStream();
         try (InputStream in = body.stream()) {
+            writeNow(BufferData.create(head));
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer)) != -1; ) {
-                out.write(buffer, 0, n);
+                if (n == 0) {
+                    continue;
+                }
+                if (length >= 0 && written + n > length) {
+                    throw new IOException("the response body is longer than its length " + length);
+                }
+                writeNow(chunked ? chunk(buffer, n) : BufferData.create(buffer, 0, n));
                 written += n;
             }
-            if (length > 0 && written != length) {
-                throw new IOException("upstream sent " + written + " of " + length + " bytes");
+            if (length >= 0 && written != length) {
+                throw new IOException("the response body ended after " + written + " of " + length + " bytes");
+            }
+            if (chunked) {
+                writeNow(BufferData.create(LAST_CHUNK));
             }
         } catch (IOException | RuntimeException e) {
             body.close();
             return new Result(written, e);
         }
-        try {
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            return new Result(written, e);
-        }
         return new Result(written, null);
+    }
+
+    private static BufferData chunk(byte[] buffer, int n) {
+        byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        BufferData data = BufferData.create(size.length + n + 2);
+        data.write(size);
+        data.write(buffer, 0, n);
+        data.write(CRLF);
+        return data;
+    }
+
+    private Result send(BufferData data, long bodyBytes) {
+        try {
+            writeNow(data);
+            return new Result(bodyBytes, null);
+        } catch (RuntimeException e) {
+            return new Result(0, e);
+        }
+    }
+
+    private void writeNow(BufferData data) {
+        deadline.arm("write", writeTimeoutNanos);
+        try {
+            out.writeNow(data);
+        } finally {
+            deadline.disarm();
+        }
+    }
+
+    private static String statusLine(int status) {
+        if (status < 100 || status >= STATUS_LINES.length) {
+            return "HTTP/1.1 " + status + " \r\n";
+        }
+        String line = STATUS_LINES[status];
+        if (line == null) {
+            line = "HTTP/1.1 " + status + " " + Status.create(status).reasonPhrase() + "\r\n";
+            STATUS_LINES[status] = line;
+        }
+        return line;
     }
 }

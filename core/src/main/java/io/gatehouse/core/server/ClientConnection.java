@@ -1,0 +1,294 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.api.Body;
+import io.gatehouse.api.GatewayException;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.error.ClientBodyException;
+import io.gatehouse.core.error.ProblemResponses;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One client connection of the public listener, speaking HTTP/1.1 and 1.0 with the gateway's own framing rules
+ * (see docs/security.md): reads a head, decides the body's framing, serves the request, writes the response
+ * re-framed, and either keeps the connection for the next request or closes it. The connection is closed after
+ * every refusal, after {@code Connection: close}, and whenever the request body was not read to its end, so bytes
+ * the gateway did not parse as a request are never parsed as one.
+ */
+final class ClientConnection implements ServerConnection {
+
+    private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long LINGER_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final long LINGER_BYTES = 64L * 1024 * 1024;
+
+    private final ConnectionContext ctx;
+    private final Listener listener;
+    private final DataReader reader;
+    private final ProxyHandler.Peer peer;
+    private final ConnectionWatchdog.Deadline deadline;
+    private final ResponseWriter writer;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile boolean idle = true;
+    private volatile boolean closing;
+
+    ClientConnection(ConnectionContext ctx, Listener listener) {
+        this.ctx = ctx;
+        this.listener = listener;
+        this.reader = ctx.dataReader();
+        this.peer = new ProxyHandler.Peer(ctx.remotePeer().host(), ctx.isSecure());
+        this.deadline = listener.watchdog().register(this::closeSocket);
+        this.writer = new ResponseWriter(ctx.dataWriter(), deadline, listener.timeouts().write().toNanos());
+    }
+
+    @Override
+    public void handle(Limit limit) {
+        try {
+            if (!listener.connections().open(peer.address())) {
+                listener.refusedConnection(peer.address());
+                return;
+            }
+            try {
+                serveRequests();
+            } finally {
+                listener.connections().close(peer.address());
+            }
+        } finally {
+            listener.watchdog().unregister(deadline);
+        }
+    }
+
+    private void serveRequests() {
+        // a new connection must start its request within the head timeout; between requests, the idle timeout
+        Duration waitForRequest = listener.timeouts().requestHead();
+        while (!closing) {
+            idle = true;
+            deadline.arm("idle", waitForRequest.toNanos());
+            if (!awaitBytes() || closing) {
+                return;
+            }
+            idle = false;
+            lastActivity = System.nanoTime();
+            deadline.arm("head", listener.timeouts().requestHead().toNanos());
+            if (!serveOne()) {
+                return;
+            }
+            waitForRequest = listener.timeouts().keepAliveIdle();
+        }
+    }
+
+    private boolean awaitBytes() {
+        try {
+            reader.ensureAvailable();
+            return true;
+        } catch (RuntimeException e) {
+            return false; // the client closed, or stayed idle past the timeout
+        }
+    }
+
+    /** @return whether the connection stays open for another request */
+    private boolean serveOne() {
+        RequestHead head;
+        RequestFraming framing;
+        try {
+            head = listener.parser().read(reader);
+            try {
+                framing = RequestFraming.of(head, listener.maxBodySize());
+                checkExpect(head);
+            } catch (WireException e) {
+                throw e.with(head);
+            }
+        } catch (WireException e) {
+            deadline.disarm();
+            refuse(e.head(), e.toGatewayException(), true);
+            return false;
+        } catch (RuntimeException e) {
+            // the client went away or was too slow in the middle of a head
+            if (deadline.expired() != null) {
+                refuse(null, new GatewayException(408, "request_timeout", "the request head took too long"), false);
+            }
+            return false;
+        }
+        deadline.disarm();
+        Exchange exchange = new Exchange(head, framing);
+        listener.handler().handle(head, exchange.body(), peer, exchange::send);
+        return exchange.keepAlive;
+    }
+
+    /** Only {@code 100-continue} is a known expectation (RFC 9110 §10.1.1); anything else is 417. */
+    private static void checkExpect(RequestHead head) {
+        for (String expect : head.headers().all("Expect")) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                throw new WireException(417, "expectation_failed", "the only expectation supported is "
+                        + "100-continue", null);
+            }
+        }
+    }
+
+    /**
+     * Answers a refused request through the global filters (so it is logged) and closes: what follows on the
+     * wire is not trusted to start a request.
+     */
+    private void refuse(RequestHead head, GatewayException e, boolean answer) {
+        listener.handler().refuse(head, peer, e, (exchange, response) -> {
+            if (!answer) {
+                response.body().close();
+                return new GatewayExchange.Completion(response.status(), 0, duration(exchange), null);
+            }
+            ResponseWriter.Result result = writer.write(response, new ResponseWriter.Framing(
+                    head != null && head.method().equals("HEAD"), head != null && head.http10(), true));
+            return new GatewayExchange.Completion(response.status(), Math.max(0, result.bytes()),
+                    duration(exchange), result.error());
+        });
+        if (answer) {
+            linger();
+        }
+    }
+
+    /** One request being served: its body and how its response goes out. */
+    private final class Exchange implements ClientBody.Connection {
+        private final RequestHead head;
+        private final RequestFraming framing;
+        private final ClientBody body;
+        private final boolean wantsClose;
+        private boolean continuePending;
+        private boolean keepAlive;
+
+        Exchange(RequestHead head, RequestFraming framing) {
+            this.head = head;
+            this.framing = framing;
+            if (!framing.hasBody()) {
+                body = null;
+            } else if (framing.chunked()) {
+                body = new ChunkedBody(reader, this, listener.maxBodySize(), listener.maxHeaderSize());
+            } else {
+                body = new ClientBody.Fixed(reader, this, framing.length());
+            }
+            continuePending = body != null && !head.http10() && head.headers().contains("Expect");
+            wantsClose = head.http10() ? !hasConnectionToken(head, "keep-alive") : hasConnectionToken(head, "close");
+        }
+
+        Body body() {
+            return body == null ? Body.empty() : Body.of(body, framing.length());
+        }
+
+        @Override
+        public void beforeRead() {
+            if (continuePending) {
+                continuePending = false;
+                ctx.dataWriter().writeNow(BufferData.create(CONTINUE));
+            }
+            deadline.arm("body", listener.timeouts().bodyIdle().toNanos());
+        }
+
+        @Override
+        public void afterRead() {
+            deadline.disarm();
+        }
+
+        @Override
+        public String expired() {
+            return deadline.expired();
+        }
+
+        GatewayExchange.Completion send(GatewayExchange exchange, Response response) {
+            ClientBodyException failure = body == null ? null : body.failure();
+            if (failure != null && failure.status() == ClientBodyException.CLIENT_CLOSED) {
+                response.body().close();
+                return new GatewayExchange.Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
+                        failure);
+            }
+            boolean head = this.head.method().equals("HEAD");
+            boolean bodyUnread = body != null && !body.complete();
+            boolean closeDelimited = this.head.http10() && response.body().length() < 0
+                    && ResponseWriter.hasBody(response.status(), head);
+            boolean close = wantsClose || closing || bodyUnread || closeDelimited;
+            ResponseWriter.Result result = writer.write(response,
+                    new ResponseWriter.Framing(head, this.head.http10(), close));
+            if (result.bytes() < 0) {
+                // the response failed before a byte went out: the client still gets a clean answer
+                return answerInstead(exchange, result.error());
+            }
+            keepAlive = !close && result.error() == null;
+            if (close && result.error() == null && !closeDelimited && (bodyUnread || reader.available() > 0)) {
+                linger();
+            }
+            return new GatewayExchange.Completion(response.status(), result.bytes(), duration(exchange),
+                    result.error());
+        }
+
+        private GatewayExchange.Completion answerInstead(GatewayExchange exchange, Throwable error) {
+            LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
+                    + "': the response broke before it was sent: " + error.getMessage());
+            Response problem = ProblemResponses.of(502, "upstream_error", "the upstream response was incomplete",
+                    exchange.requestId(), exchange.originalPath());
+            ResponseWriter.Result result = writer.write(problem, new ResponseWriter.Framing(
+                    head.method().equals("HEAD"), head.http10(), true));
+            keepAlive = false;
+            return new GatewayExchange.Completion(502, Math.max(0, result.bytes()), duration(exchange), error);
+        }
+    }
+
+    private static boolean hasConnectionToken(RequestHead head, String token) {
+        for (String value : head.headers().all("Connection")) {
+            for (String element : value.split(",")) {
+                if (element.strip().toLowerCase(Locale.ROOT).equals(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Before closing after a response, reads and drops what the client is still sending for a short while, so
+     * that closing with unread bytes does not reset the connection before the client has read the response
+     * (nginx's lingering close).
+     */
+    private void linger() {
+        long dropped = 0;
+        deadline.arm("linger", LINGER_NANOS);
+        try {
+            while (dropped < LINGER_BYTES) {
+                reader.ensureAvailable();
+                int n = reader.available();
+                reader.skip(n);
+                dropped += n;
+            }
+        } catch (RuntimeException e) {
+            // the client closed, or the linger time is over
+        } finally {
+            deadline.disarm();
+        }
+    }
+
+    private static long duration(GatewayExchange exchange) {
+        return System.nanoTime() - exchange.startNanos();
+    }
+
+    private void closeSocket() {
+        ctx.serverSocket().close();
+    }
+
+    @Override
+    public Duration idleTime() {
+        return idle ? Duration.ofNanos(System.nanoTime() - lastActivity) : Duration.ZERO;
+    }
+
+    @Override
+    public void close(boolean interrupt) {
+        closing = true;
+        if (idle) {
+            closeSocket();
+        }
+    }
+}

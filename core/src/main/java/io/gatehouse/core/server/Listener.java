@@ -1,0 +1,108 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.core.config.ServerConfig;
+import io.gatehouse.core.config.TimeoutsConfig;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's HTTP/1 protocol on Helidon's listener: Helidon accepts sockets (and will negotiate TLS), every
+ * connection is then served by a {@link ClientConnection}, which parses and frames HTTP itself. Holds what all
+ * connections of the listener share: limits, timeouts, the parser, the watchdog and the request handler.
+ */
+final class Listener implements ServerConnectionSelector, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Listener.class.getName());
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final RequestHeadParser parser;
+    private final ProxyHandler handler;
+    private final ConnectionWatchdog watchdog = new ConnectionWatchdog();
+    private final ConnectionLimits connections;
+    private final TimeoutsConfig timeouts;
+    private final long maxBodySize;
+    private final int maxHeaderSize;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
+
+    Listener(ServerConfig config, ProxyHandler handler, int maxConnections) {
+        this.parser = new RequestHeadParser(config.limits().maxRequestLine().bytes(),
+                config.limits().maxHeaderSize().bytes());
+        this.handler = handler;
+        this.connections = new ConnectionLimits(maxConnections, config.limits().maxConnectionsPerIp());
+        this.timeouts = config.timeouts();
+        this.maxBodySize = config.limits().maxBodySize().bytes();
+        this.maxHeaderSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxHeaderSize().bytes());
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return 0;
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return Support.SUPPORTED;
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return Set.of("http/1.1");
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return new ClientConnection(ctx, this);
+    }
+
+    /** A connection over a cap was closed at once; logged at most every 10 seconds, with the count. */
+    void refusedConnection(String ip) {
+        long count = refused.incrementAndGet();
+        long last = lastRefusalLog.get();
+        long now = System.nanoTime();
+        if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
+            LOG.log(Level.WARNING, "closed {0} client connection(s) over the connection limits so far (last from "
+                    + "{1}; {2} open, at most {3}, {4} per address)", count, ip, connections.open(),
+                    connections.max(), "limits.max_connections_per_ip");
+        }
+    }
+
+    RequestHeadParser parser() {
+        return parser;
+    }
+
+    ProxyHandler handler() {
+        return handler;
+    }
+
+    ConnectionWatchdog watchdog() {
+        return watchdog;
+    }
+
+    ConnectionLimits connections() {
+        return connections;
+    }
+
+    TimeoutsConfig timeouts() {
+        return timeouts;
+    }
+
+    long maxBodySize() {
+        return maxBodySize;
+    }
+
+    int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+}
