@@ -37,7 +37,12 @@ abstract sealed class ClientBody extends InputStream permits ClientBody.Fixed, C
 
     /** @return whether the body was read to its end, so that the connection is positioned at the next request */
     final boolean complete() {
-        return complete;
+        return complete || (failure == null && allRead());
+    }
+
+    /** Whether every byte of the body was read, even if the reader has not yet been told the end (-1). */
+    protected boolean allRead() {
+        return false;
     }
 
     /** @return the failure that ended the body early, or {@code null} */
@@ -118,6 +123,11 @@ abstract sealed class ClientBody extends InputStream permits ClientBody.Fixed, C
             int n = copy(buffer, offset, (int) Math.min(length, remaining));
             remaining -= n;
             return n;
+        }
+
+        @Override
+        protected boolean allRead() {
+            return remaining == 0;
         }
 
         @Override

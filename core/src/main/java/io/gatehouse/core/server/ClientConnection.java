@@ -28,7 +28,8 @@ final class ClientConnection implements ServerConnection {
 
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final long LINGER_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final long LINGER_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final long LINGER_IDLE_NANOS = Duration.ofMillis(250).toNanos();
     private static final long LINGER_BYTES = 64L * 1024 * 1024;
 
     private final ConnectionContext ctx;
@@ -250,22 +251,23 @@ final class ClientConnection implements ServerConnection {
     }
 
     /**
-     * Before closing after a response, reads and drops what the client is still sending for a short while, so
-     * that closing with unread bytes does not reset the connection before the client has read the response
-     * (nginx's lingering close).
+     * Before closing after a response, reads and drops what the client is still sending, so that closing with
+     * unread bytes does not reset the connection before the client has read the response (nginx's lingering
+     * close). It ends when the client closes, pauses for {@link #LINGER_IDLE_NANOS}, or after a few seconds.
      */
     private void linger() {
         long dropped = 0;
-        deadline.arm("linger", LINGER_NANOS);
+        long end = System.nanoTime() + LINGER_NANOS;
         try {
-            while (dropped < LINGER_BYTES) {
+            while (dropped < LINGER_BYTES && end - System.nanoTime() > 0) {
+                deadline.arm("linger", Math.min(LINGER_IDLE_NANOS, end - System.nanoTime()));
                 reader.ensureAvailable();
                 int n = reader.available();
                 reader.skip(n);
                 dropped += n;
             }
         } catch (RuntimeException e) {
-            // the client closed, or the linger time is over
+            // the client closed, or paused long enough
         } finally {
             deadline.disarm();
         }
