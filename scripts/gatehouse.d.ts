@@ -40,12 +40,19 @@ export interface Body {
 
 export interface Request {
     readonly method: string;
-    /** The path sent upstream; must start with '/'. */
+    /**
+     * The path sent upstream; must start with '/'. Normalised, in wire form: unreserved characters decoded,
+     * every other escape kept as sent (`/a%3Bb`, `/caf%C3%A9`). Text you set is encoded on the way out
+     * (`' '` → `%20`), except `%XX` escapes, which are sent as they are.
+     */
     path: string;
     /** The raw query string, without '?'. */
     rawQuery: string;
     readonly query: Query;
-    /** The route's path parameters (`/users/:id` → `{ id: "7" }`). */
+    /**
+     * The route's path parameters (`/users/:id` → `{ id: "7" }`), in the same form as `path`: `/users/a%3bb`
+     * gives `{ id: "a%3Bb" }`; `decodeURIComponent` gives the text.
+     */
     readonly params: Readonly<Record<string, string>>;
     readonly headers: Headers;
     readonly body: Body;

@@ -12,7 +12,8 @@
 
 /** @type {import('../gatehouse').FilterFunction} */
 export async function filter(exchange, chain, config) {
-    const id = exchange.request.params.id;
+    // params are in wire form (a%3Bb); decode once so the id is encoded exactly once for each call
+    const id = decodeURIComponent(exchange.request.params.id);
     const [user, orders] = await Promise.allSettled([
         exchange.upstreams.fetch('users', { path: '/users/' + encodeURIComponent(id), timeout: config.timeout_ms ?? 2000 }),
         exchange.upstreams.fetch('orders', { path: '/orders', query: { user: id }, timeout: config.timeout_ms ?? 2000 }),

@@ -31,7 +31,9 @@ public interface Exchange {
     String routeId();
 
     /**
-     * The path parameters captured by the route ({@code :id}, {@code *rest}), already percent-decoded.
+     * The path parameters captured by the route ({@code :id}, {@code *rest}), in the same form as
+     * {@link Request#path()}: unreserved characters decoded, every other escape kept as sent, with upper-case hex
+     * ({@code /users/a%3bb} gives {@code id = "a%3Bb"}). Decode a value yourself if you need its text.
      *
      * @return an unmodifiable map, empty when the route has none
      */

@@ -22,7 +22,7 @@ public final class Request {
      * @param method   the HTTP method, upper case
      * @param scheme   {@code http} or {@code https}, as the client used
      * @param host     the host the client addressed (Host header or authority), without the port
-     * @param path     the normalised, decoded path, starting with {@code /}
+     * @param path     the normalised path, starting with {@code /}; see {@link #path()}
      * @param rawQuery the query string exactly as sent, without {@code ?}; empty when absent
      * @param headers  the request headers
      * @param body     the request body
@@ -53,7 +53,14 @@ public final class Request {
         return host;
     }
 
-    /** @return the path, normalised and percent-decoded, starting with {@code /} */
+    /**
+     * The path, normalised once before routing. It is in wire form: escapes of unreserved characters
+     * ({@code A-Z a-z 0-9 - . _ ~}) are decoded, every other escape is kept as sent with upper-case hex
+     * ({@code %3B}, {@code %2B}, {@code %20}, {@code %C3%BC}), so routing, filters and the upstream see the same
+     * path and the upstream receives exactly it.
+     *
+     * @return the path, starting with {@code /}
+     */
     public String path() {
         return path;
     }
@@ -61,7 +68,9 @@ public final class Request {
     /**
      * Sets the path sent upstream.
      *
-     * @param path a decoded path starting with {@code /}
+     * @param path a path starting with {@code /}, in the form {@link #path()} describes; characters that may not
+     *             appear in a path (a space, non-ASCII text) are percent-encoded on the way out, a {@code %}
+     *             followed by two hex digits is sent as the escape it is, any other {@code %} as {@code %25}
      * @throws IllegalArgumentException if it does not start with {@code /}
      */
     public void path(String path) {

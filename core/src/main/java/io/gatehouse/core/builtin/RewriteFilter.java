@@ -13,7 +13,8 @@ import io.gatehouse.core.route.PathTemplate;
 
 /**
  * {@code filter.rewrite}: replaces the path with a template; {@code :name} and {@code *name} segments take the
- * route's path parameters ({@code /users/:id}). The template is parsed once.
+ * route's path parameters ({@code /users/:id}), carried over in wire form: a kept escape such as {@code %3B} in a
+ * value reaches the upstream as sent, neither decoded nor encoded again. The template is parsed once.
  */
 public final class RewriteFilter implements Filter {
 

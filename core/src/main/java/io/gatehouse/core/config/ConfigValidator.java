@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The semantic checks of the core config model, after binding: ports, timeouts, references between sections,
- * trusted proxies and the admin token rule. Pure: no I/O, no DNS. Path templates and filter / plugin ids are checked
+ * trusted proxies, identity header names and the admin token rule. Pure: no I/O, no DNS. Path templates and filter / plugin ids are checked
  * where routes and plugins are built.
  *
  * <p>Tolerates a partly bound config ({@code null} entries where binding failed) so that one run reports binding and
@@ -50,6 +50,15 @@ public final class ConfigValidator {
             if (proxy != null && !isAddressOrCidr(proxy)) {
                 problems.add(new Problem(ConfigPath.index("server.trusted_proxies", i),
                         "expected an IP address or CIDR block like 10.0.0.0/8 or ::1, got '" + proxy + "'"));
+            }
+        }
+        // a misspelt name would silently never match, and the forged header would pass
+        List<String> identity = server.identityHeaders();
+        for (int i = 0; i < identity.size(); i++) {
+            String name = identity.get(i);
+            if (name == null || !TOKEN.matcher(name).matches()) {
+                problems.add(new Problem(ConfigPath.index("server.identity_headers", i),
+                        "expected a header name like X-Real-IP, got '" + name + "'"));
             }
         }
     }

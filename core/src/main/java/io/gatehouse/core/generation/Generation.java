@@ -2,6 +2,7 @@ package io.gatehouse.core.generation;
 
 import io.gatehouse.core.chain.FilterChain;
 import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.proxy.IdentityHeaders;
 import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.RouteTable;
 import io.gatehouse.core.upstream.Upstream;
@@ -28,12 +29,13 @@ public final class Generation implements AutoCloseable {
     private final List<FilterChain.NamedFilter> globalFilters;
     private final List<AutoCloseable> closeables;
     private final TrustedProxies trustedProxies;
+    private final IdentityHeaders identityHeaders;
     private final Instant createdAt = Instant.now();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     Generation(long number, GatewayConfig config, RouteTable<RouteRuntime> routes, List<RouteRuntime> routeList,
                Map<String, Upstream> upstreams, List<FilterChain.NamedFilter> globalFilters,
-               List<AutoCloseable> closeables, TrustedProxies trustedProxies) {
+               List<AutoCloseable> closeables, TrustedProxies trustedProxies, IdentityHeaders identityHeaders) {
         this.number = number;
         this.config = config;
         this.routes = routes;
@@ -42,6 +44,7 @@ public final class Generation implements AutoCloseable {
         this.globalFilters = globalFilters;
         this.closeables = closeables;
         this.trustedProxies = trustedProxies;
+        this.identityHeaders = identityHeaders;
     }
 
     public long number() {
@@ -72,6 +75,11 @@ public final class Generation implements AutoCloseable {
 
     public TrustedProxies trustedProxies() {
         return trustedProxies;
+    }
+
+    /** @return what removes the client's identity headers unless the peer is a trusted proxy */
+    public IdentityHeaders identityHeaders() {
+        return identityHeaders;
     }
 
     public Instant createdAt() {

@@ -26,6 +26,7 @@ import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.config.UpstreamConfig;
 import io.gatehouse.core.plugin.ComponentRegistry;
 import io.gatehouse.core.proxy.HttpProxy;
+import io.gatehouse.core.proxy.IdentityHeaders;
 import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.PathTemplate;
 import io.gatehouse.core.route.RouteRule;
@@ -136,7 +137,8 @@ public final class GenerationBuilder {
             }
             RouteTable<RouteRuntime> table = RouteTable.build(rules);
             return new Generation(NUMBERS.incrementAndGet(), config, table, List.copyOf(routeList),
-                    Map.copyOf(upstreams), List.copyOf(globals), List.copyOf(created), trusted);
+                    Map.copyOf(upstreams), List.copyOf(globals), List.copyOf(created), trusted,
+                    IdentityHeaders.of(config.server().identityHeaders(), trusted));
         } catch (ConfigException e) {
             closeAll(created, upstreams);
             throw e;

@@ -3,15 +3,19 @@ package io.gatehouse.core.proxy;
 import io.gatehouse.api.Headers;
 
 /**
- * The {@code X-Forwarded-For/Proto/Host} and {@code Forwarded} headers of a request going upstream. The client's own
- * values are kept (and appended to) only when the peer is a trusted proxy; otherwise they are replaced.
+ * The {@code X-Forwarded-For/Proto/Host}, {@code Forwarded} and {@code X-Real-IP} headers of a request going
+ * upstream. The client's own {@code X-Forwarded-*} and {@code Forwarded} values are kept (and appended to) only
+ * when the peer is a trusted proxy; otherwise they are replaced. {@code X-Real-IP} is always the gateway's own
+ * answer (Kong and nginx do the same), so an upstream that reads it sees the address filters saw as the client's.
  *
  * @param forwardedFor   {@code X-Forwarded-For}
  * @param forwardedProto {@code X-Forwarded-Proto}
  * @param forwardedHost  {@code X-Forwarded-Host}, or {@code null} when the client sent no Host
  * @param forwarded      {@code Forwarded} (RFC 7239)
+ * @param realIp         {@code X-Real-IP}: the client address, as {@link #clientIp} computes it
  */
-public record ForwardedHeaders(String forwardedFor, String forwardedProto, String forwardedHost, String forwarded) {
+public record ForwardedHeaders(String forwardedFor, String forwardedProto, String forwardedHost, String forwarded,
+                               String realIp) {
 
     /**
      * The address of the real client: the peer itself unless it is a trusted proxy, in which case the rightmost
@@ -46,7 +50,7 @@ public record ForwardedHeaders(String forwardedFor, String forwardedProto, Strin
         String element = "for=" + forwardedNode(peer) + (host.isEmpty() ? "" : ";host=" + quoted(host))
                 + ";proto=" + scheme;
         if (!trustedPeer) {
-            return new ForwardedHeaders(peer, scheme, host.isEmpty() ? null : host, element);
+            return new ForwardedHeaders(peer, scheme, host.isEmpty() ? null : host, element, peer);
         }
         String priorFor = String.join(", ", incoming.all("X-Forwarded-For"));
         String priorForwarded = String.join(", ", incoming.all("Forwarded"));
@@ -54,13 +58,15 @@ public record ForwardedHeaders(String forwardedFor, String forwardedProto, Strin
                 priorFor.isEmpty() ? peer : priorFor + ", " + peer,
                 incoming.first("X-Forwarded-Proto").orElse(scheme),
                 incoming.first("X-Forwarded-Host").orElse(host.isEmpty() ? null : host),
-                priorForwarded.isEmpty() ? element : priorForwarded + ", " + element);
+                priorForwarded.isEmpty() ? element : priorForwarded + ", " + element,
+                clientIp(peer, incoming, trusted));
     }
 
     /** Whether a header name is one of those this record replaces (case-insensitive). */
     static boolean isForwardingHeader(String name) {
         return name.equalsIgnoreCase("X-Forwarded-For") || name.equalsIgnoreCase("X-Forwarded-Proto")
-                || name.equalsIgnoreCase("X-Forwarded-Host") || name.equalsIgnoreCase("Forwarded");
+                || name.equalsIgnoreCase("X-Forwarded-Host") || name.equalsIgnoreCase("Forwarded")
+                || name.equalsIgnoreCase("X-Real-IP");
     }
 
     private static String forwardedNode(String address) {

@@ -137,6 +137,7 @@ final class Http1Call {
             text.append("X-Forwarded-Host: ").append(forwarding.forwardedHost()).append("\r\n");
         }
         text.append("Forwarded: ").append(forwarding.forwarded()).append("\r\n");
+        text.append("X-Real-IP: ").append(forwarding.realIp()).append("\r\n");
         boolean chunked = false;
         if (request.whole() != null) {
             text.append("Content-Length: ").append(request.whole().length).append("\r\n");

@@ -11,6 +11,12 @@ import java.util.Set;
  * A route's path template, written decoded: static segments, {@code :name} segments that match exactly one
  * non-empty segment, and an optional final {@code *name} catch-all that matches zero or more remaining segments.
  *
+ * <p>Request paths are matched in the canonical wire form of {@link PathNormalizer#normalize(String)}, so static
+ * segments are held in that form too: {@code /café menu} matches the request path {@code /caf%C3%A9%20menu}. A
+ * reserved character written literally matches only itself: {@code /v;1} matches {@code /v;1}, not
+ * {@code /v%3B1}, which an upstream may read differently. Parameter values are captured in wire form as well:
+ * {@code /users/:id} on {@code /users/a%3Bb} gives {@code id = "a%3Bb"}.
+ *
  * <ul>
  *   <li>A trailing slash is insignificant: {@code /a/} is the same template as {@code /a}, and both match the
  *       request paths {@code /a} and {@code /a/}.</li>
@@ -19,7 +25,8 @@ import java.util.Set;
  *       trailing slash included.</li>
  *   <li>Parameter names are {@code [A-Za-z_][A-Za-z0-9_]*} and unique within a template.</li>
  *   <li>Empty segments ({@code //}), dot segments, {@code %}, {@code \}, {@code ?} and {@code #} are refused:
- *       a normalised, decoded request path never contains them, so such a template could never match.</li>
+ *       a template is written decoded, and a normalised request path never holds the others, so such a template
+ *       could never match (a segment with a kept escape such as {@code %3B} is matched by a parameter).</li>
  * </ul>
  * Instances are immutable.
  */
@@ -27,7 +34,7 @@ public final class PathTemplate {
 
     enum Kind { STATIC, PARAM, CATCH_ALL }
 
-    /** One segment: the literal text for {@code STATIC}, the parameter name otherwise. */
+    /** One segment: the literal text in wire form for {@code STATIC}, the parameter name otherwise. */
     record Segment(Kind kind, String value) {
     }
 
@@ -94,12 +101,13 @@ public final class PathTemplate {
     }
 
     /**
-     * Fills the parameters in, e.g. for a rewrite target {@code /users/:id}. The result is a decoded path; give
-     * it to {@link PathNormalizer#encode(String)} for the wire. An empty catch-all value drops its segment:
-     * {@code /static/*rest} with {@code rest = ""} gives {@code /static}.
+     * Fills the parameters in, e.g. for a rewrite target {@code /users/:id}. Static segments and captured values
+     * are both in wire form, so the result is too: a kept escape in a value ({@code a%3Bb}) is carried over as it
+     * was sent, never decoded or encoded again. An empty catch-all value drops its segment: {@code /static/*rest}
+     * with {@code rest = ""} gives {@code /static}.
      *
      * @param values parameter values by name, as captured by a {@link Match.Found}
-     * @return the decoded path
+     * @return the path
      * @throws IllegalArgumentException if a parameter of this template has no value
      */
     public String expand(Map<String, String> values) {
@@ -189,7 +197,7 @@ public final class PathTemplate {
         return switch (part.charAt(0)) {
             case ':' -> new Segment(Kind.PARAM, part.substring(1));
             case '*' -> new Segment(Kind.CATCH_ALL, part.substring(1));
-            default -> new Segment(Kind.STATIC, part);
+            default -> new Segment(Kind.STATIC, PathNormalizer.encode(part));
         };
     }
 

@@ -77,7 +77,7 @@ public final class RouteTable<T> {
      * @param method       the request method, compared case-sensitively with the upper-cased rule methods
      * @param host         the {@code Host} (or {@code :authority}), a port is ignored; {@code null} matches
      *                     only rules for any host
-     * @param path         the decoded, normalised path from {@link PathNormalizer#normalize(String)}
+     * @param path         the normalised path (wire form) from {@link PathNormalizer#normalize(String)}
      * @param headerLookup the first value of a request header or {@code null}; it is called with lower-case names
      *                     and must look them up case-insensitively. {@code null} means no headers
      * @param queryLookup  the first value of a query parameter or {@code null}; {@code null} means no query

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +38,17 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("server: !!java.io.File /etc/passwd\n", "t.yaml", Map.of()));
         assertTrue(e.problems().getFirst().path().startsWith("t.yaml:1:"), e.getMessage());
+    }
+
+    @Test
+    void identityHeadersDefaultAndBadNamesAreNamed() throws ConfigException {
+        assertEquals(ServerConfig.DEFAULT_IDENTITY_HEADERS,
+                ConfigLoader.parse("server: { port: 8080 }\n", "d.yaml", Map.of()).server().identityHeaders());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "server: { identity_headers: [X-Real-IP, \"X Real IP\", \"\"] }\n", "i.yaml", Map.of()));
+        assertEquals(List.of("server.identity_headers[1]: expected a header name like X-Real-IP, got 'X Real IP'",
+                "server.identity_headers[2]: expected a header name like X-Real-IP, got ''"),
+                e.problems().stream().map(Problem::toString).toList());
     }
 
     @Test

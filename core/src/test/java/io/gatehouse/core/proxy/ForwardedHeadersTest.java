@@ -43,7 +43,15 @@ class ForwardedHeadersTest {
                         "for=10.1.2.3;host=api.example.com;proto=http"),
                 new Case("IPv6 peer is bracketed and quoted in Forwarded", "2001:db8::1", new Headers(),
                         "2001:db8::1", "2001:db8::1", "http", "api.example.com",
-                        "for=\"[2001:db8::1]\";host=api.example.com;proto=http"));
+                        "for=\"[2001:db8::1]\";host=api.example.com;proto=http"),
+                new Case("untrusted peer: a forged X-Real-IP is not the client", "203.0.113.9",
+                        Headers.of("X-Real-IP", "6.6.6.6", "x-real-ip", "7.7.7.7"),
+                        "203.0.113.9", "203.0.113.9", "http", "api.example.com",
+                        "for=203.0.113.9;host=api.example.com;proto=http"),
+                new Case("trusted peer: X-Real-IP comes from X-Forwarded-For, not from the one sent", "10.1.2.3",
+                        Headers.of("X-Real-IP", "6.6.6.6", "X-Forwarded-For", "198.51.100.7"),
+                        "198.51.100.7", "198.51.100.7, 10.1.2.3", "http", "api.example.com",
+                        "for=10.1.2.3;host=api.example.com;proto=http"));
     }
 
     @ParameterizedTest
@@ -55,5 +63,30 @@ class ForwardedHeadersTest {
         assertEquals(c.proto(), headers.forwardedProto());
         assertEquals(c.xfh(), headers.forwardedHost());
         assertEquals(c.forwarded(), headers.forwarded());
+        assertEquals(c.clientIp(), headers.realIp(), "X-Real-IP is the client address");
+    }
+
+    record Name(String name, boolean forwarding) {
+    }
+
+    static Stream<Name> names() {
+        return Stream.of(
+                new Name("X-Forwarded-For", true),
+                new Name("x-forwarded-proto", true),
+                new Name("X-FORWARDED-HOST", true),
+                new Name("forwarded", true),
+                new Name("X-Real-IP", true),
+                new Name("x-real-ip", true),
+                new Name("X-REAL-IP", true),
+                new Name("X-Real-IPs", false),
+                new Name("X-Forwarded-Port", false),
+                new Name("X-Client-IP", false));
+    }
+
+    /** The proxy never copies these from the client: it writes its own. */
+    @ParameterizedTest
+    @MethodSource("names")
+    void forwardingHeaderNames(Name c) {
+        assertEquals(c.forwarding(), ForwardedHeaders.isForwardingHeader(c.name()), c.name());
     }
 }

@@ -48,7 +48,11 @@ class PathTemplateTest {
     @Test
     void expandsARewriteTarget() {
         assertEquals("/users/42", PathTemplate.parse("/users/:id").expand(Map.of("id", "42")));
-        assertEquals("/s/a b/c/", PathTemplate.parse("/s/*rest").expand(Map.of("rest", "a b/c/")));
+        assertEquals("/s/a%20b/c/", PathTemplate.parse("/s/*rest").expand(Map.of("rest", "a%20b/c/")));
+        assertEquals("/users/a%3Bb", PathTemplate.parse("/users/:id").expand(Map.of("id", "a%3Bb")),
+                "a kept escape in a value is carried over, not encoded again");
+        assertEquals("/caf%C3%A9/7", PathTemplate.parse("/caf\u00e9/:id").expand(Map.of("id", "7")),
+                "static segments are in wire form");
         assertEquals("/s", PathTemplate.parse("/s/*rest").expand(Map.of("rest", "")));
         assertEquals("/", PathTemplate.parse("/*rest").expand(Map.of("rest", "")));
         assertThrows(IllegalArgumentException.class, () -> PathTemplate.parse("/u/:id").expand(Map.of()));

@@ -50,6 +50,8 @@ class RouteTableTest {
             rule("first", "/dup"),
             rule("second", "/dup"),
             rule("only-post", "/post-only", "POST"),
+            rule("written-decoded", "/caf\u00e9 menu"),
+            rule("semicolon", "/v;1"),
             rule("fallback", "/*all", "GET")));
 
     /** expectedParams null: the expected outcome has no params (404, 405). */
@@ -71,7 +73,13 @@ class RouteTableTest {
                 new Case("catch-all matches the bare prefix", "GET", "/a", "catch-a", Map.of("rest", "")),
                 new Case("catch-all keeps the trailing slash", "GET", "/files/x/y/", "files", Map.of("path", "x/y/")),
                 new Case("catch-all with only a slash", "GET", "/files/", "files", Map.of("path", "")),
-                new Case("catch-all decoded value", "GET", "/files/a b/ü", "files", Map.of("path", "a b/ü")),
+                new Case("catch-all value keeps escapes", "GET", "/files/a%20b/%C3%BC%3B", "files",
+                        Map.of("path", "a%20b/%C3%BC%3B")),
+                new Case("param value keeps a kept escape", "GET", "/api/users/a%3Bb", "user", Map.of("id", "a%3Bb")),
+                new Case("a template written decoded matches its wire form", "GET", "/caf%C3%A9%20menu",
+                        "written-decoded", Map.of()),
+                new Case("a literal reserved character matches itself", "GET", "/v;1", "semicolon", Map.of()),
+                new Case("its escape is another path", "GET", "/v%3B1", "fallback", Map.of("all", "v%3B1")),
                 new Case("static beats param at a leaf", "GET", "/api/users/me", "user-me", Map.of()),
                 new Case("param", "GET", "/api/users/42", "user", Map.of("id", "42")),
                 new Case("two params", "GET", "/api/users/7/posts/9", "user-posts", Map.of("id", "7", "post", "9")),

@@ -157,7 +157,8 @@ public final class TestExchange implements Exchange {
         }
 
         /**
-         * @param path the decoded path, starting with {@code /} (checked by {@link #build()})
+         * @param path the path in wire form ({@link io.gatehouse.api.Request#path()}), starting with {@code /}
+         *             (checked by {@link #build()})
          * @return this
          */
         public Builder path(String path) {
@@ -227,7 +228,7 @@ public final class TestExchange implements Exchange {
          * Adds one path parameter, as if the route had captured it.
          *
          * @param name  the parameter name, without {@code :} or {@code *}
-         * @param value the decoded value
+         * @param value the value in wire form, as {@link io.gatehouse.api.Exchange#pathParams()} gives it
          * @return this
          */
         public Builder param(String name, String value) {

@@ -1,0 +1,49 @@
+package io.gatehouse.core.proxy;
+
+import io.gatehouse.api.Headers;
+
+import java.util.List;
+
+/**
+ * The headers that claim who the client is ({@code X-Real-IP}, {@code True-Client-IP}, {@code CF-Connecting-IP},
+ * ...; {@code server.identity_headers}). Any client can write them, so unless the peer is a trusted proxy they are
+ * removed before the first filter runs: otherwise an IP allow-list, a rate limiter or the upstream would take the
+ * client's word for its own address. Built once per config generation; immutable and thread-safe.
+ *
+ * <p>{@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code Forwarded} are not handled here:
+ * {@link ForwardedHeaders} replaces or appends to them on the way upstream.
+ */
+public final class IdentityHeaders {
+
+    private final List<String> names;
+    private final TrustedProxies trusted;
+
+    private IdentityHeaders(List<String> names, TrustedProxies trusted) {
+        this.names = names;
+        this.trusted = trusted;
+    }
+
+    /**
+     * @param names   the header names, in any case ({@code server.identity_headers})
+     * @param trusted the peers whose identity headers are kept ({@code server.trusted_proxies})
+     */
+    public static IdentityHeaders of(List<String> names, TrustedProxies trusted) {
+        return new IdentityHeaders(List.copyOf(names), trusted);
+    }
+
+    /**
+     * Removes every occurrence of every listed header, whatever the case of its name, unless {@code peer} is a
+     * trusted proxy, whose headers are kept as sent.
+     *
+     * @param headers the request headers as the client sent them; changed in place
+     * @param peer    the address of the TCP peer (an IP literal), not a client address taken from a header
+     */
+    public void removeUnlessTrusted(Headers headers, String peer) {
+        if (names.isEmpty() || trusted.trusts(peer)) {
+            return;
+        }
+        for (String name : names) {
+            headers.remove(name);
+        }
+    }
+}
