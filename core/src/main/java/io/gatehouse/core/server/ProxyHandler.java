@@ -124,6 +124,8 @@ final class ProxyHandler {
                                             String reportedPath, Body body, Peer peer, String routeId,
                                             Map<String, String> params, long start) {
         Headers headers = head.headers();
+        // before any filter runs, so no filter and no upstream sees a client's claim to be someone else
+        generation.identityHeaders().removeUnlessTrusted(headers, peer.address());
         String clientIp = ForwardedHeaders.clientIp(peer.address(), headers, generation.trustedProxies());
         String requestId = RequestIds.fromOrNew(headers.first(RequestIds.HEADER.defaultCase()).orElse(null));
         Request request = new Request(head.method(), peer.secure() ? "https" : "http",
