@@ -52,4 +52,8 @@ final class ConnectionLimits {
     int max() {
         return max;
     }
+
+    int maxPerIp() {
+        return maxPerIp;
+    }
 }

@@ -68,8 +68,8 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
         long now = System.nanoTime();
         if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
             LOG.log(Level.WARNING, "closed {0} client connection(s) over the connection limits so far (last from "
-                    + "{1}; {2} open, at most {3}, {4} per address)", count, ip, connections.open(),
-                    connections.max(), "limits.max_connections_per_ip");
+                    + "{1}; {2} open; server.limits: at most {3}, {4} per address)", count, ip, connections.open(),
+                    connections.max(), connections.maxPerIp());
         }
     }
 

@@ -45,7 +45,9 @@ class RequestFramingIT {
                     health: { passive: { consecutive_failures: 2, ejection_time: 60s } }
                 routes:
                   - { id: all, match: { path: /*rest }, upstream: raw }
-                global_filters: [ request_id ]
+                global_filters:
+                  - request_id
+                  - access_log: { file: logs/access.log }
                 """.formatted(upstream.url()));
     }
 
@@ -139,6 +141,7 @@ class RequestFramingIT {
             assertProblemDocument(response);
             assertEquals("close", response.header("Connection"));
             assertTrue(client.closedByPeer(), "the connection must be closed after a refusal");
+            assertLogged(response.header("X-Request-Id"), c.status());
         }
         assertEquals(List.of(), receivedSinceStart(), "the upstream must receive nothing");
         assertFalse(upstream.rawText().contains("/smuggled"));
@@ -229,6 +232,28 @@ class RequestFramingIT {
             RawResponse response = client.send("GET /after HTTP/1.1\r\nHost: gw\r\n\r\n").read();
             assertEquals(200, response.status(), "the upstream must still be in rotation: " + response.bodyText());
         }
+    }
+
+    /** One access-log line for the refused request, with its status and the target as sent. */
+    private static void assertLogged(String requestId, int status) throws Exception {
+        java.nio.file.Path log = gateway.home().resolve("logs/access.log");
+        for (int i = 0; i < 100; i++) {
+            List<String> lines = java.nio.file.Files.exists(log) ? java.nio.file.Files.readAllLines(log) : List.of();
+            List<JsonNode> mine = new java.util.ArrayList<>();
+            for (String line : lines) {
+                JsonNode json = EchoRoutes.JSON.readTree(line);
+                if (requestId.equals(json.get("request_id").asText())) {
+                    mine.add(json);
+                }
+            }
+            if (!mine.isEmpty()) {
+                assertEquals(1, mine.size());
+                assertEquals(status, mine.getFirst().get("status").asInt());
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no access log line for request " + requestId);
     }
 
     private static void assertProblemDocument(RawResponse response) throws Exception {
