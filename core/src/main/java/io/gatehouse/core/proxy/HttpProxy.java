@@ -46,7 +46,8 @@ public final class HttpProxy {
      *
      * @param peer    the address of the TCP peer (for forwarding headers)
      * @param timeout the route's timeout: the longest the whole exchange with the upstream may take to answer
-     * @throws GatewayException 502 when the upstream cannot be reached or answers garbage, 504 on timeout, 503
+     * @throws GatewayException 502 when the upstream cannot be reached or answers garbage
+     *                          ({@code upstream_bad_response}, never retried: it was answered), 504 on timeout, 503
      *                          when the upstream has no available endpoint
      */
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout) {
@@ -153,6 +154,9 @@ public final class HttpProxy {
                     continue;
                 }
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
+            } catch (BadResponseException e) {
+                throw new GatewayException(502, "upstream_bad_response", "upstream '" + upstream.name()
+                        + "' answered with a response that is not valid HTTP/1.1", e);
             } catch (IOException e) {
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
             }

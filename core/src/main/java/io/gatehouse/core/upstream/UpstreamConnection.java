@@ -47,11 +47,15 @@ public final class UpstreamConnection {
         return reused;
     }
 
-    /** Gives the connection back for another request; call only after a complete, keep-alive exchange. */
+    /**
+     * Gives the connection back for another request; call only after a complete, keep-alive exchange. A connection
+     * whose reader still holds bytes is closed instead: the upstream sent more than the response it answered with,
+     * and those bytes must never be taken for the answer to someone else's request.
+     */
     public void release() {
         lastUsedNanos = System.nanoTime();
         reused = true;
-        if (!pool.offer(poolKey, this)) {
+        if (connection.reader().available() > 0 || !pool.offer(poolKey, this)) {
             close();
         }
     }
