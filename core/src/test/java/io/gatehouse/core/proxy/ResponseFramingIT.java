@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Upstream responses whose end is in doubt: the client gets a 502 and the upstream connection is never used again,
@@ -131,6 +132,7 @@ class ResponseFramingIT {
                     + "\r\nX-Secret: s3cr3t\r\nKeep-Alive: timeout=5\r\nProxy-Authenticate: Basic realm=x\r\n"
                     + "Proxy-Connection: keep-alive\r\nTrailer: X-Sum\r\nUpgrade: h2c\r\nTE: trailers\r\n"
                     + "X-Kept: yes\r\nContent-Length: 2\r\n\r\nok");
+            case "closing" -> RawUpstream.Reply.thenClose(OK + "Content-Length: 3\r\n\r\nbye");
             default -> RawUpstream.Reply.ok("good");
         };
     }
@@ -204,6 +206,17 @@ class ResponseFramingIT {
         assertFalse(String.join("\n", response.headerLines()).contains("s3cr3t"), response.headerLines().toString());
     }
 
+    @Test
+    void anIdleConnectionTheUpstreamClosedIsNotUsedEvenForARequestThatCannotBeRetried() throws Exception {
+        assertEquals("bye", request("GET /closing").bodyText());
+        int closing = last().connection();
+        awaitClosed(closing);
+
+        RawClient.RawResponse post = request("POST /post", "Content-Length: 1\r\n", "x");
+        assertEquals(200, post.status(), post.bodyText());
+        assertTrue(last().connection() != closing, "a new connection");
+    }
+
     private static RawClient.RawResponse request(String requestLine) throws IOException {
         return request(requestLine, "", "");
     }
@@ -233,5 +246,13 @@ class ResponseFramingIT {
     private static int consecutiveFailures() throws Exception {
         JsonNode upstreams = EchoRoutes.JSON.readTree(gateway.admin("/upstreams").body()).get("upstreams");
         return upstreams.get(0).get("endpoints").get(0).get("health").get("consecutive_failures").asInt();
+    }
+
+    private static void awaitClosed(int connection) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!upstream.closed(connection) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(upstream.closed(connection), "the upstream closed connection " + connection);
     }
 }
