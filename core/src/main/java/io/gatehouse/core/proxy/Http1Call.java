@@ -1,12 +1,16 @@
 package io.gatehouse.core.proxy;
 
 import io.gatehouse.api.Body;
+import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.upstream.UpstreamConnection;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.RequestException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,6 +77,7 @@ final class Http1Call {
      * from then on (released or closed when it ends); on failure it is closed.
      *
      * @throws BeforeResponseException when the connection failed before the response began
+     * @throws ClientBodyException     when reading the client's body failed: the upstream request was aborted
      * @throws BadResponseException    when the response is not valid HTTP/1.1 or its framing is in doubt
      * @throws IOException             when the connection failed later
      */
@@ -161,18 +166,25 @@ final class Http1Call {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
+    /**
+     * Streams the client's body upstream. Reading the client and writing the upstream fail for different parties:
+     * a failure to read is the client's ({@link ClientBodyException}), and the upstream request is abandoned
+     * mid-body (no last chunk, the connection closed by the caller), so the upstream never sees a complete body.
+     */
     private static void writeBody(UpstreamConnection connection, Body body, long length, boolean chunked)
             throws IOException {
         long sent = 0;
-        try (InputStream in = body.stream()) {
+        InputStream in = body.stream();
+        try {
             byte[] buffer = new byte[COPY_BUFFER];
-            for (int n; (n = in.read(buffer)) != -1; ) {
+            for (int n; (n = readClient(in, buffer)) != -1; ) {
                 if (n == 0) {
                     continue;
                 }
                 sent += n;
                 if (!chunked && sent > length) {
-                    throw new IOException("request body is longer than its Content-Length " + length);
+                    throw new ClientBodyException(400, "invalid_body", "the request body is longer than its "
+                            + "Content-Length of " + length + " bytes");
                 }
                 BufferData data;
                 if (chunked) {
@@ -186,11 +198,50 @@ final class Http1Call {
                 }
                 connection.writer().writeNow(data);
             }
+        } finally {
+            closeClient(in);
         }
         if (chunked) {
             connection.writer().writeNow(BufferData.create(LAST_CHUNK));
         } else if (sent != length) {
-            throw new IOException("request body ended after " + sent + " of its " + length + " bytes");
+            throw ClientBodyException.aborted(new EOFException("the request body ended after " + sent + " of its "
+                    + length + " bytes"));
         }
+    }
+
+    private static int readClient(InputStream in, byte[] buffer) throws ClientBodyException {
+        try {
+            return in.read(buffer);
+        } catch (IOException | RuntimeException e) {
+            throw clientFailure(e);
+        }
+    }
+
+    private static void closeClient(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the body was read as far as it goes; closing it decides nothing about the exchange
+        }
+    }
+
+    /**
+     * What a failure to read the client's body becomes: always the client's failure. One that already says so is
+     * kept; a refusal (such as 413 from a body limit) keeps its status and code; anything else means the client
+     * went away in the middle of its body.
+     */
+    static ClientBodyException clientFailure(Throwable e) {
+        return switch (e) {
+            case ClientBodyException client -> client;
+            case UncheckedIOException unchecked when unchecked.getCause() instanceof ClientBodyException client ->
+                    client;
+            case GatewayException refusal -> new ClientBodyException(refusal.status(), refusal.code(),
+                    refusal.getMessage(), refusal);
+            case RequestException refusal when refusal.status().code() == 413 -> new ClientBodyException(413,
+                    "body_too_large", "the request body is larger than the limit", refusal);
+            case RequestException refusal -> new ClientBodyException(refusal.status().code(), "invalid_body",
+                    "the request body is malformed", refusal);
+            default -> ClientBodyException.aborted(e);
+        };
     }
 }
