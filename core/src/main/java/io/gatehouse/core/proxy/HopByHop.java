@@ -39,8 +39,17 @@ public final class HopByHop {
         if (!headers.contains("Connection")) {
             return Set.of();
         }
+        return connectionTokens(headers.all("Connection"));
+    }
+
+    /**
+     * The header names listed by the values of a message's {@code Connection} header lines (lower case).
+     *
+     * @return the names, possibly empty
+     */
+    public static Set<String> connectionTokens(Iterable<String> connectionValues) {
         Set<String> tokens = new java.util.HashSet<>();
-        for (String value : headers.all("Connection")) {
+        for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {

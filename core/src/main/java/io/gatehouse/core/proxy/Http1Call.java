@@ -1,18 +1,16 @@
 package io.gatehouse.core.proxy;
 
 import io.gatehouse.api.Body;
+import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.upstream.UpstreamConnection;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Http1HeadersParser;
-import io.helidon.http.Status;
-import io.helidon.http.WritableHeaders;
-import io.helidon.webclient.http1.Http1StatusParser;
+import io.helidon.http.RequestException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,14 +20,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One HTTP/1.1 request/response on an upstream connection. Helidon does the socket, the status line and the header
- * parsing; this class does the framing a proxy needs to control: Content-Length kept for streamed bodies of any
- * size, chunked both ways, and a response body that streams from the socket and returns the connection to the pool
- * only after a complete keep-alive exchange.
+ * One HTTP/1.1 request/response on an upstream connection. Helidon does the socket and the header parsing; this
+ * class writes the request with the framing a proxy needs to control (Content-Length kept for streamed bodies of
+ * any size, chunked otherwise) and hands the response to {@link ResponseReader}, which validates its framing and
+ * returns the connection to the pool only after a complete keep-alive exchange.
  */
 final class Http1Call {
 
-    private static final int MAX_STATUS_LINE = 4096;
     private static final int COPY_BUFFER = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -80,24 +77,24 @@ final class Http1Call {
      * from then on (released or closed when it ends); on failure it is closed.
      *
      * @throws BeforeResponseException when the connection failed before the response began
-     * @throws IOException             when it failed later, or the response is not valid HTTP/1.1
+     * @throws ClientBodyException     when reading the client's body failed: the upstream request was aborted
+     * @throws BadResponseException    when the response is not valid HTTP/1.1 or its framing is in doubt
+     * @throws IOException             when the connection failed later
      */
     static Response exchange(UpstreamConnection connection, Outgoing request, Duration timeout, int maxHeaderSize)
             throws IOException {
-        Status status;
-        WritableHeaders<?> head;
         try {
             connection.readTimeout(timeout);
             try {
                 writeRequest(connection, request);
-                status = readStatus(connection.reader());
+                connection.reader().ensureAvailable();
             } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
                 if (e.getCause() instanceof java.net.SocketTimeoutException timeoutException) {
                     throw timeoutException;
                 }
                 throw new BeforeResponseException(e);
             }
-            head = Http1HeadersParser.readHeaders(connection.reader(), maxHeaderSize, false);
+            return ResponseReader.read(connection, request.method(), maxHeaderSize);
         } catch (IOException e) {
             connection.close();
             throw e;
@@ -105,18 +102,6 @@ final class Http1Call {
             connection.close();
             throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(
                     "invalid response: " + e.getMessage(), e);
-        }
-        return response(connection, request.method(), status, head);
-    }
-
-    private static Status readStatus(DataReader reader) {
-        while (true) {
-            Status status = Http1StatusParser.readStatus(reader, MAX_STATUS_LINE);
-            if (status.code() >= 200 || status.code() == 101) {
-                return status;
-            }
-            // an interim answer (100 Continue, 103 Early Hints): its header block ends with an empty line
-            Http1HeadersParser.readHeaders(reader, 64 * 1024, false);
         }
     }
 
@@ -182,18 +167,25 @@ final class Http1Call {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
+    /**
+     * Streams the client's body upstream. Reading the client and writing the upstream fail for different parties:
+     * a failure to read is the client's ({@link ClientBodyException}), and the upstream request is abandoned
+     * mid-body (no last chunk, the connection closed by the caller), so the upstream never sees a complete body.
+     */
     private static void writeBody(UpstreamConnection connection, Body body, long length, boolean chunked)
             throws IOException {
         long sent = 0;
-        try (InputStream in = body.stream()) {
+        InputStream in = body.stream();
+        try {
             byte[] buffer = new byte[COPY_BUFFER];
-            for (int n; (n = in.read(buffer)) != -1; ) {
+            for (int n; (n = readClient(in, buffer)) != -1; ) {
                 if (n == 0) {
                     continue;
                 }
                 sent += n;
                 if (!chunked && sent > length) {
-                    throw new IOException("request body is longer than its Content-Length " + length);
+                    throw new ClientBodyException(400, "invalid_body", "the request body is longer than its "
+                            + "Content-Length of " + length + " bytes");
                 }
                 BufferData data;
                 if (chunked) {
@@ -207,74 +199,50 @@ final class Http1Call {
                 }
                 connection.writer().writeNow(data);
             }
+        } finally {
+            closeClient(in);
         }
         if (chunked) {
             connection.writer().writeNow(BufferData.create(LAST_CHUNK));
         } else if (sent != length) {
-            throw new IOException("request body ended after " + sent + " of its " + length + " bytes");
+            throw ClientBodyException.aborted(new EOFException("the request body ended after " + sent + " of its "
+                    + length + " bytes"));
         }
     }
 
-    private static Response response(UpstreamConnection connection, String method, Status status,
-                                     WritableHeaders<?> head) throws IOException {
-        Headers headers = new Headers();
-        long length = -1;
-        boolean chunked = false;
-        boolean untilClose = false;
-        boolean keepAlive = true;
-        for (Header header : head) {
-            String name = header.name();
-            if (header.headerName().equals(HeaderNames.CONTENT_LENGTH)) {
-                length = parseLength(header.get(), connection);
-            } else if (header.headerName().equals(HeaderNames.TRANSFER_ENCODING)) {
-                String last = header.allValues().getLast();
-                String coding = last.substring(last.lastIndexOf(',') + 1).trim();
-                chunked = coding.equalsIgnoreCase("chunked");
-                untilClose = !chunked;
-            } else if (header.headerName().equals(HeaderNames.CONNECTION)) {
-                keepAlive &= !header.allValues().toString().toLowerCase(Locale.ROOT).contains("close");
-            } else if (!HopByHop.isHopByHop(name)) {
-                for (String value : header.allValues()) {
-                    headers.add(name, value);
-                }
-            }
-        }
-        int code = status.code();
-        if ("HEAD".equals(method) || code == 204 || code == 304 || code == 101) {
-            Response response = new Response(code, headers, Body.empty());
-            if (length >= 0 && "HEAD".equals(method)) {
-                response.headers().set("Content-Length", Long.toString(length));
-            }
-            finish(connection, keepAlive && code != 101);
-            return response;
-        }
-        if (chunked || untilClose) {
-            length = -1;
-        } else if (length < 0) {
-            untilClose = true;
-        }
-        UpstreamBodyStream stream = new UpstreamBodyStream(connection, length, chunked, keepAlive && !untilClose);
-        return new Response(code, headers, Body.of(stream, length));
-    }
-
-    private static long parseLength(String value, UpstreamConnection connection) throws IOException {
+    private static int readClient(InputStream in, byte[] buffer) throws ClientBodyException {
         try {
-            long length = Long.parseLong(value.trim());
-            if (length >= 0) {
-                return length;
-            }
-        } catch (NumberFormatException e) {
-            // below
+            return in.read(buffer);
+        } catch (IOException | RuntimeException e) {
+            throw clientFailure(e);
         }
-        connection.close();
-        throw new IOException("invalid Content-Length from upstream: " + value);
     }
 
-    private static void finish(UpstreamConnection connection, boolean reusable) {
-        if (reusable) {
-            connection.release();
-        } else {
-            connection.close();
+    private static void closeClient(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the body was read as far as it goes; closing it decides nothing about the exchange
         }
+    }
+
+    /**
+     * What a failure to read the client's body becomes: always the client's failure. One that already says so is
+     * kept; a refusal (such as 413 from a body limit) keeps its status and code; anything else means the client
+     * went away in the middle of its body.
+     */
+    static ClientBodyException clientFailure(Throwable e) {
+        return switch (e) {
+            case ClientBodyException client -> client;
+            case UncheckedIOException unchecked when unchecked.getCause() instanceof ClientBodyException client ->
+                    client;
+            case GatewayException refusal -> new ClientBodyException(refusal.status(), refusal.code(),
+                    refusal.getMessage(), refusal);
+            case RequestException refusal when refusal.status().code() == 413 -> new ClientBodyException(413,
+                    "body_too_large", "the request body is larger than the limit", refusal);
+            case RequestException refusal -> new ClientBodyException(refusal.status().code(), "invalid_body",
+                    "the request body is malformed", refusal);
+            default -> ClientBodyException.aborted(e);
+        };
     }
 }

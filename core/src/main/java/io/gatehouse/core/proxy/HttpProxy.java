@@ -7,6 +7,7 @@ import io.gatehouse.api.Headers;
 import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
@@ -46,8 +47,10 @@ public final class HttpProxy {
      *
      * @param peer    the address of the TCP peer (for forwarding headers)
      * @param timeout the route's timeout: the longest the whole exchange with the upstream may take to answer
-     * @throws GatewayException 502 when the upstream cannot be reached or answers garbage, 504 on timeout, 503
-     *                          when the upstream has no available endpoint
+     * @throws GatewayException 502 when the upstream cannot be reached or answers garbage
+     *                          ({@code upstream_bad_response}, never retried: it was answered), 504 on timeout, 503
+     *                          when the upstream has no available endpoint; the client's own status (400, 408, 413)
+     *                          when reading its body fails, counted against no endpoint
      */
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout) {
         Request request = exchange.request();
@@ -92,6 +95,10 @@ public final class HttpProxy {
                     continue;
                 }
                 return response;
+            } catch (ClientBodyException e) {
+                // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
+                upstream.balancer().completed(endpoint, System.nanoTime() - start, false);
+                throw e.toGatewayException();
             } catch (GatewayException e) {
                 boolean upstreamFault = e.code().startsWith("upstream_");
                 upstream.balancer().completed(endpoint, System.nanoTime() - start, upstreamFault);
@@ -132,7 +139,7 @@ public final class HttpProxy {
     }
 
     private static Response send(Http1Call.Outgoing template, Upstream upstream, Endpoint endpoint,
-                                 Duration timeout) {
+                                 Duration timeout) throws ClientBodyException {
         Http1Call.Outgoing outgoing = template.withHost(endpoint.port() == defaultPort(endpoint) ? endpoint.host()
                 : endpoint.host() + ":" + endpoint.port());
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
@@ -153,6 +160,11 @@ public final class HttpProxy {
                     continue;
                 }
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
+            } catch (ClientBodyException e) {
+                throw e;
+            } catch (BadResponseException e) {
+                throw new GatewayException(502, "upstream_bad_response", "upstream '" + upstream.name()
+                        + "' answered with a response that is not valid HTTP/1.1", e);
             } catch (IOException e) {
                 throw translate(new UncheckedIOException(e), upstream, endpoint);
             }
@@ -169,17 +181,19 @@ public final class HttpProxy {
     }
 
     private static byte[] readWhole(Body body, long length) {
+        byte[] bytes;
         try (InputStream in = body.stream()) {
-            byte[] bytes = in.readNBytes((int) length);
-            if (bytes.length != length) {
-                throw new GatewayException(400, "incomplete_body", "the request body ended after " + bytes.length
-                        + " of its declared " + length + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new GatewayException(400, "incomplete_body", "reading the request body failed: "
-                    + e.getMessage(), e);
+            bytes = in.readNBytes((int) length);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw Http1Call.clientFailure(e).toGatewayException();
         }
+        if (bytes.length != length) {
+            throw new GatewayException(400, "incomplete_body", "the request body ended after " + bytes.length
+                    + " of its declared " + length + " bytes");
+        }
+        return bytes;
     }
 
     private static RuntimeException translate(RuntimeException e, Upstream upstream, Endpoint endpoint) {

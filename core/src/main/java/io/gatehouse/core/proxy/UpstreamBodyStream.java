@@ -8,32 +8,41 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * An upstream response body read straight from the connection: fixed length, chunked, or until the connection
- * closes. When it ends cleanly the connection goes back to the pool; if it is closed early or breaks, the
- * connection is closed, never reused half-read.
+ * An upstream response body read straight from the connection while the client's response is already under way:
+ * fixed length, chunked, or until the connection closes. When it ends cleanly the connection goes back to the pool
+ * (unless the upstream sent more than the body: then it is closed); if it is closed early or breaks, the connection
+ * is closed, never reused half-read. A framing error found here can no longer become a 502: the client's response
+ * is broken off instead.
  */
 final class UpstreamBodyStream extends InputStream {
 
-    private static final int MAX_CHUNK_LINE = 1024;
-
     private final UpstreamConnection connection;
     private final DataReader reader;
-    private final boolean chunked;
+    private final ChunkedDecoder chunks;
     private final boolean reusable;
-    private final boolean untilClose;
     private long remaining;
     private boolean done;
 
-    UpstreamBodyStream(UpstreamConnection connection, long length, boolean chunked, boolean reusable) {
+    private UpstreamBodyStream(UpstreamConnection connection, ChunkedDecoder chunks, long length, boolean reusable) {
         this.connection = connection;
         this.reader = connection.reader();
-        this.chunked = chunked;
+        this.chunks = chunks;
+        this.remaining = length;
         this.reusable = reusable;
-        this.untilClose = !chunked && length < 0;
-        this.remaining = chunked ? 0 : length;
-        if (!chunked && length == 0) {
-            finish();
-        }
+    }
+
+    /** A body of {@code length > 0} bytes. */
+    static UpstreamBodyStream fixed(UpstreamConnection connection, long length, boolean reusable) {
+        return new UpstreamBodyStream(connection, null, length, reusable);
+    }
+
+    static UpstreamBodyStream chunked(UpstreamConnection connection, boolean reusable) {
+        return new UpstreamBodyStream(connection, new ChunkedDecoder(connection.reader()), -1, reusable);
+    }
+
+    /** A body that ends when the upstream closes the connection, which therefore is never reused. */
+    static UpstreamBodyStream untilClose(UpstreamConnection connection) {
+        return new UpstreamBodyStream(connection, null, -1, false);
     }
 
     @Override
@@ -52,10 +61,14 @@ final class UpstreamBodyStream extends InputStream {
             return 0;
         }
         try {
-            if (chunked && remaining == 0 && !nextChunk()) {
-                return -1;
+            if (chunks != null) {
+                int n = chunks.read(buffer, offset, length);
+                if (n == -1) {
+                    finish();
+                }
+                return n;
             }
-            if (untilClose) {
+            if (remaining < 0) {
                 return readUntilClose(buffer, offset, length);
             }
             reader.ensureAvailable();
@@ -63,19 +76,17 @@ final class UpstreamBodyStream extends InputStream {
             reader.readBuffer(n).read(buffer, offset, n);
             remaining -= n;
             if (remaining == 0) {
-                if (chunked) {
-                    reader.skip(2); // CRLF after the chunk's data
-                } else {
-                    finish();
-                }
+                finish();
             }
             return n;
         } catch (DataReader.InsufficientDataAvailableException e) {
             throw broken(new IOException("upstream closed the connection in the middle of the body"));
         } catch (UncheckedIOException e) {
             throw broken(e.getCause());
+        } catch (BadResponseException e) {
+            throw broken(e);
         } catch (RuntimeException e) {
-            throw broken(new IOException("invalid response body: " + e.getMessage(), e));
+            throw broken(new IOException("invalid response body: " + e.getClass().getSimpleName(), e));
         }
     }
 
@@ -92,46 +103,10 @@ final class UpstreamBodyStream extends InputStream {
         return n;
     }
 
-    /** Reads the next chunk size line; at the last chunk reads the trailers and finishes. */
-    private boolean nextChunk() throws IOException {
-        String line = readLine();
-        int extension = line.indexOf(';');
-        String hex = (extension < 0 ? line : line.substring(0, extension)).trim();
-        long size;
-        try {
-            size = Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-            throw new IOException("invalid chunk size '" + hex + "'");
-        }
-        if (size < 0) {
-            throw new IOException("invalid chunk size '" + hex + "'");
-        }
-        if (size == 0) {
-            while (!readLine().isEmpty()) {
-                // trailers are dropped: the client's response is already under way
-            }
-            finish();
-            return false;
-        }
-        remaining = size;
-        return true;
-    }
-
-    private String readLine() throws IOException {
-        reader.ensureAvailable();
-        int end = reader.findNewLine(MAX_CHUNK_LINE);
-        if (end >= MAX_CHUNK_LINE) {
-            throw new IOException("chunk line longer than " + MAX_CHUNK_LINE + " bytes");
-        }
-        String line = reader.readAsciiString(end);
-        reader.skip(2);
-        return line;
-    }
-
     private void finish() {
         done = true;
         if (reusable) {
-            connection.release();
+            connection.release(); // closes instead when bytes beyond the body are waiting
         } else {
             connection.close();
         }

@@ -2,15 +2,10 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.helidon.common.tls.Tls;
-import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.HttpClientConfig;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.TcpClientConnection;
-import io.helidon.webclient.api.WebClient;
 
 import java.time.Duration;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -24,27 +19,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection idle for longer than {@code maxIdle} is dropped rather than reused, which stays below common server
  * keep-alive timeouts, and the proxy retries a replayable request once on a fresh connection when a reused one
  * turns out to be dead before any answer.
+ *
+ * <p>An idle connection is checked before it is handed out: one with bytes waiting (the upstream sent something
+ * outside of any exchange) or closed by its upstream is closed, never used.
  */
 final class ConnectionPool implements AutoCloseable {
 
-    private static final List<String> HTTP_1_1 = List.of("http/1.1");
-    private static final Tls NO_TLS = Tls.builder().enabled(false).build();
-
-    private final WebClient webClient;
     private final HttpClientConfig config;
     private final int maxIdlePerEndpoint;
     private final long maxIdleNanos;
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    ConnectionPool(WebClient webClient, int maxIdlePerEndpoint, Duration maxIdle) {
-        this.webClient = webClient;
-        this.config = webClient.prototype();
+    ConnectionPool(HttpClientConfig config, int maxIdlePerEndpoint, Duration maxIdle) {
+        this.config = config;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
         this.maxIdleNanos = maxIdle.toNanos();
     }
 
-    /** A live idle connection to {@code endpoint}, else a new one. */
+    /** A quiet idle connection to {@code endpoint}, else a new one. */
     UpstreamConnection acquire(Endpoint endpoint, boolean fresh) {
         String key = endpoint.id();
         Idle queue = idle.computeIfAbsent(key, k -> new Idle());
@@ -53,20 +46,14 @@ final class ConnectionPool implements AutoCloseable {
             UpstreamConnection connection;
             while ((connection = queue.connections.pollFirst()) != null) {
                 queue.size.decrementAndGet();
-                if (connection.idleNanos(now) < maxIdleNanos) {
+                if (connection.idleNanos(now) < maxIdleNanos && connection.quiet()) {
                     return connection;
                 }
                 connection.close();
             }
         }
-        ConnectionKey connectionKey = new ConnectionKey(endpoint.url().getScheme(), endpoint.host(), endpoint.port(),
-                config.readTimeout().orElse(Duration.ofSeconds(30)),
-                "https".equals(endpoint.url().getScheme()) ? config.tls() : NO_TLS,
-                config.dnsResolver(), config.dnsAddressLookup(), Proxy.noProxy());
-        TcpClientConnection tcp = TcpClientConnection.create(webClient, connectionKey, HTTP_1_1, conn -> false,
-                conn -> {
-                }).connect();
-        return new UpstreamConnection(tcp, this, key);
+        Tls tls = "https".equals(endpoint.url().getScheme()) && config.tls().enabled() ? config.tls() : null;
+        return UpstreamConnection.open(endpoint, config.socketOptions(), tls, this, key);
     }
 
     boolean offer(String key, UpstreamConnection connection) {

@@ -7,8 +7,8 @@ import io.helidon.webclient.api.WebClient;
 import java.time.Duration;
 
 /**
- * The connections of one upstream: Helidon's TCP client connections (DNS, connect timeout, TLS) in a keep-alive
- * pool. Built once per config generation and shared by all its requests.
+ * The connections of one upstream in a keep-alive pool; Helidon's client configuration supplies the socket
+ * options (connect timeout) and TLS. Built once per config generation and shared by all its requests.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -25,7 +25,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .shareConnectionCache(false)
                 .proxy(Proxy.noProxy())
                 .build();
-        this.pool = new ConnectionPool(webClient, MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
+        this.pool = new ConnectionPool(webClient.prototype(), MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
         this.maxHeaderSize = Math.max(maxHeaderSize, 16 * 1024);
     }
 

@@ -1,43 +1,114 @@
 package io.gatehouse.core.upstream;
 
+import io.gatehouse.api.Endpoint;
+import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
-import io.helidon.webclient.api.TcpClientConnection;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PlainSocket;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.socket.TlsSocket;
+import io.helidon.common.tls.Tls;
 
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One keep-alive TCP connection to an endpoint, owned by one request at a time. Its reader and writer are
  * Helidon's; the HTTP/1.1 framing on top is the proxy's.
+ *
+ * <p>The socket belongs to a {@link SocketChannel} rather than being a plain {@link Socket} so that an idle
+ * connection can be checked without blocking before it carries another request (see {@link #quiet()}): a plain
+ * socket can tell "nothing to read" from "closed by the peer" only with a read that waits at least a millisecond.
  */
 public final class UpstreamConnection {
 
-    private final TcpClientConnection connection;
+    private static final List<String> HTTP_1_1 = List.of("http/1.1");
+
+    private final SocketChannel channel;
+    private final Socket socket;
+    private final HelidonSocket helidonSocket;
+    private final InputStream tlsInput;
+    private final DataReader reader;
+    private final DataWriter writer;
     private final ConnectionPool pool;
     private final String poolKey;
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long lastUsedNanos;
     private long readTimeoutMillis = -1;
     private boolean reused;
 
-    UpstreamConnection(TcpClientConnection connection, ConnectionPool pool, String poolKey) {
-        this.connection = connection;
+    private UpstreamConnection(SocketChannel channel, HelidonSocket helidonSocket, InputStream tlsInput,
+                               ConnectionPool pool, String poolKey) {
+        this.channel = channel;
+        this.socket = channel.socket();
+        this.helidonSocket = helidonSocket;
+        this.tlsInput = tlsInput;
+        this.reader = new DataReader(helidonSocket);
+        this.writer = new SocketWriter(helidonSocket);
         this.pool = pool;
         this.poolKey = poolKey;
     }
 
+    /**
+     * Connects to an endpoint, with TLS when {@code tls} is given.
+     *
+     * @throws UncheckedIOException when the connection cannot be made (its cause says why)
+     */
+    static UpstreamConnection open(Endpoint endpoint, SocketOptions options, Tls tls, ConnectionPool pool,
+                                   String poolKey) {
+        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (address.isUnresolved()) {
+            throw new UncheckedIOException(new UnknownHostException(endpoint.host()));
+        }
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            Socket socket = channel.socket();
+            options.configureSocket(socket);
+            socket.connect(address, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+            String id = Integer.toHexString(System.identityHashCode(channel));
+            if (tls == null) {
+                return new UpstreamConnection(channel, PlainSocket.client(socket, id), null, pool, poolKey);
+            }
+            SSLSocket ssl = tls.createSocket(HTTP_1_1, socket, address);
+            ssl.startHandshake();
+            return new UpstreamConnection(channel, TlsSocket.client(ssl, id), ssl.getInputStream(), pool, poolKey);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
     public DataReader reader() {
-        return connection.reader();
+        return reader;
     }
 
     public DataWriter writer() {
-        return connection.writer();
+        return writer;
     }
 
-    /** Sets the socket read timeout (a syscall, so only when it changes). */
+    /** Sets the socket read timeout (a syscall, so only when it changes); never 0, which would mean forever. */
     public void readTimeout(Duration timeout) {
-        long millis = timeout.toMillis();
+        long millis = Math.max(1, timeout.toMillis());
         if (millis != readTimeoutMillis) {
-            connection.readTimeout(timeout);
+            try {
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             readTimeoutMillis = millis;
         }
     }
@@ -47,21 +118,91 @@ public final class UpstreamConnection {
         return reused;
     }
 
-    /** Gives the connection back for another request; call only after a complete, keep-alive exchange. */
+    /**
+     * Gives the connection back for another request; call only after a complete, keep-alive exchange. A connection
+     * whose reader still holds bytes is closed instead: the upstream sent more than the response it answered with,
+     * and those bytes must never be taken for the answer to someone else's request.
+     */
     public void release() {
         lastUsedNanos = System.nanoTime();
         reused = true;
-        if (!pool.offer(poolKey, this)) {
+        if (reader.available() > 0 || !pool.offer(poolKey, this)) {
             close();
         }
     }
 
     /** Closes the connection; it is never reused. */
     public void close() {
-        connection.closeResource();
+        try {
+            helidonSocket.close();
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+        }
+    }
+
+    /**
+     * Whether an idle connection may carry a request: nothing arrived since its last response and the upstream has
+     * not closed it. Any byte waiting was sent outside of an exchange; the end of the stream means the request would
+     * only meet a dead connection. Never blocks.
+     */
+    boolean quiet() {
+        if (reader.available() > 0) {
+            return false;
+        }
+        try {
+            if (tlsInput != null && tlsInput.available() > 0) {
+                return false;
+            }
+            channel.configureBlocking(false);
+            try {
+                probe.clear();
+                return channel.read(probe) == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     long idleNanos(long now) {
         return now - lastUsedNanos;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** Writes straight to the socket, as Helidon's own client connection does. */
+    private record SocketWriter(HelidonSocket socket) implements DataWriter {
+
+        @Override
+        public void write(BufferData... buffers) {
+            writeNow(buffers);
+        }
+
+        @Override
+        public void write(BufferData buffer) {
+            writeNow(buffer);
+        }
+
+        @Override
+        public void writeNow(BufferData... buffers) {
+            for (BufferData buffer : buffers) {
+                writeNow(buffer);
+            }
+        }
+
+        @Override
+        public void writeNow(BufferData buffer) {
+            socket.write(buffer);
+        }
     }
 }

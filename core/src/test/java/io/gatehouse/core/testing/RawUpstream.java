@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -64,6 +66,7 @@ public final class RawUpstream implements AutoCloseable {
     private final List<ByteArrayOutputStream> raw = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Integer> closed = ConcurrentHashMap.newKeySet();
 
     private RawUpstream(ServerSocket server, Function<Received, Reply> responder) {
         this.server = server;
@@ -105,6 +108,11 @@ public final class RawUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Whether a connection (as numbered in {@link Received#connection()}) is closed, by either side. */
+    public boolean closed(int connection) {
+        return closed.contains(connection);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -143,6 +151,8 @@ public final class RawUpstream implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // the gateway closed or sent something unparseable: what arrived is recorded
+        } finally {
+            closed.add(id);
         }
     }
 

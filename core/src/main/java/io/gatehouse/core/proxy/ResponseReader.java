@@ -1,0 +1,174 @@
+package io.gatehouse.core.proxy;
+
+import io.gatehouse.api.Body;
+import io.gatehouse.api.Headers;
+import io.gatehouse.api.Response;
+import io.gatehouse.core.upstream.UpstreamConnection;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Http1HeadersParser;
+import io.helidon.http.WritableHeaders;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads an upstream response once its first byte has arrived: status line (interim 1xx answers skipped), headers
+ * (Helidon's parser, validating), framing ({@link ResponseFraming}) and the body.
+ *
+ * <p>A body that can be had before the client's response starts is read whole here, so that whatever is wrong with
+ * it, or bytes the upstream sent beyond it, can still be answered with a 502 instead of a broken-off response: a
+ * body of known length up to {@link #PREFETCH_LIMIT} (the response writer would read it whole before sending
+ * anyway), and a chunked body that has already arrived complete (one still arriving streams, as server-sent events
+ * must). Larger bodies stream ({@link UpstreamBodyStream}).
+ */
+final class ResponseReader {
+
+    static final int PREFETCH_LIMIT = 64 * 1024;
+    private static final int MAX_STATUS_LINE = 4096;
+    private static final int MAX_INTERIM = 16;
+
+    private ResponseReader() {
+    }
+
+    /**
+     * Reads the response. The connection belongs to the returned response's body from then on (already released or
+     * closed when the body was read whole); on failure the caller closes it.
+     *
+     * @throws BadResponseException when the response is not valid HTTP/1.1 or its end is not certain
+     * @throws IOException          when the connection fails or times out
+     */
+    static Response read(UpstreamConnection connection, String method, int maxHeaderSize) throws IOException {
+        DataReader reader = connection.reader();
+        try {
+            StatusLine status = finalStatus(reader, maxHeaderSize);
+            WritableHeaders<?> head = Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
+            ResponseFraming framing = ResponseFraming.of(method, status, head);
+            Headers headers = endToEnd(head, framing.connectionTokens());
+            if ("HEAD".equals(method) && framing.length() >= 0) {
+                headers.set("Content-Length", Long.toString(framing.length()));
+            }
+            return new Response(status.code(), headers, body(connection, framing));
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            throw new IOException("upstream closed the connection in the middle of its response");
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            // Helidon's parsers: malformed header, bare LF, header block too large
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new BadResponseException("invalid response head (" + e.getClass().getSimpleName() + ": "
+                    + BadResponseException.quote(message) + ")");
+        }
+    }
+
+    /**
+     * The final status line. A {@code 101} is refused: the gateway never forwards {@code Upgrade} (it is
+     * hop-by-hop), so no upstream was asked to switch protocols, and the bytes after it would be another protocol.
+     */
+    private static StatusLine finalStatus(DataReader reader, int maxHeaderSize) throws BadResponseException {
+        for (int interim = 0; ; interim++) {
+            StatusLine status = StatusLine.parse(line(reader, MAX_STATUS_LINE, "status line"));
+            if (status.code() == 101) {
+                throw new BadResponseException("101 Switching Protocols to a request that asked for no upgrade");
+            }
+            if (!status.interim()) {
+                return status;
+            }
+            if (interim == MAX_INTERIM) {
+                throw new BadResponseException("more than " + MAX_INTERIM + " interim responses");
+            }
+            Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
+        }
+    }
+
+    /** Reads a line ending in CRLF (a bare LF is refused by the reader), of at most {@code max} bytes. */
+    static String line(DataReader reader, int max, String what) throws BadResponseException {
+        reader.ensureAvailable();
+        int end = reader.findNewLine(max);
+        if (end >= max) {
+            throw new BadResponseException(what + " longer than " + max + " bytes");
+        }
+        String line = reader.readAsciiString(end);
+        reader.skip(2);
+        return line;
+    }
+
+    /** The headers the client may see: no hop-by-hop ones, none the {@code Connection} header named, no framing. */
+    private static Headers endToEnd(Iterable<Header> head, Set<String> connectionTokens) {
+        Headers headers = new Headers();
+        for (Header header : head) {
+            String name = header.name();
+            if (HopByHop.isHopByHop(name) || header.headerName().equals(HeaderNames.CONTENT_LENGTH)
+                    || (!connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT)))) {
+                continue;
+            }
+            for (String value : header.allValues()) {
+                headers.add(name, value);
+            }
+        }
+        return headers;
+    }
+
+    private static Body body(UpstreamConnection connection, ResponseFraming framing) throws IOException {
+        DataReader reader = connection.reader();
+        long length = framing.length();
+        return switch (framing.kind()) {
+            case NONE -> whole(connection, framing, new byte[0]);
+            case LENGTH -> length <= PREFETCH_LIMIT
+                    ? whole(connection, framing, length == 0 ? new byte[0] : reader.readBytes((int) length))
+                    : Body.of(UpstreamBodyStream.fixed(connection, length, framing.keepAlive()), length);
+            case CHUNKED -> chunked(connection, framing);
+            case UNTIL_CLOSE -> Body.of(UpstreamBodyStream.untilClose(connection), -1);
+        };
+    }
+
+    /** A chunked body read whole when it has arrived whole: decoded from a copy, so an incomplete one can stream. */
+    private static Body chunked(UpstreamConnection connection, ResponseFraming framing) throws BadResponseException {
+        DataReader reader = connection.reader();
+        int buffered = reader.available();
+        if (buffered > 0 && buffered <= PREFETCH_LIMIT) {
+            byte[] copy = new byte[buffered];
+            reader.getBuffer(buffered).read(copy, 0, buffered);
+            DataReader trial = new DataReader(once(copy));
+            try {
+                byte[] body = new ChunkedDecoder(trial).readAll();
+                reader.skip(buffered - trial.available());
+                return whole(connection, framing, body);
+            } catch (DataReader.InsufficientDataAvailableException stillArriving) {
+                // streams below
+            }
+        }
+        return Body.of(UpstreamBodyStream.chunked(connection, framing.keepAlive()), -1);
+    }
+
+    /**
+     * A body read whole: bytes already waiting beyond it are refused (502) before the client's response starts;
+     * otherwise the connection is done with.
+     */
+    private static Body whole(UpstreamConnection connection, ResponseFraming framing, byte[] body)
+            throws BadResponseException {
+        int extra = connection.reader().available();
+        if (extra > 0) {
+            throw new BadResponseException(extra + " bytes after the end of the response");
+        }
+        if (framing.keepAlive()) {
+            connection.release();
+        } else {
+            connection.close();
+        }
+        return body.length == 0 ? Body.empty() : Body.of(body);
+    }
+
+    private static Supplier<byte[]> once(byte[] bytes) {
+        byte[][] left = {bytes};
+        return () -> {
+            byte[] next = left[0];
+            left[0] = null;
+            return next;
+        };
+    }
+}
