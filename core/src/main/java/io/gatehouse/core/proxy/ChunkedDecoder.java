@@ -3,28 +3,47 @@ package io.gatehouse.core.proxy;
 import io.helidon.common.buffers.DataReader;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.function.Function;
 
 /**
- * Decodes a chunked body (RFC 9112 section 7.1) from a reader, strictly: a chunk size is 1*HEXDIG, optionally
- * followed by whitespace and extensions; chunk data must be followed by CRLF; trailers are read and dropped (the
- * client's response is re-framed by the gateway) within a size limit. Anything else is a
- * {@link BadResponseException}: a lenient reading could end the body somewhere other than where the upstream meant.
+ * Decodes a chunked body (RFC 9112 section 7.1) from a reader, strictly, for both directions: upstream responses
+ * and client requests. A chunk size is 1*HEXDIG (at most 15), optionally followed by whitespace and extensions,
+ * which are accepted and dropped; chunk data must be followed by CRLF; lines end with CRLF, never a bare CR or LF;
+ * trailer fields are read, checked to be {@code name:value} lines, and dropped (the gateway re-frames the body)
+ * within a size limit. Anything else is the caller's "malformed" exception: a lenient reading could end the body
+ * somewhere other than where its sender meant.
  *
- * <p>The reader's own exceptions (end of data, I/O errors, a bare LF) pass through unchanged.
+ * <p>The reader's own exceptions (end of data, I/O errors) pass through unchanged.
+ *
+ * @param <E> what a malformed body is to the caller
  */
-final class ChunkedDecoder {
+public final class ChunkedDecoder<E extends IOException> {
 
     private static final int MAX_SIZE_LINE = 1024;
-    private static final int MAX_TRAILERS = 16 * 1024;
     private static final int MAX_SIZE_DIGITS = 15;
+    private static final int UPSTREAM_MAX_TRAILERS = 16 * 1024;
 
     private final DataReader reader;
+    private final int maxTrailers;
+    private final Function<String, E> malformed;
     private long remaining;
     private boolean dataEnded;
     private boolean ended;
 
-    ChunkedDecoder(DataReader reader) {
+    /**
+     * @param maxTrailers the largest trailer section accepted, in bytes
+     * @param malformed   makes the exception for a malformed body from what was wrong
+     */
+    public ChunkedDecoder(DataReader reader, int maxTrailers, Function<String, E> malformed) {
         this.reader = reader;
+        this.maxTrailers = maxTrailers;
+        this.malformed = malformed;
+    }
+
+    /** A decoder of an upstream's response body: malformed is a {@link BadResponseException}. */
+    static ChunkedDecoder<BadResponseException> upstream(DataReader reader) {
+        return new ChunkedDecoder<>(reader, UPSTREAM_MAX_TRAILERS, BadResponseException::new);
     }
 
     /**
@@ -32,7 +51,7 @@ final class ChunkedDecoder {
      *
      * @return the number of bytes read, or -1 once the last chunk and the trailers have been read
      */
-    int read(byte[] buffer, int offset, int length) throws BadResponseException {
+    public int read(byte[] buffer, int offset, int length) throws E {
         if (ended) {
             return -1;
         }
@@ -50,7 +69,7 @@ final class ChunkedDecoder {
     }
 
     /** Reads the rest of the body into memory (for a body already received whole). */
-    byte[] readAll() throws BadResponseException {
+    byte[] readAll() throws E {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         for (int n; (n = read(buffer, 0, buffer.length)) != -1; ) {
@@ -60,14 +79,14 @@ final class ChunkedDecoder {
     }
 
     /** Reads the next chunk's size line; at the last chunk reads the trailers. */
-    private boolean nextChunk() throws BadResponseException {
+    private boolean nextChunk() throws E {
         if (dataEnded) {
             if (reader.read() != '\r' || reader.read() != '\n') {
-                throw new BadResponseException("chunk data is not followed by CRLF");
+                throw malformed.apply("chunk data is not followed by CRLF");
             }
             dataEnded = false;
         }
-        long size = chunkSize(ResponseReader.line(reader, MAX_SIZE_LINE, "chunk size line"));
+        long size = chunkSize(line(MAX_SIZE_LINE, "chunk size line"));
         if (size == 0) {
             skipTrailers();
             return false;
@@ -76,21 +95,50 @@ final class ChunkedDecoder {
         return true;
     }
 
-    private void skipTrailers() throws BadResponseException {
-        int left = MAX_TRAILERS;
-        for (String line; !(line = ResponseReader.line(reader, left, "trailer section")).isEmpty(); ) {
+    private void skipTrailers() throws E {
+        int left = maxTrailers;
+        for (String line; !(line = line(left + 2, "trailer section")).isEmpty(); ) {
             left -= line.length() + 2;
-            if (left <= 0) {
-                throw new BadResponseException("trailer section longer than " + MAX_TRAILERS + " bytes");
+            if (left < 0) {
+                throw malformed.apply("trailer section longer than " + maxTrailers + " bytes");
+            }
+            int colon = line.indexOf(':');
+            for (int i = 0; i < Math.max(colon, 0); i++) {
+                char c = line.charAt(i);
+                if (c <= ' ' || c >= 0x7f) {
+                    colon = -1;
+                }
+            }
+            if (colon <= 0) {
+                throw malformed.apply("malformed trailer field " + BadResponseException.quote(line));
             }
         }
+    }
+
+    /** One CRLF-ended line without its CRLF; a bare CR or LF, or a line over {@code max}, is malformed. */
+    private String line(int max, String what) throws E {
+        int end;
+        try {
+            end = reader.findNewLine(max);
+        } catch (DataReader.IncorrectNewLineException e) {
+            throw malformed.apply(what + " ends with a bare CR or LF");
+        }
+        if (end >= max) {
+            throw malformed.apply(what + " longer than " + max + " bytes");
+        }
+        String line = reader.readAsciiString(end);
+        reader.skip(2);
+        if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+            throw malformed.apply(what + " holds a bare CR or LF");
+        }
+        return line;
     }
 
     /**
      * The size in a chunk size line: 1*HEXDIG, then optional whitespace and {@code ;extensions}, which are ignored
      * but may hold no control character.
      */
-    static long chunkSize(String line) throws BadResponseException {
+    private long chunkSize(String line) throws E {
         int digits = 0;
         long size = 0;
         while (digits < line.length()) {
@@ -102,20 +150,19 @@ final class ChunkedDecoder {
             digits++;
         }
         if (digits == 0 || digits > MAX_SIZE_DIGITS) {
-            throw new BadResponseException("invalid chunk size line " + BadResponseException.quote(line));
+            throw malformed.apply("invalid chunk size line " + BadResponseException.quote(line));
         }
         int i = digits;
         while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
             i++;
         }
         if (i < line.length() && line.charAt(i) != ';') {
-            throw new BadResponseException("invalid chunk size line " + BadResponseException.quote(line));
+            throw malformed.apply("invalid chunk size line " + BadResponseException.quote(line));
         }
         for (; i < line.length(); i++) {
             char c = line.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                throw new BadResponseException("control character in chunk extension "
-                        + BadResponseException.quote(line));
+                throw malformed.apply("control character in chunk extension " + BadResponseException.quote(line));
             }
         }
         return size;

@@ -86,8 +86,7 @@ final class ResponseReader {
     }
 
     /** Reads a line ending in CRLF (a bare LF is refused by the reader), of at most {@code max} bytes. */
-    static String line(DataReader reader, int max, String what) throws BadResponseException {
-        reader.ensureAvailable();
+    private static String line(DataReader reader, int max, String what) throws BadResponseException {
         int end = reader.findNewLine(max);
         if (end >= max) {
             throw new BadResponseException(what + " longer than " + max + " bytes");
@@ -135,7 +134,7 @@ final class ResponseReader {
             reader.getBuffer(buffered).read(copy, 0, buffered);
             DataReader trial = new DataReader(once(copy));
             try {
-                byte[] body = new ChunkedDecoder(trial).readAll();
+                byte[] body = ChunkedDecoder.upstream(trial).readAll();
                 reader.skip(buffered - trial.available());
                 return whole(connection, framing, body);
             } catch (DataReader.InsufficientDataAvailableException stillArriving) {

@@ -18,12 +18,12 @@ final class UpstreamBodyStream extends InputStream {
 
     private final UpstreamConnection connection;
     private final DataReader reader;
-    private final ChunkedDecoder chunks;
+    private final ChunkedDecoder<BadResponseException> chunks;
     private final boolean reusable;
     private long remaining;
     private boolean done;
 
-    private UpstreamBodyStream(UpstreamConnection connection, ChunkedDecoder chunks, long length, boolean reusable) {
+    private UpstreamBodyStream(UpstreamConnection connection, ChunkedDecoder<BadResponseException> chunks, long length, boolean reusable) {
         this.connection = connection;
         this.reader = connection.reader();
         this.chunks = chunks;
@@ -37,7 +37,7 @@ final class UpstreamBodyStream extends InputStream {
     }
 
     static UpstreamBodyStream chunked(UpstreamConnection connection, boolean reusable) {
-        return new UpstreamBodyStream(connection, new ChunkedDecoder(connection.reader()), -1, reusable);
+        return new UpstreamBodyStream(connection, ChunkedDecoder.upstream(connection.reader()), -1, reusable);
     }
 
     /** A body that ends when the upstream closes the connection, which therefore is never reused. */

@@ -45,7 +45,7 @@ class ChunkedDecoderTest {
     @MethodSource("decoded")
     void decodes(Decoded c) throws Exception {
         DataReader reader = reader(c.wire());
-        assertEquals(c.body(), new String(new ChunkedDecoder(reader).readAll(), StandardCharsets.ISO_8859_1));
+        assertEquals(c.body(), new String(ChunkedDecoder.upstream(reader).readAll(), StandardCharsets.ISO_8859_1));
         assertEquals(c.leftover(), reader.available());
     }
 
@@ -70,14 +70,14 @@ class ChunkedDecoderTest {
     @ParameterizedTest
     @MethodSource("refused")
     void refuses(Refused c) {
-        assertThrows(BadResponseException.class, () -> new ChunkedDecoder(reader(c.wire())).readAll());
+        assertThrows(BadResponseException.class, () -> ChunkedDecoder.upstream(reader(c.wire())).readAll());
     }
 
     @ParameterizedTest
     @MethodSource("incomplete")
     void anIncompleteBodyAsksForMoreData(String wire) {
         assertThrows(DataReader.InsufficientDataAvailableException.class,
-                () -> new ChunkedDecoder(reader(wire)).readAll());
+                () -> ChunkedDecoder.upstream(reader(wire)).readAll());
     }
 
     static Stream<String> incomplete() {
