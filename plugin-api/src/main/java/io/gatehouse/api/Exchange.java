@@ -66,4 +66,19 @@ public interface Exchange {
      * @return a mutable map, never {@code null}
      */
     Map<String, Object> attributes();
+
+    /**
+     * Registers a listener told once how the exchange ended, after the response was fully sent or the exchange
+     * was abandoned: access logs, metrics, concurrency limits and balancers hang off it. Listeners run on the
+     * request's thread, in registration order, after the last byte; one that throws is logged and does not stop
+     * the others.
+     *
+     * @param listener called once with the {@link Completion}
+     * @throws UnsupportedOperationException if this exchange cannot report its completion (an implementation
+     *                                       written against plugin-api 1.0)
+     * @since 1.1.0
+     */
+    default void onComplete(java.util.function.Consumer<Completion> listener) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report completion");
+    }
 }

@@ -6,7 +6,6 @@ import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Response;
-import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.observe.AccessLog;
 
 import java.nio.file.Path;
@@ -25,9 +24,7 @@ public final class AccessLogFilter implements Filter {
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {
-        if (exchange instanceof GatewayExchange gateway) {
-            gateway.onComplete(completion -> log.write(gateway, completion));
-        }
+        exchange.onComplete(completion -> log.write(exchange, completion));
         return chain.proceed(exchange);
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.core.chain;
 
+import io.gatehouse.api.Completion;
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Request;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
  */
 public final class GatewayExchange implements Exchange {
 
+    private static final System.Logger LOG = System.getLogger(GatewayExchange.class.getName());
+
     private final String requestId;
     private final Request request;
     private final String routeId;
@@ -29,6 +32,8 @@ public final class GatewayExchange implements Exchange {
     private Map<String, Object> attributes;
     private Endpoint endpoint;
     private List<Consumer<Completion>> completionListeners;
+    private boolean completed;
+    private boolean upstreamFailed;
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
@@ -118,31 +123,42 @@ public final class GatewayExchange implements Exchange {
         this.endpoint = endpoint;
     }
 
-    /** Runs {@code listener} after the response has been written (or failed), with what happened. */
+    /** Marks that the upstream failed this exchange (the response is the gateway's 502/503/504 for it). */
+    public void upstreamFailed() {
+        this.upstreamFailed = true;
+    }
+
+    /** @return whether the upstream failed this exchange */
+    public boolean hasUpstreamFailed() {
+        return upstreamFailed;
+    }
+
+    @Override
     public void onComplete(Consumer<Completion> listener) {
+        if (completed) {
+            throw new IllegalStateException("the exchange has already completed");
+        }
         if (completionListeners == null) {
             completionListeners = new ArrayList<>(2);
         }
         completionListeners.add(listener);
     }
 
-    /** Called once by the server after writing the response. */
+    /** Called once by the server after the response was written or abandoned; later calls do nothing. */
     public void complete(Completion completion) {
+        if (completed) {
+            return;
+        }
+        completed = true;
         if (completionListeners != null) {
             for (Consumer<Completion> listener : completionListeners) {
-                listener.accept(completion);
+                try {
+                    listener.accept(completion);
+                } catch (RuntimeException | Error e) {
+                    LOG.log(System.Logger.Level.WARNING, "a completion listener of request " + requestId
+                            + " failed: " + e);
+                }
             }
         }
-    }
-
-    /**
-     * How an exchange ended.
-     *
-     * @param status        the status sent to the client
-     * @param bytesSent     body bytes written to the client
-     * @param durationNanos from start to the last byte
-     * @param error         what broke the response after it started, or {@code null}
-     */
-    public record Completion(int status, long bytesSent, long durationNanos, Throwable error) {
     }
 }

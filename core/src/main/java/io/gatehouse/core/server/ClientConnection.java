@@ -1,6 +1,8 @@
 package io.gatehouse.core.server;
 
 import io.gatehouse.api.Body;
+import io.gatehouse.api.Completion;
+import io.gatehouse.api.Completion.Outcome;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
@@ -16,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One client connection of the public listener, speaking HTTP/1.1 and 1.0 with the gateway's own framing rules
@@ -142,13 +145,14 @@ final class ClientConnection implements ServerConnection {
     private void refuse(RequestHead head, GatewayException e, boolean answer) {
         listener.handler().refuse(head, peer, e, (exchange, response) -> {
             if (!answer) {
+                // the client was too slow to be answered: its failure
                 response.body().close();
-                return new GatewayExchange.Completion(response.status(), 0, duration(exchange), null);
+                return new Completion(response.status(), 0, duration(exchange), Outcome.CLIENT_ABORTED,
+                        Optional.empty());
             }
             ResponseWriter.Result result = writer.write(response, new ResponseWriter.Framing(
                     head != null && head.method().equals("HEAD"), head != null && head.http10(), true));
-            return new GatewayExchange.Completion(response.status(), Math.max(0, result.bytes()),
-                    duration(exchange), result.error());
+            return completion(exchange, response.status(), result);
         });
         if (answer) {
             linger();
@@ -201,12 +205,12 @@ final class ClientConnection implements ServerConnection {
             return deadline.expired();
         }
 
-        GatewayExchange.Completion send(GatewayExchange exchange, Response response) {
+        Completion send(GatewayExchange exchange, Response response) {
             ClientBodyException failure = body == null ? null : body.failure();
             if (failure != null && failure.status() == ClientBodyException.CLIENT_CLOSED) {
                 response.body().close();
-                return new GatewayExchange.Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
-                        failure);
+                return new Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
+                        Outcome.CLIENT_ABORTED, Optional.of(failure));
             }
             boolean head = this.head.method().equals("HEAD");
             boolean bodyUnread = body != null && !body.complete();
@@ -223,11 +227,10 @@ final class ClientConnection implements ServerConnection {
             if (close && result.error() == null && !closeDelimited && (bodyUnread || reader.available() > 0)) {
                 linger();
             }
-            return new GatewayExchange.Completion(response.status(), result.bytes(), duration(exchange),
-                    result.error());
+            return completion(exchange, response.status(), result);
         }
 
-        private GatewayExchange.Completion answerInstead(GatewayExchange exchange, Throwable error) {
+        private Completion answerInstead(GatewayExchange exchange, Throwable error) {
             LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                     + "': the response broke before it was sent: " + error.getMessage());
             Response problem = ProblemResponses.of(502, "upstream_error", "the upstream response was incomplete",
@@ -235,7 +238,8 @@ final class ClientConnection implements ServerConnection {
             ResponseWriter.Result result = writer.write(problem, new ResponseWriter.Framing(
                     head.method().equals("HEAD"), head.http10(), true));
             keepAlive = false;
-            return new GatewayExchange.Completion(502, Math.max(0, result.bytes()), duration(exchange), error);
+            return new Completion(502, Math.max(0, result.bytes()), duration(exchange),
+                    Outcome.UPSTREAM_FAILED, Optional.of(error));
         }
     }
 
@@ -273,8 +277,17 @@ final class ClientConnection implements ServerConnection {
         }
     }
 
-    private static long duration(GatewayExchange exchange) {
-        return System.nanoTime() - exchange.startNanos();
+    /** How a written response ended: whose failure a broken write or body was. */
+    private static Completion completion(GatewayExchange exchange, int status, ResponseWriter.Result result) {
+        Outcome outcome = result.error() != null
+                ? (result.clientFault() ? Outcome.CLIENT_ABORTED : Outcome.UPSTREAM_FAILED)
+                : (exchange.hasUpstreamFailed() ? Outcome.UPSTREAM_FAILED : Outcome.OK);
+        return new Completion(status, Math.max(0, result.bytes()), duration(exchange), outcome,
+                Optional.ofNullable(result.error()));
+    }
+
+    private static Duration duration(GatewayExchange exchange) {
+        return Duration.ofNanos(System.nanoTime() - exchange.startNanos());
     }
 
     private void closeSocket() {

@@ -1,6 +1,7 @@
 package io.gatehouse.core.server;
 
 import io.gatehouse.api.Body;
+import io.gatehouse.api.Completion;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Request;
@@ -33,7 +34,7 @@ final class ProxyHandler {
     /** Writes the response to the client and says how that went. */
     @FunctionalInterface
     interface ResponseSink {
-        GatewayExchange.Completion send(GatewayExchange exchange, Response response);
+        Completion send(GatewayExchange exchange, Response response);
     }
 
     /** Where a request came from. */
@@ -134,7 +135,7 @@ final class ProxyHandler {
                 reportedPath);
     }
 
-    private static void complete(GatewayExchange exchange, GatewayExchange.Completion completion) {
+    private static void complete(GatewayExchange exchange, Completion completion) {
         exchange.complete(completion);
     }
 
@@ -150,6 +151,9 @@ final class ProxyHandler {
         try {
             return chain.run(exchange);
         } catch (GatewayException e) {
+            if (isUpstreamFailure(e)) {
+                exchange.upstreamFailed();
+            }
             if (e.status() >= 500) {
                 LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                         + "': " + e.getMessage());
@@ -166,6 +170,10 @@ final class ProxyHandler {
             return ProblemResponses.of(500, "internal_error", "the gateway failed to handle the request",
                     exchange.requestId(), exchange.originalPath());
         }
+    }
+
+    private static boolean isUpstreamFailure(GatewayException e) {
+        return e.code().startsWith("upstream_") || e.code().equals("no_healthy_upstream");
     }
 
     /** A filter that read the body and failed because of the client is the client's failure, not a 500. */

@@ -28,6 +28,7 @@ final class ResponseWriter {
     private final DataWriter out;
     private final ConnectionWatchdog.Deadline deadline;
     private final long writeTimeoutNanos;
+    private RuntimeException writeFailure;
 
     ResponseWriter(DataWriter out, ConnectionWatchdog.Deadline deadline, long writeTimeoutNanos) {
         this.out = out;
@@ -36,10 +37,15 @@ final class ResponseWriter {
     }
 
     /**
-     * @param bytes body bytes written
-     * @param error what broke the response after it started, or {@code null}
+     * @param bytes       body bytes written; -1 when the body failed before anything was written
+     * @param error       what broke the response, or {@code null}
+     * @param clientFault whether the error was writing to the client (else it was reading the response body)
      */
-    record Result(long bytes, Throwable error) {
+    record Result(long bytes, Throwable error, boolean clientFault) {
+
+        static Result ok(long bytes) {
+            return new Result(bytes, null, false);
+        }
     }
 
     /** How a response is sent on this connection. */
@@ -99,12 +105,12 @@ final class ResponseWriter {
             bytes = in.readNBytes(length);
         } catch (IOException | RuntimeException e) {
             body.close();
-            return new Result(-1, e);
+            return new Result(-1, e, false);
         }
         if (bytes.length < length) {
             // the body promised more than it had: nothing has gone out yet, so this can still be a clean error
             return new Result(-1, new IOException("the response body ended after " + bytes.length + " of "
-                    + length + " bytes"));
+                    + length + " bytes"), false);
         }
         BufferData data = BufferData.create(head.length + length);
         data.write(head);
@@ -115,7 +121,9 @@ final class ResponseWriter {
     private Result stream(byte[] head, Body body, long length, boolean chunked) {
         long written = 0;
         try (InputStream in = body.stream()) {
-            writeNow(BufferData.create(head));
+            if (!writeNow(BufferData.create(head))) {
+                return clientGone(body, 0);
+            }
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer)) != -1; ) {
                 if (n == 0) {
@@ -124,20 +132,29 @@ final class ResponseWriter {
                 if (length >= 0 && written + n > length) {
                     throw new IOException("the response body is longer than its length " + length);
                 }
-                writeNow(chunked ? chunk(buffer, n) : BufferData.create(buffer, 0, n));
+                if (!writeNow(chunked ? chunk(buffer, n) : BufferData.create(buffer, 0, n))) {
+                    return clientGone(body, written);
+                }
                 written += n;
             }
             if (length >= 0 && written != length) {
                 throw new IOException("the response body ended after " + written + " of " + length + " bytes");
             }
-            if (chunked) {
-                writeNow(BufferData.create(LAST_CHUNK));
+            if (chunked && !writeNow(BufferData.create(LAST_CHUNK))) {
+                return clientGone(body, written);
             }
         } catch (IOException | RuntimeException e) {
+            // reading the body failed: the upstream's doing (or a filter's stream)
             body.close();
-            return new Result(written, e);
+            return new Result(written, e, false);
         }
-        return new Result(written, null);
+        return Result.ok(written);
+    }
+
+    /** The client stopped taking the response: the rest of the body is abandoned (its upstream connection closed). */
+    private Result clientGone(Body body, long written) {
+        body.close();
+        return new Result(written, writeFailure, true);
     }
 
     private static BufferData chunk(byte[] buffer, int n) {
@@ -150,18 +167,18 @@ final class ResponseWriter {
     }
 
     private Result send(BufferData data, long bodyBytes) {
-        try {
-            writeNow(data);
-            return new Result(bodyBytes, null);
-        } catch (RuntimeException e) {
-            return new Result(0, e);
-        }
+        return writeNow(data) ? Result.ok(bodyBytes) : new Result(0, writeFailure, true);
     }
 
-    private void writeNow(BufferData data) {
+    /** @return whether the write went out; if not, {@link #writeFailure} says why (the client's side failed) */
+    private boolean writeNow(BufferData data) {
         deadline.arm("write", writeTimeoutNanos);
         try {
             out.writeNow(data);
+            return true;
+        } catch (RuntimeException e) {
+            writeFailure = e;
+            return false;
         } finally {
             deadline.disarm();
         }

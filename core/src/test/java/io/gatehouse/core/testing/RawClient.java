@@ -102,7 +102,11 @@ public final class RawClient implements AutoCloseable {
         if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
             body = readChunked();
         } else if (length != null) {
-            body = in.readNBytes(Integer.parseInt(length));
+            int declared = Integer.parseInt(length);
+            body = in.readNBytes(declared);
+            if (body.length < declared) {
+                throw new IOException("connection closed after " + body.length + " of " + declared + " body bytes");
+            }
         } else {
             body = in.readAllBytes();
         }
@@ -113,6 +117,9 @@ public final class RawClient implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String line = readLine();
+            if (line == null) {
+                throw new IOException("connection closed in the middle of a chunked body");
+            }
             int size = Integer.parseInt(line.split(";")[0].trim(), 16);
             if (size == 0) {
                 while (!readLine().isEmpty()) {

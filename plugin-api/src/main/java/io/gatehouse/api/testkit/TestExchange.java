@@ -1,15 +1,19 @@
 package io.gatehouse.api.testkit;
 
 import io.gatehouse.api.Body;
+import io.gatehouse.api.Completion;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Request;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An {@link Exchange} built in memory, for unit tests of filters, balancers and transports.
@@ -34,7 +38,9 @@ public final class TestExchange implements Exchange {
     private final Map<String, String> pathParams;
     private final String clientIp;
     private final Map<String, Object> attributes = new HashMap<>();
+    private final List<Consumer<Completion>> completionListeners = new ArrayList<>();
     private String consumer;
+    private Completion completion;
 
     private TestExchange(Builder builder) {
         this.requestId = builder.requestId;
@@ -44,6 +50,33 @@ public final class TestExchange implements Exchange {
         this.pathParams = Map.copyOf(builder.params);
         this.clientIp = builder.clientIp;
         this.consumer = builder.consumer;
+    }
+
+    /**
+     * Collects the listener; {@link #complete} calls it, as the core does after the last byte.
+     */
+    @Override
+    public void onComplete(Consumer<Completion> listener) {
+        if (completion != null) {
+            throw new IllegalStateException("the exchange has already completed");
+        }
+        completionListeners.add(listener);
+    }
+
+    /**
+     * Ends the exchange as the core would: every {@link #onComplete} listener is told, once.
+     *
+     * @param completion how it ended
+     * @throws IllegalStateException if it was already completed
+     */
+    public void complete(Completion completion) {
+        if (this.completion != null) {
+            throw new IllegalStateException("the exchange has already completed");
+        }
+        this.completion = completion;
+        for (Consumer<Completion> listener : completionListeners) {
+            listener.accept(completion);
+        }
     }
 
     /**
