@@ -18,7 +18,6 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private static final boolean[] TOKEN = tokenCharacters();
 
     private final Map<String, Field> fields = new LinkedHashMap<>();
 
@@ -184,20 +183,11 @@ public final class Headers {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c >= 128 || !TOKEN[c]) {
+            if (!HttpTokens.isTchar(c)) {
                 throw new IllegalArgumentException("header name '" + name + "' has an invalid character at " + i);
             }
         }
         return name;
-    }
-
-    /** RFC 9110 tchar: visible ASCII except delimiters. */
-    private static boolean[] tokenCharacters() {
-        boolean[] token = new boolean[128];
-        for (char c = '!'; c < 127; c++) {
-            token[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-        }
-        return token;
     }
 
     private static void checkValue(String name, String value) {

@@ -4,6 +4,7 @@ import io.gatehouse.api.Body;
 import io.gatehouse.api.Completion;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
+import io.gatehouse.api.QueryString;
 import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.FilterChain;
@@ -16,7 +17,6 @@ import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.ForwardedHeaders;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
-import io.helidon.common.uri.UriQuery;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -79,9 +79,9 @@ final class ProxyHandler {
         Match<RouteRuntime> match;
         try {
             path = PathNormalizer.normalize(head.rawPath());
-            UriQuery query = head.rawQuery().isEmpty() ? UriQuery.empty() : UriQuery.create(head.rawQuery());
+            String rawQuery = head.rawQuery();
             match = generation.routes().match(method, stripPort(headers.first("Host").orElse("")), path,
-                    name -> headers.first(name).orElse(null), name -> queryValue(query, name));
+                    name -> headers.first(name).orElse(null), name -> QueryString.first(rawQuery, name));
         } catch (GatewayException e) {
             // the target as sent, so the log shows what was refused
             GatewayExchange exchange = refused(generation, head, body, peer, start);
@@ -184,14 +184,6 @@ final class ProxyHandler {
             }
         }
         return null;
-    }
-
-    private static String queryValue(UriQuery query, String name) {
-        try {
-            return query.contains(name) ? query.first(name).orElse("") : null;
-        } catch (IllegalArgumentException e) {
-            throw new GatewayException(400, "invalid_query", "the query string is not valid percent-encoding");
-        }
     }
 
     static String stripPort(String host) {

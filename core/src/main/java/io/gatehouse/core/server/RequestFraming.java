@@ -1,6 +1,7 @@
 package io.gatehouse.core.server;
 
 import io.gatehouse.api.Headers;
+import io.gatehouse.api.HttpTokens;
 
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +66,7 @@ record RequestFraming(long length) {
         for (int i = 0; i < codings.length; i++) {
             String coding = codings[i].strip().toLowerCase(Locale.ROOT);
             boolean last = i == codings.length - 1;
-            if (coding.isEmpty() || !isToken(coding)) {
+            if (coding.isEmpty() || !HttpTokens.isToken(coding)) {
                 throw refuse(400, "Transfer-Encoding must be 'chunked'; got '" + String.join(", ", values) + "'");
             }
             if (coding.equals("chunked") != last) {
@@ -105,16 +106,6 @@ record RequestFraming(long length) {
             n = n * 10 + (c - '0');
         }
         return n;
-    }
-
-    private static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static WireException refuse(int status, String detail) {

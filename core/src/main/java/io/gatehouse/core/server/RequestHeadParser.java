@@ -1,6 +1,7 @@
 package io.gatehouse.core.server;
 
 import io.gatehouse.api.Headers;
+import io.gatehouse.api.HttpTokens;
 import io.helidon.common.buffers.DataReader;
 
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,6 @@ final class RequestHeadParser {
 
     private static final int MAX_LEADING_EMPTY_LINES = 4;
     private static final int MAX_FIELDS = 256;
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char c = '!'; c < 127; c++) {
-            TCHAR[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-        }
-    }
 
     private final int maxRequestLine;
     private final int maxHeaderSize;
@@ -262,7 +256,7 @@ final class RequestHeadParser {
     }
 
     private static boolean isTchar(byte b) {
-        return b > 0 && TCHAR[b];
+        return HttpTokens.isTchar(b);
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {

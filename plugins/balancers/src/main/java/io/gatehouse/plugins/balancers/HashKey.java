@@ -1,9 +1,8 @@
 package io.gatehouse.plugins.balancers;
 
 import io.gatehouse.api.Exchange;
+import io.gatehouse.api.QueryString;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /** Reads the consistent-hash key of a request, as {@link ConsistentHashConfig} says; falls back to the client IP. */
@@ -21,7 +20,7 @@ final class HashKey {
         Function<Exchange, String> read = switch (config.key()) {
             case "header" -> exchange -> exchange.request().headers().first(name).orElse(null);
             case "cookie" -> exchange -> cookie(exchange, name);
-            case "query" -> exchange -> queryParameter(exchange.request().rawQuery(), name);
+            case "query" -> exchange -> QueryString.first(exchange.request().rawQuery(), name);
             case "path" -> exchange -> exchange.request().path();
             case "client_ip" -> Exchange::clientIp;
             default -> throw new IllegalArgumentException("unknown key " + config.key());
@@ -41,26 +40,6 @@ final class HashKey {
                     String value = pair.substring(eq + 1).strip();
                     return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
                             ? value.substring(1, value.length() - 1) : value;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The first value of that parameter, percent-decoded (as sent when it cannot be decoded), or null. */
-    static String queryParameter(String rawQuery, String name) {
-        if (rawQuery.isEmpty()) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String parameter = eq < 0 ? pair : pair.substring(0, eq);
-            if (parameter.equals(name)) {
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                try {
-                    return URLDecoder.decode(value, StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return value;
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.gatehouse.plugins.headers;
 
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
+import io.gatehouse.api.HttpTokens;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Problems;
 import org.pf4j.Extension;
@@ -16,7 +17,6 @@ import java.util.Map;
 @Extension
 public final class HeadersFilterFactory implements FilterFactory<HeadersConfig> {
 
-    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     @Override
     public String id() {
@@ -53,7 +53,7 @@ public final class HeadersFilterFactory implements FilterFactory<HeadersConfig> 
         List<String> remove = rules.remove();
         for (int i = 0; i < remove.size(); i++) {
             String name = remove.get(i);
-            if (name == null || !isToken(name)) {
+            if (name == null || !HttpTokens.isToken(name)) {
                 problems.add(phase + ".remove[" + i + "]", "invalid header name '" + name + "'");
             }
         }
@@ -61,7 +61,7 @@ public final class HeadersFilterFactory implements FilterFactory<HeadersConfig> 
 
     private static void validateValues(String path, Map<String, String> headers, Problems problems) {
         headers.forEach((name, value) -> {
-            if (!isToken(name)) {
+            if (!HttpTokens.isToken(name)) {
                 problems.add(path + "." + name, "invalid header name");
             } else if (value == null) {
                 problems.add(path + "." + name, "value required (use \"\" for an empty value)");
@@ -71,19 +71,4 @@ public final class HeadersFilterFactory implements FilterFactory<HeadersConfig> 
         });
     }
 
-    /** An RFC 9110 token: one or more of ALPHA, DIGIT and {@value #TOKEN_SYMBOLS}. */
-    static boolean isToken(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || TOKEN_SYMBOLS.indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
