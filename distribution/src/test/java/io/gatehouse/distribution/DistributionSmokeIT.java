@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,18 @@ class DistributionSmokeIT {
         // Set by the headers plugin, which is loaded from plugins/, never from lib/.
         assertEquals("true", response.headers().firstValue("X-Gatehouse-Demo").orElse(null),
                 "X-Gatehouse-Demo missing: was the headers plugin loaded from plugins/? " + log());
+    }
+
+    /** Every JAR in plugins/ loads the way it is shipped: started, nothing refused. */
+    @Test
+    void everyShippedPluginStarts() throws Exception {
+        long jars;
+        try (Stream<Path> plugins = Files.list(home.resolve("plugins"))) {
+            jars = plugins.filter(p -> p.toString().endsWith(".jar")).count();
+        }
+        String body = get(adminPort, "/plugins").body();
+        assertEquals(jars, Pattern.compile("\"state\"\\s*:\\s*\"started\"").matcher(body).results().count(), body);
+        assertTrue(Pattern.compile("\"problems\"\\s*:\\s*\\[\\s*]").matcher(body).find(), body);
     }
 
     @Test

@@ -70,12 +70,12 @@ final class GatehousePluginManager extends DefaultPluginManager {
 
     @Override
     protected PluginLoader createPluginLoader() {
-        ClassLoader parent = ComponentFactory.class.getClassLoader();
+        ClassLoader gateway = ComponentFactory.class.getClassLoader();
         return new CompoundPluginLoader()
                 .add(new JarPluginLoader(this) {
                     @Override
                     public ClassLoader loadPlugin(Path pluginPath, PluginDescriptor descriptor) {
-                        PluginClassLoader loader = new SharedApiClassLoader(pluginManager, descriptor, parent);
+                        PluginClassLoader loader = new IsolatedPluginClassLoader(pluginManager, descriptor, gateway);
                         loader.addFile(pluginPath.toFile());
                         return loader;
                     }
@@ -83,7 +83,7 @@ final class GatehousePluginManager extends DefaultPluginManager {
                 .add(new DefaultPluginLoader(this) {
                     @Override
                     protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
-                        return new SharedApiClassLoader(pluginManager, descriptor, parent);
+                        return new IsolatedPluginClassLoader(pluginManager, descriptor, gateway);
                     }
                 });
     }

@@ -25,8 +25,9 @@ import java.util.Objects;
  * reported in {@link ComponentRegistry#problems()}; the others load. Two components with one id stop startup
  * with a {@link PluginException}, since the config could not say which one it means.
  *
- * <p>Plugins see the JDK, {@code io.gatehouse.api} and {@code org.pf4j} from the gateway; every other class is
- * looked up in the plugin first, then in its dependencies, then in the gateway.
+ * <p>Plugins see the JDK, and from the gateway {@code io.gatehouse.api}, {@code org.pf4j} and the SLF4J API only;
+ * every other class comes from the plugin's own JAR or its dependencies, never from core, Helidon or the gateway's
+ * libraries ({@link IsolatedPluginClassLoader}).
  */
 public final class PluginHost implements AutoCloseable {
 

@@ -31,8 +31,9 @@ import java.util.jar.Manifest;
  *
  * <p>A class is copied with its nested and anonymous classes ({@code Outer$Inner}, {@code Outer$1}), read as
  * bytes from the class loader that loaded it; any other class it needs must be added too, except JDK,
- * plugin-api and PF4J classes, which the gateway shares with every plugin. Nothing is checked: leave out the id
- * or give a malformed version to test how a broken plugin is reported.
+ * plugin-api, PF4J and SLF4J API classes, which the gateway shares with every plugin (a plugin sees no other class
+ * of the gateway). Nothing is checked: leave out the id or give a malformed version to test how a broken plugin is
+ * reported.
  */
 public final class PluginJar {
 

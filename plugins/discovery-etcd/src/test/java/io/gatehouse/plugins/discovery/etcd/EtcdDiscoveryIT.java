@@ -24,7 +24,7 @@ class EtcdDiscoveryIT {
 
     @BeforeEach
     void startEtcd() throws Exception {
-        etcd = EtcdServer.startOrSkip();
+        etcd = EtcdServer.launch();
         cleanup.add(etcd);
     }
 

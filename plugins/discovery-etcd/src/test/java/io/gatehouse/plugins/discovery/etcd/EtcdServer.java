@@ -1,7 +1,6 @@
 package io.gatehouse.plugins.discovery.etcd;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,14 +43,11 @@ final class EtcdServer implements AutoCloseable {
         this.peerPort = freePort();
     }
 
-    /** Starts an etcd, or skips the test (JUnit assumption) when the binary is not installed. */
-    static EtcdServer startOrSkip() throws Exception {
-        Path binary = Stream.concat(
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(dir -> Path.of(dir, "etcd")),
-                        Stream.of(Path.of("/usr/bin/etcd")))
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(binary != null, "etcd not found on PATH or at /usr/bin/etcd: install the Debian "
-                + "package etcd-server (distribution/dev/test does) to run the etcd discovery tests");
+    /**
+     * Starts an etcd. When none is installed the test is skipped, or fails under CI ({@link RequiredCommand}).
+     */
+    static EtcdServer launch() throws Exception {
+        Path binary = RequiredCommand.find("etcd", "etcd-server");
         EtcdServer server = new EtcdServer(binary);
         server.start();
         return server;
