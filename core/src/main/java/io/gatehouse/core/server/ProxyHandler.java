@@ -13,6 +13,7 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.ForwardedHeaders;
+import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
 import io.helidon.common.uri.UriQuery;
@@ -150,7 +151,8 @@ final class ProxyHandler {
         try {
             return chain.run(exchange);
         } catch (GatewayException e) {
-            if (e.status() >= 500) {
+            // an upstream's failure was logged where it happened, with the endpoint and the cause
+            if (e.status() >= 500 && !(e instanceof UpstreamFailure)) {
                 LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                         + "': " + e.getMessage());
             }
