@@ -20,7 +20,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -70,6 +72,7 @@ class UpstreamFaultsIT {
             new Fault("short-large-body", RawUpstream.Reply.thenClose(LARGE_PART), Seen.BROKEN_OFF, null),
             new Fault("reset-mid-body", RawUpstream.Reply.thenReset(LARGE_PART), Seen.BROKEN_OFF, null));
 
+    private static final CountDownLatch restOfBody = new CountDownLatch(1);
     private static RawUpstream upstream;
     private static Socket refusing;
     private static int closedPort;
@@ -81,6 +84,14 @@ class UpstreamFaultsIT {
     static void start() throws Exception {
         upstream = RawUpstream.start(request -> {
             String path = request.requestLine().split(" ")[1].substring(1);
+            if (path.equals("streaming")) {
+                return new RawUpstream.Reply(LARGE_PART.getBytes(StandardCharsets.ISO_8859_1), false,
+                        (socket, in, out) -> {
+                            restOfBody.await();
+                            out.write("y".repeat(LARGE - 100_000).getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                        });
+            }
             return FAULTS.stream().filter(f -> f.desc().equals(path)).findFirst().map(Fault::reply)
                     .orElse(RawUpstream.Reply.ok("fine"));
         });
@@ -159,6 +170,22 @@ class UpstreamFaultsIT {
         assertEquals(200, next.status(), next.bodyText());
         assertEquals("fine", next.bodyText());
         assertEquals("completed failed=false in_flight=0", awaitCompletions(2).getLast(), "and only once");
+    }
+
+    @Test
+    void aStreamingBodyIsInFlightUntilItEnds() throws Exception {
+        try (RawClient client = RawClient.connect(gateway.uri("/"))) {
+            client.send("GET /streaming HTTP/1.1\r\nHost: gateway\r\n\r\n");
+            String statusLine = new String(client.socket().getInputStream().readNBytes(15),
+                    StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 200 OK", statusLine, "the response has started");
+            assertEquals(List.of(), balancerLog.lines(), "but the request is not over: its body is still coming");
+
+            restOfBody.countDown();
+            byte[] rest = client.socket().getInputStream().readNBytes(LARGE);
+            assertTrue(new String(rest, StandardCharsets.ISO_8859_1).endsWith("y".repeat(1000)), "the whole body");
+        }
+        assertEquals(List.of("completed failed=false in_flight=0"), awaitCompletions(1));
     }
 
     @Test
