@@ -106,6 +106,6 @@ class ConnectionPoolTest {
         while (!test.test(upstream.open()) && System.nanoTime() - deadline < 0) {
             Thread.sleep(5);
         }
-        assertEquals(true, test.test(upstream.open()), "open connections at the upstream: " + upstream.open());
+        assertTrue(test.test(upstream.open()), "open connections at the upstream: " + upstream.open());
     }
 }
