@@ -14,7 +14,8 @@ final class IdleReaper {
     private static final Set<ConnectionPool> POOLS = ConcurrentHashMap.newKeySet();
 
     static {
-        Thread.ofPlatform().daemon().name("gatehouse-idle-upstream-connections").start(IdleReaper::run);
+        Ticker.start("gatehouse-idle-upstream-connections", INTERVAL_MILLIS,
+                () -> POOLS.forEach(ConnectionPool::reapIdle));
     }
 
     private IdleReaper() {
@@ -26,22 +27,5 @@ final class IdleReaper {
 
     static void unregister(ConnectionPool pool) {
         POOLS.remove(pool);
-    }
-
-    private static void run() {
-        while (true) {
-            try {
-                Thread.sleep(INTERVAL_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            for (ConnectionPool pool : POOLS) {
-                try {
-                    pool.reapIdle();
-                } catch (RuntimeException ignored) {
-                    // a connection that fails to close is gone anyway
-                }
-            }
-        }
     }
 }

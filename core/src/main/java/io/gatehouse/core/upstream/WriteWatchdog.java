@@ -15,11 +15,9 @@ final class WriteWatchdog {
 
     private static final long TICK_MILLIS = 50;
     private static final Map<Write, Boolean> WRITES = new ConcurrentHashMap<>();
-    private static final Thread THREAD = Thread.ofPlatform().daemon().name("gatehouse-upstream-writes")
-            .unstarted(WriteWatchdog::run);
 
     static {
-        THREAD.start();
+        Ticker.start("gatehouse-upstream-writes", TICK_MILLIS, WriteWatchdog::check);
     }
 
     private WriteWatchdog() {
@@ -61,21 +59,8 @@ final class WriteWatchdog {
         }
     }
 
-    private static void run() {
-        while (true) {
-            try {
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (Write write : WRITES.keySet()) {
-                try {
-                    write.check(now);
-                } catch (RuntimeException ignored) {
-                    // aborting a connection that is already gone
-                }
-            }
-        }
+    private static void check() {
+        long now = System.nanoTime();
+        WRITES.keySet().forEach(write -> write.check(now));
     }
 }
