@@ -95,7 +95,7 @@ public final class HttpProxy {
                 }
                 return response;
             } catch (UpstreamFailure e) {
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, true);
+                completed(upstream, endpoint, System.nanoTime() - start, true);
                 upstream.failed(endpoint);
                 logFailure(exchange, upstream, endpoint, e.kind(), e.getCause());
                 boolean again = e.kind() == UpstreamFailure.Kind.UNREACHABLE
@@ -107,10 +107,10 @@ public final class HttpProxy {
                 tried = addTried(tried, endpoint);
             } catch (ClientBodyException e) {
                 // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, false);
+                completed(upstream, endpoint, System.nanoTime() - start, false);
                 throw e.toGatewayException();
             } catch (RuntimeException | Error e) {
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, false);
+                completed(upstream, endpoint, System.nanoTime() - start, false);
                 throw e;
             }
         }
@@ -127,7 +127,7 @@ public final class HttpProxy {
     /** The body of an attempt's response ended: the balancer hears of it, and a broken body counts as a failure. */
     private static void bodyEnded(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, long answeredIn,
                                   boolean failed, IOException fault) {
-        upstream.balancer().completed(endpoint, answeredIn, failed || fault != null);
+        completed(upstream, endpoint, answeredIn, failed || fault != null);
         if (fault != null) {
             upstream.failed(endpoint);
             UpstreamFailure.Kind kind = fault instanceof SocketTimeoutException ? UpstreamFailure.Kind.TIMEOUT
@@ -137,6 +137,16 @@ public final class HttpProxy {
                     + upstream.name() + "' endpoint " + endpoint.id() + " broke off its response body: it "
                     + kind.what() + " (" + FailureLog.describe(fault) + "); the client's response was cut off"
                     + " (request " + exchange.requestId() + ", route '" + exchange.routeId() + "')");
+        }
+    }
+
+    /** Tells the balancer; one that throws is a plugin's bug, which must not fail or leak the request. */
+    private static void completed(Upstream upstream, Endpoint endpoint, long nanos, boolean failed) {
+        try {
+            upstream.balancer().completed(endpoint, nanos, failed);
+        } catch (RuntimeException e) {
+            FAILURES.log(upstream.name() + " balancer", () -> "upstream '" + upstream.name() + "': the balancer "
+                    + "failed to take a completed request (" + FailureLog.describe(e) + ")");
         }
     }
 
