@@ -84,6 +84,8 @@ public final class ConfigValidator {
             problems.add(new Problem(ConfigPath.key(path, "discovery"), "required"));
         }
         checkPositive(upstream.connectTimeout(), ConfigPath.key(path, "connect_timeout"), problems);
+        checkPositive(upstream.readIdleTimeout(), ConfigPath.key(path, "read_idle_timeout"), problems);
+        checkPositive(upstream.writeTimeout(), ConfigPath.key(path, "write_timeout"), problems);
     }
 
     private static void validateRoutes(GatewayConfig config, List<Problem> problems) {

@@ -17,12 +17,19 @@ import java.util.List;
  *                       requests; default none (connect failures and dead connections are always retried)
  * @param allowEmpty     whether discovery may leave the upstream with no endpoint at all; default {@code false}:
  *                       an empty update keeps the last non-empty set (health checks eject dead ones)
+ * @param readIdleTimeout once the response head has arrived, the longest wait for more of its body → the response
+ *                       is cut off; default {@code 60s}. (The head itself has the route's {@code timeout}.)
+ * @param writeTimeout   the longest one write of the request may block, i.e. an upstream that stops reading an
+ *                       upload → {@code 504}; default {@code 60s}
  */
 public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
-                             HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
+                             HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty,
+                             Duration readIdleTimeout, Duration writeTimeout) {
     public UpstreamConfig {
         balancer = balancer == null ? ComponentSpec.ofType("round_robin") : balancer;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
+        readIdleTimeout = readIdleTimeout == null ? Duration.ofSeconds(60) : readIdleTimeout;
+        writeTimeout = writeTimeout == null ? Duration.ofSeconds(60) : writeTimeout;
         health = health == null ? new HealthConfig(null, null) : health;
         retries = retries == null ? 2 : retries;
         retryOnStatus = retryOnStatus == null ? List.of() : retryOnStatus;
@@ -34,5 +41,11 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
                 throw new IllegalArgumentException("retry_on_status may list 502, 503 and 504, got " + status);
             }
         }
+    }
+
+    /** An upstream with the default timeouts. */
+    public UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
+                          HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
+        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null);
     }
 }

@@ -73,18 +73,30 @@ final class Http1Call {
     }
 
     /**
+     * The time limits of one exchange.
+     *
+     * @param headDeadline when the response head must have arrived ({@link System#nanoTime()}); time spent
+     *                     streaming the client's body to the upstream does not count, the client sets its pace
+     * @param idle         after the head, the longest wait for more of the body
+     * @param write        the longest one write of the request may block
+     */
+    record Timeouts(long headDeadline, Duration idle, Duration write) {
+    }
+
+    /**
      * Sends the request and reads the response head. The connection belongs to the returned response's body
      * from then on (released or closed when it ends); on failure it is closed.
      *
      * @throws BeforeResponseException when the connection failed before the response began
      * @throws ClientBodyException     when reading the client's body failed: the upstream request was aborted
      * @throws BadResponseException    when the response is not valid HTTP/1.1 or its framing is in doubt
+     * @throws java.net.SocketTimeoutException when a timeout ran out ({@code UpstreamTimeoutException})
      * @throws IOException             when the connection failed later
      */
-    static Response exchange(UpstreamConnection connection, Outgoing request, Duration timeout, int maxHeaderSize)
+    static Response exchange(UpstreamConnection connection, Outgoing request, Timeouts timeouts, int maxHeaderSize)
             throws IOException {
         try {
-            connection.readTimeout(timeout);
+            connection.timeouts(timeouts.headDeadline(), timeouts.idle(), timeouts.write());
             try {
                 writeRequest(connection, request);
                 connection.reader().ensureAvailable();
@@ -145,7 +157,9 @@ final class Http1Call {
         }
         connection.writer().writeNow(out);
         if (request.whole() == null && request.hasBody()) {
+            long start = System.nanoTime();
             writeBody(connection, request.body(), request.length(), chunked);
+            connection.postponeHead(System.nanoTime() - start);
         }
     }
 

@@ -12,15 +12,11 @@ import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 import io.gatehouse.core.upstream.UpstreamConnection;
-import io.helidon.http.RequestException;
+import io.gatehouse.core.upstream.UpstreamTimeoutException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -32,6 +28,7 @@ import java.util.Set;
 public final class HttpProxy {
 
     private static final int WHOLE_BODY_LIMIT = 64 * 1024;
+    private static final FailureLog FAILURES = FailureLog.perSecond();
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final TrustedProxies trustedProxies;
@@ -45,12 +42,18 @@ public final class HttpProxy {
      * or for an idempotent request with a replayable body, a dead connection or an upstream status listed in
      * {@code retry_on_status}. Every attempt fits in the route's timeout.
      *
+     * <p>The balancer hears of every endpoint it chose exactly once: when the attempt failed, or when the body of
+     * the response ended ({@link BodyEnd}), so a streaming response counts as in flight until it is over. It hears
+     * how long the upstream took to answer (to its head), not how long a client took to read the body.
+     *
      * @param peer    the address of the TCP peer (for forwarding headers)
-     * @param timeout the route's timeout: the longest the whole exchange with the upstream may take to answer
-     * @throws GatewayException 502 when the upstream cannot be reached or answers garbage
+     * @param timeout the route's timeout: the longest the upstream may take to answer (its response head), all
+     *                attempts included
+     * @throws UpstreamFailure  502 when the upstream cannot be reached or answers garbage
      *                          ({@code upstream_bad_response}, never retried: it was answered), 504 on timeout, 503
-     *                          when the upstream has no available endpoint; the client's own status (400, 408, 413)
-     *                          when reading its body fails, counted against no endpoint
+     *                          when the upstream has no available endpoint
+     * @throws GatewayException the client's own status (400, 408, 413) when reading its body fails, counted against
+     *                          no endpoint
      */
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout) {
         Request request = exchange.request();
@@ -58,62 +61,100 @@ public final class HttpProxy {
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
         boolean idempotent = IDEMPOTENT.contains(request.method());
         int retries = upstream.config().retries();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Http1Call.Timeouts timeouts = new Http1Call.Timeouts(System.nanoTime() + timeout.toNanos(),
+                upstream.config().readIdleTimeout(), upstream.config().writeTimeout());
         Set<String> tried = null;
-        GatewayException last = null;
+        UpstreamFailure last = null;
         for (int attempt = 0; ; attempt++) {
+            if (last != null && timeouts.headDeadline() - System.nanoTime() <= 0) {
+                throw last;
+            }
             Endpoint endpoint = upstream.choose(exchange, tried);
             if (endpoint == null) {
-                if (last != null) {
-                    throw last;
-                }
-                throw new GatewayException(503, "no_healthy_upstream", "upstream '" + upstream.name()
-                        + "' has no available endpoint").header("Retry-After", "1");
+                throw last != null ? last : noEndpoint(exchange, upstream);
             }
             exchange.endpoint(endpoint);
             long start = System.nanoTime();
-            long left = deadline - start;
-            if (left <= 0) {
-                throw last != null ? last : timeout(upstream, endpoint, null);
-            }
-            boolean more = attempt < retries;
             try {
-                Response response = send(outgoing, upstream, endpoint, Duration.ofNanos(left));
+                Response response = send(outgoing, upstream, endpoint, timeouts);
+                long answeredIn = System.nanoTime() - start;
                 boolean failed = response.status() >= 500;
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, failed);
                 if (failed) {
                     upstream.failed(endpoint);
                 } else {
                     upstream.succeeded(endpoint);
                 }
-                if (more && idempotent && replayable
+                ((UpstreamBody) response.body()).onEnd(fault -> bodyEnded(exchange, upstream, endpoint, answeredIn,
+                        failed, fault));
+                if (attempt < retries && idempotent && replayable
                         && upstream.config().retryOnStatus().contains(response.status())) {
                     response.body().close();
-                    last = new GatewayException(502, "upstream_error", "upstream '" + upstream.name() + "' ("
-                            + endpoint.id() + ") answered " + response.status());
+                    last = new UpstreamFailure(UpstreamFailure.Kind.ERROR_STATUS, upstream.name(), null);
                     tried = addTried(tried, endpoint);
                     continue;
                 }
                 return response;
-            } catch (ClientBodyException e) {
-                // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, false);
-                throw e.toGatewayException();
-            } catch (GatewayException e) {
-                boolean upstreamFault = e.code().startsWith("upstream_");
-                upstream.balancer().completed(endpoint, System.nanoTime() - start, upstreamFault);
-                if (upstreamFault) {
-                    upstream.failed(endpoint);
-                }
-                boolean unreachable = "upstream_unreachable".equals(e.code());
-                boolean deadConnection = "upstream_error".equals(e.code()) && idempotent && replayable;
-                if (!more || !(unreachable || deadConnection)) {
+            } catch (UpstreamFailure e) {
+                completed(upstream, endpoint, System.nanoTime() - start, true);
+                upstream.failed(endpoint);
+                logFailure(exchange, upstream, endpoint, e.kind(), e.getCause());
+                boolean again = e.kind() == UpstreamFailure.Kind.UNREACHABLE
+                        || (e.kind() == UpstreamFailure.Kind.BROKEN && idempotent && replayable);
+                if (attempt >= retries || !again) {
                     throw e;
                 }
                 last = e;
                 tried = addTried(tried, endpoint);
+            } catch (ClientBodyException e) {
+                // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
+                completed(upstream, endpoint, System.nanoTime() - start, false);
+                throw e.toGatewayException();
+            } catch (RuntimeException | Error e) {
+                completed(upstream, endpoint, System.nanoTime() - start, false);
+                throw e;
             }
         }
+    }
+
+    private static UpstreamFailure noEndpoint(GatewayExchange exchange, Upstream upstream) {
+        UpstreamFailure none = new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, upstream.name(), null);
+        FAILURES.log(upstream.name() + " " + none.kind(), () -> "upstream '" + upstream.name()
+                + "' has no available endpoint (request " + exchange.requestId() + ", route '" + exchange.routeId()
+                + "')");
+        return none;
+    }
+
+    /** The body of an attempt's response ended: the balancer hears of it, and a broken body counts as a failure. */
+    private static void bodyEnded(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, long answeredIn,
+                                  boolean failed, IOException fault) {
+        completed(upstream, endpoint, answeredIn, failed || fault != null);
+        if (fault != null) {
+            upstream.failed(endpoint);
+            UpstreamFailure.Kind kind = fault instanceof SocketTimeoutException ? UpstreamFailure.Kind.TIMEOUT
+                    : fault instanceof BadResponseException ? UpstreamFailure.Kind.BAD_RESPONSE
+                    : UpstreamFailure.Kind.BROKEN;
+            FAILURES.log(upstream.name() + " " + endpoint.id() + " body " + kind, () -> "upstream '"
+                    + upstream.name() + "' endpoint " + endpoint.id() + " broke off its response body: it "
+                    + kind.what() + " (" + FailureLog.describe(fault) + "); the client's response was cut off"
+                    + " (request " + exchange.requestId() + ", route '" + exchange.routeId() + "')");
+        }
+    }
+
+    /** Tells the balancer; one that throws is a plugin's bug, which must not fail or leak the request. */
+    private static void completed(Upstream upstream, Endpoint endpoint, long nanos, boolean failed) {
+        try {
+            upstream.balancer().completed(endpoint, nanos, failed);
+        } catch (RuntimeException e) {
+            FAILURES.log(upstream.name() + " balancer", () -> "upstream '" + upstream.name() + "': the balancer "
+                    + "failed to take a completed request (" + FailureLog.describe(e) + ")");
+        }
+    }
+
+    private static void logFailure(GatewayExchange exchange, Upstream upstream, Endpoint endpoint,
+                                   UpstreamFailure.Kind kind, Throwable cause) {
+        FAILURES.log(upstream.name() + " " + endpoint.id() + " " + kind, () -> "upstream '" + upstream.name()
+                + "' endpoint " + endpoint.id() + " " + kind.what() + " (" + FailureLog.describe(cause)
+                + "; request " + exchange.requestId() + ", route '" + exchange.routeId() + "')");
     }
 
     private static Set<String> addTried(Set<String> tried, Endpoint endpoint) {
@@ -139,7 +180,7 @@ public final class HttpProxy {
     }
 
     private static Response send(Http1Call.Outgoing template, Upstream upstream, Endpoint endpoint,
-                                 Duration timeout) throws ClientBodyException {
+                                 Http1Call.Timeouts timeouts) throws ClientBodyException {
         Http1Call.Outgoing outgoing = template.withHost(endpoint.port() == defaultPort(endpoint) ? endpoint.host()
                 : endpoint.host() + ":" + endpoint.port());
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
@@ -149,31 +190,24 @@ public final class HttpProxy {
             try {
                 connection = client.connection(endpoint, attempt > 0);
             } catch (RuntimeException e) {
-                throw translate(e, upstream, endpoint);
+                // refused, timed out, no route, unknown host, TLS handshake: nothing was sent
+                throw new UpstreamFailure(UpstreamFailure.Kind.UNREACHABLE, upstream.name(), e);
             }
             try {
-                return Http1Call.exchange(connection, outgoing, timeout, client.maxHeaderSize());
+                return Http1Call.exchange(connection, outgoing, timeouts, client.maxHeaderSize());
             } catch (Http1Call.BeforeResponseException e) {
                 // a kept-alive connection the upstream had closed: try once more on a new one
                 if (attempt == 0 && connection.reused() && replayable
                         && IDEMPOTENT.contains(outgoing.method())) {
                     continue;
                 }
-                throw translate(new UncheckedIOException(e), upstream, endpoint);
+                throw failure(e, upstream);
             } catch (ClientBodyException e) {
                 throw e;
-            } catch (BadResponseException e) {
-                throw new GatewayException(502, "upstream_bad_response", "upstream '" + upstream.name()
-                        + "' answered with a response that is not valid HTTP/1.1", e);
             } catch (IOException e) {
-                throw translate(new UncheckedIOException(e), upstream, endpoint);
+                throw failure(e, upstream);
             }
         }
-    }
-
-    private static GatewayException timeout(Upstream upstream, Endpoint endpoint, Throwable cause) {
-        return new GatewayException(504, "upstream_timeout", "upstream '" + upstream.name() + "' ("
-                + endpoint.id() + ") did not answer in time", cause);
     }
 
     private static int defaultPort(Endpoint endpoint) {
@@ -196,29 +230,20 @@ public final class HttpProxy {
         return bytes;
     }
 
-    private static RuntimeException translate(RuntimeException e, Upstream upstream, Endpoint endpoint) {
-        if (e instanceof GatewayException g) {
-            return g;
-        }
-        String where = "upstream '" + upstream.name() + "' (" + endpoint.id() + ")";
+    /** What an upstream's exception means, in the gateway's words; the exception itself is kept for the log. */
+    private static UpstreamFailure failure(Throwable e, Upstream upstream) {
+        UpstreamFailure.Kind kind = UpstreamFailure.Kind.BROKEN;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException) {
-                return timeout(upstream, endpoint, e);
+            if (t instanceof UpstreamTimeoutException timeout) {
+                kind = timeout.phase() == UpstreamTimeoutException.Phase.WRITE
+                        ? UpstreamFailure.Kind.STOPPED_READING : UpstreamFailure.Kind.TIMEOUT;
+                break;
             }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof UnknownHostException) {
-                return new GatewayException(502, "upstream_unreachable", where + " refused the connection", e);
-            }
-            if (t instanceof GatewayException g) {
-                return g;
-            }
-            if (t instanceof RequestException r && r.status().code() == 413) {
-                return new GatewayException(413, "body_too_large", "request body is larger than the limit", e);
+            if (t instanceof BadResponseException) {
+                kind = UpstreamFailure.Kind.BAD_RESPONSE;
+                break;
             }
         }
-        if (e instanceof UncheckedIOException || e.getCause() instanceof IOException) {
-            return new GatewayException(502, "upstream_error", where + " failed: " + e.getMessage(), e);
-        }
-        return new GatewayException(502, "upstream_error", where + " failed", e);
+        return new UpstreamFailure(kind, upstream.name(), e);
     }
 }

@@ -1,6 +1,5 @@
 package io.gatehouse.core.proxy;
 
-import io.gatehouse.api.Body;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.upstream.UpstreamConnection;
@@ -47,6 +46,7 @@ final class ResponseReader {
         try {
             StatusLine status = finalStatus(reader, maxHeaderSize);
             WritableHeaders<?> head = Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
+            connection.headArrived();
             ResponseFraming framing = ResponseFraming.of(method, status, head);
             Headers headers = endToEnd(head, framing.connectionTokens());
             if ("HEAD".equals(method) && framing.length() >= 0) {
@@ -112,21 +112,22 @@ final class ResponseReader {
         return headers;
     }
 
-    private static Body body(UpstreamConnection connection, ResponseFraming framing) throws IOException {
+    private static UpstreamBody body(UpstreamConnection connection, ResponseFraming framing) throws IOException {
         DataReader reader = connection.reader();
         long length = framing.length();
         return switch (framing.kind()) {
             case NONE -> whole(connection, framing, new byte[0]);
             case LENGTH -> length <= PREFETCH_LIMIT
                     ? whole(connection, framing, length == 0 ? new byte[0] : reader.readBytes((int) length))
-                    : Body.of(UpstreamBodyStream.fixed(connection, length, framing.keepAlive()), length);
+                    : UpstreamBody.streaming(UpstreamBodyStream.fixed(connection, length, framing.keepAlive()), length);
             case CHUNKED -> chunked(connection, framing);
-            case UNTIL_CLOSE -> Body.of(UpstreamBodyStream.untilClose(connection), -1);
+            case UNTIL_CLOSE -> UpstreamBody.streaming(UpstreamBodyStream.untilClose(connection), -1);
         };
     }
 
     /** A chunked body read whole when it has arrived whole: decoded from a copy, so an incomplete one can stream. */
-    private static Body chunked(UpstreamConnection connection, ResponseFraming framing) throws BadResponseException {
+    private static UpstreamBody chunked(UpstreamConnection connection, ResponseFraming framing)
+            throws BadResponseException {
         DataReader reader = connection.reader();
         int buffered = reader.available();
         if (buffered > 0 && buffered <= PREFETCH_LIMIT) {
@@ -141,14 +142,14 @@ final class ResponseReader {
                 // streams below
             }
         }
-        return Body.of(UpstreamBodyStream.chunked(connection, framing.keepAlive()), -1);
+        return UpstreamBody.streaming(UpstreamBodyStream.chunked(connection, framing.keepAlive()), -1);
     }
 
     /**
      * A body read whole: bytes already waiting beyond it are refused (502) before the client's response starts;
      * otherwise the connection is done with.
      */
-    private static Body whole(UpstreamConnection connection, ResponseFraming framing, byte[] body)
+    private static UpstreamBody whole(UpstreamConnection connection, ResponseFraming framing, byte[] body)
             throws BadResponseException {
         int extra = connection.reader().available();
         if (extra > 0) {
@@ -159,7 +160,7 @@ final class ResponseReader {
         } else {
             connection.close();
         }
-        return body.length == 0 ? Body.empty() : Body.of(body);
+        return UpstreamBody.whole(body);
     }
 
     private static Supplier<byte[]> once(byte[] bytes) {

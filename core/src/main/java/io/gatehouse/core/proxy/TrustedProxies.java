@@ -1,7 +1,5 @@
 package io.gatehouse.core.proxy;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,21 +50,16 @@ public final class TrustedProxies {
         return false;
     }
 
-    /** The bytes of an IP literal, or null when it is not one (never resolves a name). */
+    /**
+     * The bytes of an IP literal, or null when it is not one. Parsed here, never by {@link java.net.InetAddress},
+     * which looks up as a host name whatever it cannot read as an address ({@code 999.1.1.1}, {@code g::1}): these
+     * values come from clients, and a DNS query on the request path would be theirs to trigger.
+     *
+     * @param address dotted-quad IPv4 (no leading zeros), or IPv6 as in RFC 4291 section 2.2, in brackets or not,
+     *                with a zone ({@code %eth0}) that is ignored; an IPv4-mapped IPv6 address is its IPv4 address
+     */
     static byte[] literal(String address) {
-        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
-                : address;
-        boolean ipv4 = !a.isEmpty() && a.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        boolean ipv6 = a.indexOf(':') >= 0 && a.chars().allMatch(c -> c == ':' || c == '.' || c == '%'
-                || Character.digit(c, 16) >= 0 || Character.isLetterOrDigit(c));
-        if (!ipv4 && !ipv6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(a).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return IpLiteral.parse(address);
     }
 
     private record Block(byte[] network, int prefix) {

@@ -13,6 +13,9 @@ import java.io.UncheckedIOException;
  * (unless the upstream sent more than the body: then it is closed); if it is closed early or breaks, the connection
  * is closed, never reused half-read. A framing error found here can no longer become a 502: the client's response
  * is broken off instead.
+ *
+ * <p>However it ends, its {@link BodyEnd} hears of it once: with the upstream's fault when a read failed (the
+ * connection broke, the framing was invalid, the idle timeout passed), else without.
  */
 final class UpstreamBodyStream extends InputStream {
 
@@ -22,6 +25,9 @@ final class UpstreamBodyStream extends InputStream {
     private final boolean reusable;
     private long remaining;
     private boolean done;
+    private BodyEnd end;
+    private boolean endReported;
+    private IOException fault;
 
     private UpstreamBodyStream(UpstreamConnection connection, ChunkedDecoder<BadResponseException> chunks, long length, boolean reusable) {
         this.connection = connection;
@@ -43,6 +49,22 @@ final class UpstreamBodyStream extends InputStream {
     /** A body that ends when the upstream closes the connection, which therefore is never reused. */
     static UpstreamBodyStream untilClose(UpstreamConnection connection) {
         return new UpstreamBodyStream(connection, null, -1, false);
+    }
+
+    /** Calls {@code end} once the body has ended (now, if it already has). */
+    void onEnd(BodyEnd end) {
+        this.end = end;
+        if (done) {
+            reportEnd();
+        }
+    }
+
+    private void reportEnd() {
+        BodyEnd listener = end;
+        if (listener != null && !endReported) {
+            endReported = true;
+            listener.ended(fault);
+        }
     }
 
     @Override
@@ -96,6 +118,7 @@ final class UpstreamBodyStream extends InputStream {
         } catch (DataReader.InsufficientDataAvailableException e) {
             done = true;
             connection.close();
+            reportEnd();
             return -1;
         }
         int n = Math.min(length, reader.available());
@@ -110,21 +133,26 @@ final class UpstreamBodyStream extends InputStream {
         } else {
             connection.close();
         }
+        reportEnd();
     }
 
     private IOException broken(IOException cause) {
         if (!done) {
             done = true;
+            fault = cause;
             connection.close();
+            reportEnd();
         }
         return cause;
     }
 
+    /** Drops the rest of the body: the connection is closed, and nothing is held against the upstream. */
     @Override
     public void close() {
         if (!done) {
             done = true;
             connection.close();
+            reportEnd();
         }
     }
 }

@@ -15,6 +15,7 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.ForwardedHeaders;
+import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
 
@@ -154,7 +155,8 @@ final class ProxyHandler {
             if (isUpstreamFailure(e)) {
                 exchange.upstreamFailed();
             }
-            if (e.status() >= 500) {
+            // an upstream's failure was logged where it happened, with the endpoint and the cause
+            if (e.status() >= 500 && !(e instanceof UpstreamFailure)) {
                 LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                         + "': " + e.getMessage());
             }

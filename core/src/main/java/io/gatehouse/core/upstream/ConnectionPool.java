@@ -7,6 +7,7 @@ import io.helidon.webclient.api.HttpClientConfig;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Keep-alive connections to the endpoints of one upstream, most recently used first.
  *
- * <p>No thread watches idle connections (Helidon 4.2's cache does, with a race that lets the watcher steal the
- * first byte of a reused connection's response, and at the cost of a thread hand-off per request). Instead a
- * connection idle for longer than {@code maxIdle} is dropped rather than reused, which stays below common server
- * keep-alive timeouts, and the proxy retries a replayable request once on a fresh connection when a reused one
- * turns out to be dead before any answer.
+ * <p>No thread reads idle connections (Helidon 4.2's cache does, with a race that lets the watcher steal the first
+ * byte of a reused connection's response, and at the cost of a thread hand-off per request). A connection idle for
+ * longer than {@code maxIdle} is never reused, which stays below common server keep-alive timeouts, and the proxy
+ * retries a replayable request once on a fresh connection when a reused one turns out to be dead before any answer.
+ * Idle connections past {@code maxIdle} are closed by {@link IdleReaper} wherever they sit: under steady traffic
+ * the most recent one serves every request and those behind it would otherwise stay open (in CLOSE_WAIT once the
+ * upstream gives up on them) for as long as the pool lives.
  *
  * <p>An idle connection is checked before it is handed out: one with bytes waiting (the upstream sent something
  * outside of any exchange) or closed by its upstream is closed, never used.
@@ -29,19 +32,22 @@ final class ConnectionPool implements AutoCloseable {
     private final int maxIdlePerEndpoint;
     private final long maxIdleNanos;
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
+    /** The endpoint ids discovery reported last, or {@code null} before it did: any endpoint may be pooled then. */
+    private volatile Set<String> endpoints;
     private volatile boolean closed;
 
     ConnectionPool(HttpClientConfig config, int maxIdlePerEndpoint, Duration maxIdle) {
         this.config = config;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
         this.maxIdleNanos = maxIdle.toNanos();
+        IdleReaper.register(this);
     }
 
     /** A quiet idle connection to {@code endpoint}, else a new one. */
     UpstreamConnection acquire(Endpoint endpoint, boolean fresh) {
         String key = endpoint.id();
-        Idle queue = idle.computeIfAbsent(key, k -> new Idle());
-        if (!fresh) {
+        Idle queue = queue(key);
+        if (!fresh && queue != null) {
             long now = System.nanoTime();
             UpstreamConnection connection;
             while ((connection = queue.connections.pollFirst()) != null) {
@@ -54,6 +60,25 @@ final class ConnectionPool implements AutoCloseable {
         }
         Tls tls = "https".equals(endpoint.url().getScheme()) && config.tls().enabled() ? config.tls() : null;
         return UpstreamConnection.open(endpoint, config.socketOptions(), tls, this, key);
+    }
+
+    /**
+     * The idle queue of an endpoint, created on first use; {@code null} for one discovery no longer reports (a
+     * request that chose it just before it went away): its connection is used once and closed.
+     */
+    private Idle queue(String key) {
+        Set<String> known = endpoints;
+        if (known != null && !known.contains(key)) {
+            return null;
+        }
+        Idle queue = idle.computeIfAbsent(key, k -> new Idle());
+        known = endpoints;
+        if (known != null && !known.contains(key)) {
+            // retain() ran meanwhile and may have missed the queue just created
+            retire(key, queue);
+            return null;
+        }
+        return queue;
     }
 
     boolean offer(String key, UpstreamConnection connection) {
@@ -69,32 +94,48 @@ final class ConnectionPool implements AutoCloseable {
             return false;
         }
         queue.connections.offerFirst(connection);
-        if (closed) {
-            closeIdle();
+        if (closed || queue.retired) {
+            drain(queue);
         }
         return true;
     }
 
     /** Forgets endpoints not in {@code keep}: their idle connections close now, busy ones when released. */
-    void retain(java.util.Set<String> keep) {
-        idle.entrySet().removeIf(entry -> {
-            if (keep.contains(entry.getKey())) {
-                return false;
+    void retain(Set<String> keep) {
+        endpoints = Set.copyOf(keep);
+        idle.forEach((key, queue) -> {
+            if (!keep.contains(key)) {
+                retire(key, queue);
             }
-            entry.getValue().retired = true;
-            drain(entry.getValue());
-            return true;
         });
+    }
+
+    /** Closes the idle connections that have been idle for longer than {@code maxIdle}, oldest first. */
+    void reapIdle() {
+        long now = System.nanoTime();
+        for (Idle queue : idle.values()) {
+            UpstreamConnection oldest;
+            while ((oldest = queue.connections.peekLast()) != null && oldest.idleNanos(now) >= maxIdleNanos) {
+                // an acquire may take it first: then it is that request's to check, not ours to close
+                if (queue.connections.removeLastOccurrence(oldest)) {
+                    queue.size.decrementAndGet();
+                    oldest.close();
+                }
+            }
+        }
     }
 
     @Override
     public void close() {
         closed = true;
-        closeIdle();
+        IdleReaper.unregister(this);
+        idle.values().forEach(ConnectionPool::drain);
     }
 
-    private void closeIdle() {
-        idle.values().forEach(ConnectionPool::drain);
+    private void retire(String key, Idle queue) {
+        queue.retired = true;
+        idle.remove(key, queue);
+        drain(queue);
     }
 
     private static void drain(Idle queue) {

@@ -16,11 +16,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One keep-alive TCP connection to an endpoint, owned by one request at a time. Its reader and writer are
@@ -29,6 +31,11 @@ import java.util.List;
  * <p>The socket belongs to a {@link SocketChannel} rather than being a plain {@link Socket} so that an idle
  * connection can be checked without blocking before it carries another request (see {@link #quiet()}): a plain
  * socket can tell "nothing to read" from "closed by the peer" only with a read that waits at least a millisecond.
+ *
+ * <p>Three timeouts bound an exchange ({@link #timeouts}): the response head must arrive by a deadline (every read
+ * before it waits only for what is left of it, so a head that trickles in cannot stretch it); after the head each
+ * read may wait the idle timeout; each write may block the write timeout ({@link WriteWatchdog}). Running out of any
+ * is an {@link UpstreamTimeoutException}.
  */
 public final class UpstreamConnection {
 
@@ -43,8 +50,12 @@ public final class UpstreamConnection {
     private final ConnectionPool pool;
     private final String poolKey;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private final WriteWatchdog.Write pendingWrite;
     private long lastUsedNanos;
     private long readTimeoutMillis = -1;
+    private long headDeadline;
+    private long idleMillis = TimeUnit.SECONDS.toMillis(60);
+    private long writeNanos = TimeUnit.SECONDS.toNanos(60);
     private boolean reused;
 
     private UpstreamConnection(SocketChannel channel, HelidonSocket helidonSocket, InputStream tlsInput,
@@ -53,8 +64,9 @@ public final class UpstreamConnection {
         this.socket = channel.socket();
         this.helidonSocket = helidonSocket;
         this.tlsInput = tlsInput;
-        this.reader = new DataReader(helidonSocket);
-        this.writer = new SocketWriter(helidonSocket);
+        this.reader = new DataReader(this::read);
+        this.pendingWrite = new WriteWatchdog.Write(() -> closeQuietly(channel));
+        this.writer = new SocketWriter(this);
         this.pool = pool;
         this.poolKey = poolKey;
     }
@@ -100,9 +112,62 @@ public final class UpstreamConnection {
         return writer;
     }
 
-    /** Sets the socket read timeout (a syscall, so only when it changes); never 0, which would mean forever. */
-    public void readTimeout(Duration timeout) {
-        long millis = Math.max(1, timeout.toMillis());
+    /**
+     * Sets the timeouts of the exchange about to start.
+     *
+     * @param headDeadline when the response head must have arrived ({@link System#nanoTime()})
+     * @param idle         after the head, the longest one read may wait
+     * @param write        the longest one write may block
+     */
+    public void timeouts(long headDeadline, Duration idle, Duration write) {
+        this.headDeadline = headDeadline;
+        this.idleMillis = Math.max(1, idle.toMillis());
+        this.writeNanos = write.toNanos();
+    }
+
+    /** Time the gateway spent on something that is not the upstream's to answer for; the head may come later. */
+    public void postponeHead(long nanos) {
+        if (headDeadline != 0) {
+            headDeadline += nanos;
+        }
+    }
+
+    /** The head has arrived: from now on each read waits at most the idle timeout. */
+    public void headArrived() {
+        headDeadline = 0;
+    }
+
+    /** Reads the next bytes from the socket, waiting no longer than the phase allows. */
+    private byte[] read() {
+        UpstreamTimeoutException.Phase phase = headDeadline != 0 ? UpstreamTimeoutException.Phase.HEAD
+                : UpstreamTimeoutException.Phase.BODY;
+        long millis = idleMillis;
+        if (phase == UpstreamTimeoutException.Phase.HEAD) {
+            long left = headDeadline - System.nanoTime();
+            if (left <= 0) {
+                throw new UncheckedIOException(headTimeout());
+            }
+            millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+        }
+        try {
+            soTimeout(millis);
+            return helidonSocket.get();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw new UncheckedIOException(phase == UpstreamTimeoutException.Phase.HEAD ? headTimeout()
+                        : new UpstreamTimeoutException(phase, "no bytes of the response body for " + idleMillis
+                        + " ms"));
+            }
+            throw e;
+        }
+    }
+
+    private static UpstreamTimeoutException headTimeout() {
+        return new UpstreamTimeoutException(UpstreamTimeoutException.Phase.HEAD, "no response head by the deadline");
+    }
+
+    /** Sets the socket read timeout when it changes (on a channel's socket this is a field, not a syscall). */
+    private void soTimeout(long millis) {
         if (millis != readTimeoutMillis) {
             try {
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
@@ -110,6 +175,21 @@ public final class UpstreamConnection {
                 throw new UncheckedIOException(e);
             }
             readTimeoutMillis = millis;
+        }
+    }
+
+    private void write(BufferData buffer) {
+        pendingWrite.arm(writeNanos);
+        try {
+            helidonSocket.write(buffer);
+        } catch (RuntimeException e) {
+            if (pendingWrite.expired()) {
+                throw new UncheckedIOException(new UpstreamTimeoutException(UpstreamTimeoutException.Phase.WRITE,
+                        "a write of the request blocked for " + TimeUnit.NANOSECONDS.toMillis(writeNanos) + " ms"));
+            }
+            throw e;
+        } finally {
+            pendingWrite.disarm();
         }
     }
 
@@ -180,8 +260,8 @@ public final class UpstreamConnection {
         }
     }
 
-    /** Writes straight to the socket, as Helidon's own client connection does. */
-    private record SocketWriter(HelidonSocket socket) implements DataWriter {
+    /** Writes straight to the socket, as Helidon's own client connection does, each write bounded in time. */
+    private record SocketWriter(UpstreamConnection connection) implements DataWriter {
 
         @Override
         public void write(BufferData... buffers) {
@@ -202,7 +282,7 @@ public final class UpstreamConnection {
 
         @Override
         public void writeNow(BufferData buffer) {
-            socket.write(buffer);
+            connection.write(buffer);
         }
     }
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A raw-socket HTTP/1.1 upstream for framing tests: it records exactly the bytes each connection received, parses
- * the requests in them (head, then a body by Content-Length or chunked), and answers each with the bytes a test
- * scripts, however malformed. Tests assert on what it received, including nothing at all.
+ * A raw-socket HTTP/1.1 upstream for framing and fault tests: it records exactly the bytes each connection received,
+ * parses the requests in them (head, then a body by Content-Length or chunked), and answers each with the bytes a
+ * test scripts, however malformed, then optionally misbehaves (resets the connection, trickles, stops reading).
+ * Tests assert on what it received, including nothing at all, and on how many of its connections are still open.
  */
 public final class RawUpstream implements AutoCloseable {
 
@@ -43,8 +44,21 @@ public final class RawUpstream implements AutoCloseable {
         }
     }
 
-    /** What to answer: the exact bytes, and whether to close the connection after them. */
-    public record Reply(byte[] bytes, boolean close) {
+    /** What the upstream does after writing a reply's bytes; the connection is closed when it returns. */
+    @FunctionalInterface
+    public interface Then {
+        void run(Socket socket, InputStream in, OutputStream out) throws IOException, InterruptedException;
+    }
+
+    /**
+     * What to answer: the exact bytes, whether to close the connection after them, and what to do then instead of
+     * reading the next request ({@code null}: nothing).
+     */
+    public record Reply(byte[] bytes, boolean close, Then then) {
+
+        public Reply(byte[] bytes, boolean close) {
+            this(bytes, close, null);
+        }
 
         public static Reply of(String text) {
             return new Reply(text.getBytes(StandardCharsets.ISO_8859_1), false);
@@ -58,6 +72,46 @@ public final class RawUpstream implements AutoCloseable {
         public static Reply ok(String body) {
             return of("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
         }
+
+        /** The text, then a TCP reset (the connection closed with SO_LINGER 0) instead of an orderly close. */
+        public static Reply thenReset(String text) {
+            return then(text, (socket, in, out) -> {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            });
+        }
+
+        /** The text, then one more byte every {@code everyMillis}, for as long as the gateway keeps reading. */
+        public static Reply trickle(String text, long everyMillis) {
+            return then(text, (socket, in, out) -> {
+                while (true) {
+                    Thread.sleep(everyMillis);
+                    out.write('x');
+                    out.flush();
+                }
+            });
+        }
+
+        /** No answer at all: what arrives is read and dropped until the gateway closes the connection. */
+        public static Reply silence() {
+            return then("", (socket, in, out) -> in.transferTo(OutputStream.nullOutputStream()));
+        }
+
+        /**
+         * No answer, and nothing more read: the connection stays open, its receive buffer fills and the gateway's
+         * writes block, until this upstream is closed.
+         */
+        public static Reply stopReading() {
+            return then("", (socket, in, out) -> {
+                while (!socket.isClosed()) {
+                    Thread.sleep(20);
+                }
+            });
+        }
+
+        private static Reply then(String text, Then then) {
+            return new Reply(text.getBytes(StandardCharsets.ISO_8859_1), false, then);
+        }
     }
 
     private final ServerSocket server;
@@ -67,14 +121,29 @@ public final class RawUpstream implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Set<Integer> closed = ConcurrentHashMap.newKeySet();
+    private final boolean readBodies;
 
-    private RawUpstream(ServerSocket server, Function<Received, Reply> responder) {
+    private RawUpstream(ServerSocket server, Function<Received, Reply> responder, boolean readBodies) {
         this.server = server;
         this.responder = responder;
+        this.readBodies = readBodies;
     }
 
     public static RawUpstream start(Function<Received, Reply> responder) throws IOException {
-        RawUpstream upstream = new RawUpstream(new ServerSocket(0, 512, InetAddress.getLoopbackAddress()), responder);
+        return start(responder, true);
+    }
+
+    /**
+     * An upstream that answers as soon as it has read a request's head, without reading its body: with
+     * {@link Reply#stopReading()}, one that never takes an upload.
+     */
+    public static RawUpstream startReadingHeadsOnly(Function<Received, Reply> responder) throws IOException {
+        return start(responder, false);
+    }
+
+    private static RawUpstream start(Function<Received, Reply> responder, boolean readBodies) throws IOException {
+        RawUpstream upstream = new RawUpstream(new ServerSocket(0, 512, InetAddress.getLoopbackAddress()), responder,
+                readBodies);
         Thread.ofVirtual().start(upstream::accept);
         return upstream;
     }
@@ -108,6 +177,11 @@ public final class RawUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections accepted and not yet closed (by either side, as far as this upstream has noticed). */
+    public int open() {
+        return connections.get() - closed.size();
+    }
+
     /** Whether a connection (as numbered in {@link Received#connection()}) is closed, by either side. */
     public boolean closed(int connection) {
         return closed.contains(connection);
@@ -137,7 +211,7 @@ public final class RawUpstream implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
-                Received request = new Received(id, head, readBody(in, head));
+                Received request = new Received(id, head, readBodies ? readBody(in, head) : new byte[0]);
                 received.add(request);
                 Reply reply = responder.apply(request);
                 if (reply == null) {
@@ -145,11 +219,15 @@ public final class RawUpstream implements AutoCloseable {
                 }
                 out.write(reply.bytes());
                 out.flush();
+                if (reply.then() != null) {
+                    reply.then().run(socket, in, out);
+                    return;
+                }
                 if (reply.close()) {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             // the gateway closed or sent something unparseable: what arrived is recorded
         } finally {
             closed.add(id);

@@ -1,0 +1,24 @@
+package io.gatehouse.core.testing.plugins;
+
+import io.gatehouse.api.testkit.PluginJar;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes the fault tests' plugin ({@code lb.counting}, {@code filter.drop_response}) into a gateway home. */
+public final class FaultPlugins {
+
+    private FaultPlugins() {
+    }
+
+    /** @return a new gateway home whose {@code plugins/} holds the plugin */
+    public static Path home() throws java.io.IOException {
+        Path home = Files.createTempDirectory("gatehouse-faults");
+        PluginJar.builder(home.resolve("plugins/faults-1.0.0.jar"))
+                .id("faults")
+                .extension(CountingBalancerFactory.class)
+                .extension(DropResponseFilterFactory.class)
+                .write();
+        return home;
+    }
+}
