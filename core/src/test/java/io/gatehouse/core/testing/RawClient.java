@@ -71,17 +71,25 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
-    /** Reads one response; interim (1xx) responses are returned like any other. */
+    /**
+     * Reads one response; interim (1xx) responses are returned like any other. A body that ends before its
+     * Content-Length is an {@link IOException}: it must never look complete.
+     */
     public RawResponse read() throws IOException {
-        return read(false);
+        return read(false, false);
+    }
+
+    /** Reads one response whose body is expected to be cut off: returns the bytes that came before the close. */
+    public RawResponse readCutOff() throws IOException {
+        return read(false, true);
     }
 
     /** Reads one response to a HEAD request (no body whatever its headers say). */
     public RawResponse readHead() throws IOException {
-        return read(true);
+        return read(true, false);
     }
 
-    private RawResponse read(boolean head) throws IOException {
+    private RawResponse read(boolean head, boolean cutOff) throws IOException {
         String statusLine = readLine();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -104,7 +112,7 @@ public final class RawClient implements AutoCloseable {
         } else if (length != null) {
             int declared = Integer.parseInt(length);
             body = in.readNBytes(declared);
-            if (body.length < declared) {
+            if (body.length < declared && !cutOff) {
                 throw new IOException("connection closed after " + body.length + " of " + declared + " body bytes");
             }
         } else {
