@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * {@code filter.script}: runs a JavaScript filter from {@code scripts/} (its newest good version, so a saved edit
  * applies to the next request). JavaScript time is limited per call; a script that throws, overruns or returns
- * something that is not a response answers 500 problem+json, with the detail in the log only.
+ * something that is not a response answers 500 problem+json, with the detail in the log only. A fetch failure the
+ * script lets through is the upstream's, and answers as such (502, 503, 504). When the call ends, whatever it took
+ * from upstreams and does not return is given back (see {@link ScriptCall#end}).
  */
 public final class ScriptFilter implements Filter {
 
@@ -56,9 +58,10 @@ public final class ScriptFilter implements Filter {
         // A Context's first call runs cold (interpreter, first host-interop lookups): it gets a longer budget.
         Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
         ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
-                fetchTimeout, budget);
+                fetchTimeout, budget, host.fetchPermits());
         context.running(call);
         boolean broken = true;
+        HostResponse kept = null;
         try {
             call.resume();
             context.execute(call, configJson);
@@ -73,7 +76,10 @@ public final class ScriptFilter implements Filter {
                 throw rejected(gateway, call);
             }
             broken = false;
-            return call.response().response();
+            HostResponse answer = call.response();
+            Response toClient = answer.response();   // throws when the script could not read its body
+            kept = answer;
+            return toClient;
         } catch (PolyglotException e) {
             throw translate(gateway, call, e);
         } catch (IllegalStateException e) {
@@ -84,6 +90,7 @@ public final class ScriptFilter implements Filter {
         } finally {
             context.running(null);
             boolean ours = call.finish();
+            call.end(kept);
             version.release(context, broken || !ours);
         }
     }
@@ -103,6 +110,10 @@ public final class ScriptFilter implements Filter {
 
     private GatewayException rejected(GatewayExchange exchange, ScriptCall call) {
         Value error = call.error();
+        GatewayException upstream = upstreamFailure(exchange, error);
+        if (upstream != null) {
+            return upstream;
+        }
         if (error.isException()) {
             try {
                 error.throwException();
@@ -130,6 +141,27 @@ public final class ScriptFilter implements Filter {
         ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}] failed: {2}", script.name(), exchange.requestId(), what);
         return new GatewayException(500, "script_error", "the script " + script.name()
                 + " failed; the gateway log has the detail (request " + exchange.requestId() + ")");
+    }
+
+    /**
+     * A fetch's rejection the script let through is the upstream's fault, not the script's: the client gets the
+     * fetch's own status (502, 503, 504) and code. Null for any other rejection.
+     */
+    private GatewayException upstreamFailure(GatewayExchange exchange, Value error) {
+        if (!error.hasMembers() || !error.hasMember("upstream") || !error.hasMember("status")) {
+            return null;
+        }
+        Value status = error.getMember("status");
+        Value code = error.getMember("code");
+        Value upstream = error.getMember("upstream");
+        if (!status.fitsInInt() || status.asInt() < 502 || status.asInt() > 504 || code == null || !code.isString()
+                || upstream == null || !upstream.isString()) {
+            return null;
+        }
+        ScriptCall.LOG.log(Level.WARNING, "script {0} [{1}]: a fetch failed and the script did not catch it: {2}",
+                script.name(), exchange.requestId(), error.getMember("message"));
+        return new GatewayException(status.asInt(), code.asString(), "upstream '" + upstream.asString()
+                + "' failed while the script " + script.name() + " called it");
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -38,6 +39,8 @@ public final class ScriptHost implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\\.m?js");
     /** Body buffering limit for text()/json() on requests, responses and fetch results. */
     static final long BODY_LIMIT = 10L * 1024 * 1024;
+    /** Script fetches running at once in the whole gateway; each holds a virtual thread and a connection. */
+    static final int GATEWAY_FETCHES = 1024;
 
     private final Path folder;
     private final Engine engine;
@@ -46,6 +49,7 @@ public final class ScriptHost implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final ReentrantLock loadLock = new ReentrantLock();
+    private final Semaphore fetchPermits = new Semaphore(GATEWAY_FETCHES);
     private volatile Supplier<Set<String>> upstreamNames = () -> null;
     private ScriptWatcher watcher;
 
@@ -121,6 +125,11 @@ public final class ScriptHost implements AutoCloseable {
         return watchdog;
     }
 
+    /** The permits every script call's fetches share. */
+    Semaphore fetchPermits() {
+        return fetchPermits;
+    }
+
     private void changed(Path file) {
         String name = folder.relativize(file).toString().replace('\\', '/');
         Script script = scripts.get(name);
@@ -160,7 +169,7 @@ public final class ScriptHost implements AutoCloseable {
             ScriptVersion next;
             try {
                 next = ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
-                        console, BODY_LIMIT, watchdog);
+                        console, watchdog);
             } catch (ScriptLoadException e) {
                 String serving = script.current() == null ? "" : "; still serving version " + script.current().number;
                 script.failed("scripts/" + e.getMessage() + serving);

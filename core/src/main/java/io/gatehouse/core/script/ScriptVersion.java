@@ -46,7 +46,7 @@ final class ScriptVersion {
     private volatile boolean retired;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
-                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit, Watchdog watchdog) {
+                          List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
         this.name = name;
         this.number = number;
         this.loadedAt = Instant.now();
@@ -55,7 +55,7 @@ final class ScriptVersion {
         this.module = module;
         this.fetches = fetches;
         this.console = console;
-        this.responses = new HostResponse.Factory(bodyLimit);
+        this.responses = new HostResponse.Factory();
         this.watchdog = watchdog;
     }
 
@@ -66,10 +66,8 @@ final class ScriptVersion {
      *                             exports no {@code filter} function
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
-                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit,
-                              Watchdog watchdog) {
-        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit,
-                watchdog);
+                              List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, watchdog);
         ScriptContext first = version.newContext();
         first.queued.set(true);
         version.idle.add(first);
