@@ -54,7 +54,11 @@ public final class ScriptFilter implements Filter {
     public Response filter(Exchange exchange, Chain chain) throws Exception {
         GatewayExchange gateway = (GatewayExchange) exchange;
         ScriptVersion version = script.current();
-        ScriptVersion.ScriptContext context = version.acquire();
+        if (version == null) {
+            throw new GatewayException(503, "script_unavailable", "the script " + script.name() + " is not loaded; "
+                    + "the gateway log and the admin API (/scripts) say why");
+        }
+        ScriptVersion.ScriptContext context = acquire(version, gateway);
         // A Context's first call runs cold (interpreter, first host-interop lookups): it gets a longer budget.
         Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
         ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
@@ -92,6 +96,18 @@ public final class ScriptFilter implements Filter {
             boolean ours = call.finish();
             call.end(kept);
             version.release(context, broken || !ours);
+        }
+    }
+
+    /** A pooled Context, or a new one: its module is evaluated again, which may fail or overrun like a load. */
+    private ScriptVersion.ScriptContext acquire(ScriptVersion version, GatewayExchange exchange)
+            throws InterruptedException {
+        try {
+            return version.acquire();
+        } catch (ScriptLoadException e) {
+            ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}]: a new Context could not evaluate the module: {2}",
+                    script.name(), exchange.requestId(), e.getMessage());
+            throw e.overran() ? ranTooLong() : scriptError(exchange);
         }
     }
 
@@ -134,11 +150,19 @@ public final class ScriptFilter implements Filter {
     private GatewayException timedOut(GatewayExchange exchange, ScriptCall call) {
         ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}]: stopped after {2} ms of JavaScript time (the "
                 + "route''s script timeout); its Context was replaced", script.name(), exchange.requestId(), call.budgetMillis());
-        return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
+        return ranTooLong();
     }
 
     private GatewayException failure(GatewayExchange exchange, String what) {
         ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}] failed: {2}", script.name(), exchange.requestId(), what);
+        return scriptError(exchange);
+    }
+
+    private GatewayException ranTooLong() {
+        return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
+    }
+
+    private GatewayException scriptError(GatewayExchange exchange) {
         return new GatewayException(500, "script_error", "the script " + script.name()
                 + " failed; the gateway log has the detail (request " + exchange.requestId() + ")");
     }
