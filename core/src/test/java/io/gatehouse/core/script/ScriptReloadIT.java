@@ -2,8 +2,6 @@ package io.gatehouse.core.script;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.testing.ClientLoop;
-import io.gatehouse.core.testing.Backend;
-import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,31 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Saving a script applies it to the next requests without failing any; a broken or deleted file changes nothing. */
 class ScriptReloadIT {
 
-    private static Backend echo;
+    private static ScriptedRoute scripted;
     private static Path home;
     private static GatewayFixture gateway;
 
-    private static String config(String extraRoute) {
-        return """
-                upstreams:
-                  echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                routes:
-                  - { id: live, match: { path: /live }, upstream: echo, filters: [ { script: live.js } ] }
-                %s""".formatted(echo.url(), extraRoute);
-    }
-
     @BeforeAll
     static void start() throws Exception {
-        echo = Backend.start(EchoRoutes::register);
-        home = ScriptHome.create();
-        ScriptHome.write(home, "live.js", ScriptHome.versioned(0));
-        gateway = GatewayFixture.start(home, config(""));
+        scripted = ScriptedRoute.start("live");
+        home = scripted.home;
+        gateway = scripted.gateway;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        echo.close();
+        scripted.close();
     }
 
     @Test
@@ -81,7 +68,7 @@ class ScriptReloadIT {
                     return Response.json({ fresh: true, path: exchange.request.path }, 201);
                 }
                 """);
-        gateway.rewrite(config("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n"));
+        scripted.withRoutes("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n");
         ScriptHome.await("the new route with its new script", () -> gateway.get("/fresh").statusCode() == 201);
         assertEquals("/fresh", JSON.readTree(gateway.get("/fresh").body()).get("path").asText());
     }

@@ -1,8 +1,6 @@
 package io.gatehouse.core.script;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.core.testing.Backend;
-import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,31 +36,20 @@ class ScriptRunawayModuleIT {
             }
             """;
 
-    private static Backend echo;
+    private static ScriptedRoute scripted;
     private static Path home;
     private static GatewayFixture gateway;
 
-    private static String config(String extraRoute) {
-        return """
-                upstreams:
-                  echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                routes:
-                  - { id: spin, match: { path: /spin }, upstream: echo, filters: [ { script: spin.js } ] }
-                %s""".formatted(echo.url(), extraRoute);
-    }
-
     @BeforeAll
     static void start() throws Exception {
-        echo = Backend.start(EchoRoutes::register);
-        home = ScriptHome.create();
-        ScriptHome.write(home, "spin.js", ScriptHome.versioned(0));
-        gateway = GatewayFixture.start(home, config(""));
+        scripted = ScriptedRoute.start("spin");
+        home = scripted.home;
+        gateway = scripted.gateway;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        echo.close();
+        scripted.close();
     }
 
     private static void assertRunaway(JsonNode status, String file) {
@@ -80,7 +67,7 @@ class ScriptRunawayModuleIT {
                 """);
         ScriptHome.write(home, "spin.js", ENDLESS);
         // while spin.js is being evaluated: a config reload that loads another script
-        gateway.rewrite(config("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n"));
+        scripted.withRoutes("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n");
 
         ScriptHome.await("the endless loop reported", () -> !ScriptHome.status(gateway, "spin.js").get("ok").asBoolean());
         JsonNode broken = ScriptHome.status(gateway, "spin.js");
@@ -107,7 +94,7 @@ class ScriptRunawayModuleIT {
                   echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                 routes:
                   - { id: loop, match: { path: /loop }, upstream: echo, filters: [ { script: loop.js } ] }
-                """.formatted(echo.url()))) {
+                """.formatted(scripted.echo.url()))) {
             JsonNode status = ScriptHome.status(started, "loop.js");
             assertRunaway(status, "loop.js");
             assertTrue(status.get("version").isNull(), status.toString());
@@ -138,7 +125,7 @@ class ScriptRunawayModuleIT {
                     return Response.text('ok');
                 }
                 """.formatted(armedAt));
-        gateway.rewrite(config("  - { id: later, match: { path: /later }, upstream: echo, filters: [ { script: later.js } ] }\n"));
+        scripted.withRoutes("  - { id: later, match: { path: /later }, upstream: echo, filters: [ { script: later.js } ] }\n");
         ScriptHome.await("the route with later.js", () -> gateway.get("/later").statusCode() == 200);
         assertTrue(System.currentTimeMillis() < armedAt, "later.js must load before it is armed; the machine was too slow");
         ScriptHome.await("later.js armed", () -> System.currentTimeMillis() > armedAt);
