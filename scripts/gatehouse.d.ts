@@ -31,7 +31,7 @@ export interface Query {
     toString(): string;
 }
 
-/** A body, buffered on first read (up to 10 MiB; beyond, the request fails with 413). */
+/** The request's body, buffered on first read (up to 10 MiB; beyond, the request fails with 413). */
 export interface Body {
     text(): string;
     /** JSON.parse of text(); throws SyntaxError on invalid JSON. */
@@ -87,25 +87,40 @@ export interface FetchOptions {
 
 /** Why a fetch was rejected. */
 export interface FetchError extends Error {
-    /** unknown_upstream, invalid_fetch, upstream_timeout, upstream_unreachable, upstream_error, no_healthy_upstream, body_too_large */
+    /**
+     * The upstream's fault: upstream_timeout, upstream_unreachable, upstream_error, upstream_bad_response,
+     * upstream_body_too_large (over 10 MiB), no_healthy_upstream; the gateway's: fetch_overload; the script's:
+     * unknown_upstream, invalid_fetch, too_many_fetches (over 256 in one call).
+     */
     code: string;
     upstream: string;
+    /**
+     * What the client gets if the filter lets this error through: 502, 503 or 504 for the upstream's and the
+     * gateway's faults (with this `code`); 500 (`script_error`) for the script's.
+     */
+    status: number;
 }
 
 export interface Upstreams {
     /**
      * Calls an upstream named in the gateway's config (never a URL), through its balancer. Fetches run
-     * concurrently. Resolves with any status (check `status`); rejects with a FetchError when there is no
-     * answer (unknown upstream, timeout, connection failure).
+     * concurrently, up to 16 at once per call (more wait their turn); a call may start 256. Resolves with any
+     * status (check `status`), its body read whole; rejects with a FetchError when there is no answer (unknown
+     * upstream, timeout, connection failure, a body over 10 MiB). Fetches still running when the call ends are
+     * aborted.
      */
     fetch(upstream: string, options?: FetchOptions): Promise<GatewayResponse>;
 }
 
-/** A response: the upstream's (chain.proceed, fetch) or one you made. Change it in place or return another. */
+/**
+ * A response: the upstream's (chain.proceed, fetch) or one you made. Change it in place or return another; an
+ * upstream response you do not return is closed when the call ends.
+ */
 export interface GatewayResponse {
     /** 100..599. */
     status: number;
     readonly headers: Headers;
+    /** The body, buffered on first read (up to 10 MiB; beyond, the upstream's fault: 502 upstream_body_too_large). */
     text(): string;
     json(): any;
     /** Replaces the body: a string as is, anything else as JSON (and Content-Type: application/json). */

@@ -2,10 +2,8 @@ package io.gatehouse.core.script;
 
 import io.gatehouse.api.Body;
 import io.gatehouse.api.Chain;
-import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Request;
-import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
 import org.graalvm.polyglot.HostAccess;
@@ -19,15 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
  * One run of a script's {@code filter}: the host side of the exchange, chain and fetch objects the prelude wraps,
  * plus the call's clock. Only the thread running the call touches it, except {@link #overBudget} (the watchdog)
- * and the fetch threads, which hand their results over through a queue so promises settle on the owner thread.
+ * and the fetch threads (see {@link ScriptFetches}). What the call took from upstreams is given back when it
+ * ends ({@link #end}).
  */
 public final class ScriptCall extends HeaderAccess {
 
@@ -44,11 +42,12 @@ public final class ScriptCall extends HeaderAccess {
     private final long bodyLimit;
     private final Duration fetchTimeout;
     private final long budgetNanos;
-    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+    private final Semaphore fetchPermits;
+    private ScriptFetches fetches;        // made by the first fetch: most calls have none
+    private HostResponse proceeded;       // chain.proceed runs at most once
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private volatile long runningSince;
     private long usedNanos;
-    private int pendingFetches;
     private boolean ended;
     private boolean settled;
     private HostResponse response;
@@ -56,7 +55,7 @@ public final class ScriptCall extends HeaderAccess {
     private boolean malformed;
 
     ScriptCall(String script, GatewayExchange exchange, Chain chain, UpstreamCalls upstreams, long bodyLimit,
-               Duration fetchTimeout, Duration budget) {
+               Duration fetchTimeout, Duration budget, Semaphore fetchPermits) {
         this.script = script;
         this.exchange = exchange;
         this.chain = chain;
@@ -64,6 +63,7 @@ public final class ScriptCall extends HeaderAccess {
         this.bodyLimit = bodyLimit;
         this.fetchTimeout = fetchTimeout;
         this.budgetNanos = budget.toNanos();
+        this.fetchPermits = fetchPermits;
     }
 
     // ---- the clock: only time spent in JavaScript counts against the budget ----
@@ -90,6 +90,19 @@ public final class ScriptCall extends HeaderAccess {
     boolean finish() {
         ended = true;
         return state.compareAndSet(RUNNING, DONE);
+    }
+
+    /**
+     * Owner, after {@link #finish}: aborts the fetches still running and closes every upstream response the call
+     * got except {@code kept}, the one going to the client (null when none is).
+     */
+    void end(HostResponse kept) {
+        if (fetches != null) {
+            fetches.cancel();
+        }
+        if (proceeded != null && proceeded != kept) {
+            proceeded.close();
+        }
     }
 
     boolean killed() {
@@ -119,15 +132,14 @@ public final class ScriptCall extends HeaderAccess {
     }
 
     int pendingFetches() {
-        return pendingFetches;
+        return fetches == null ? 0 : fetches.pending();
     }
 
     /** Waits (off the clock) for the next fetch result and delivers it to the script. */
     void deliverNext() throws InterruptedException {
         pause();
-        Runnable next = completions.take();
+        Runnable next = fetches.next();
         resume();
-        pendingFetches--;
         next.run();
     }
 
@@ -297,7 +309,8 @@ public final class ScriptCall extends HeaderAccess {
         GatewayExchange current = live();
         pause();
         try {
-            return new HostResponse(chain.proceed(current), bodyLimit);
+            proceeded = new HostResponse(chain.proceed(current), bodyLimit);
+            return proceeded;
         } finally {
             resume();
         }
@@ -312,23 +325,34 @@ public final class ScriptCall extends HeaderAccess {
     // ---- fetch ----
 
     /**
-     * Starts a call to a configured upstream on a virtual thread; the result settles the script's promise through
-     * {@code onOk(response)} or {@code onError(code, detail)} when the owner delivers it.
+     * Starts a call to a configured upstream (see {@link ScriptFetches}); the result settles the script's promise
+     * through {@code onOk(response)} or {@code onError(code, detail, status)} when the owner delivers it.
      */
     @HostAccess.Export
     public void fetch(String upstream, String method, String path, String query, Value flatHeaders, String body,
                       String contentType, double timeoutMillis, Value onOk, Value onError) {
-        GatewayExchange parent = live();
-        pendingFetches++;
+        live();
+        if (fetches == null) {
+            fetches = new ScriptFetches(upstreams, exchange, fetchPermits, bodyLimit);
+        }
+        ScriptFetches.Fetch fetch = new ScriptFetches.Fetch(upstream,
+                request(method, path, query, flatHeaders, body, contentType),
+                timeoutMillis > 0 ? Duration.ofMillis((long) timeoutMillis) : fetchTimeout,
+                onOk::execute,
+                (code, detail, status) -> onError.execute(code, detail, status));
         String problem = !upstreams.names().contains(upstream)
                 ? "no upstream named '" + upstream + "' in the config (known: " + String.join(", ", upstreams.names()) + ")"
                 : !METHOD.matcher(method).matches() ? "invalid method '" + method + "'"
                 : !path.startsWith("/") ? "path must start with '/', got '" + path + "'" : null;
-        if (problem != null) {
-            String code = problem.startsWith("no upstream") ? "unknown_upstream" : "invalid_fetch";
-            completions.add(() -> onError.execute(code, problem));
-            return;
+        if (problem == null) {
+            fetches.submit(fetch);
+        } else {
+            fetches.refuse(fetch, problem.startsWith("no upstream") ? "unknown_upstream" : "invalid_fetch", problem, 500);
         }
+    }
+
+    private static Request request(String method, String path, String query, Value flatHeaders, String body,
+                                   String contentType) {
         Headers headers = new Headers();
         for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
             headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
@@ -336,29 +360,8 @@ public final class ScriptCall extends HeaderAccess {
         if (contentType != null && !headers.contains("Content-Type")) {
             headers.set("Content-Type", contentType);
         }
-        Request request = new Request(method, "http", "localhost", path, query, headers,
+        return new Request(method, "http", "localhost", path, query, headers,
                 body == null ? Body.empty() : Body.of(body));
-        Duration timeout = timeoutMillis > 0 ? Duration.ofMillis((long) timeoutMillis) : fetchTimeout;
-        Thread.ofVirtual().name("script-fetch-" + upstream).start(() -> {
-            Runnable result;
-            try {
-                Response answer = upstreams.call(upstream, request, timeout, parent);
-                byte[] bytes;
-                try {
-                    bytes = answer.body().readAll(bodyLimit);
-                } finally {
-                    answer.body().close();
-                }
-                Response buffered = new Response(answer.status(), answer.headers(), Body.of(bytes));
-                HostResponse host = new HostResponse(buffered, bodyLimit);
-                result = () -> onOk.execute(host);
-            } catch (GatewayException e) {
-                result = () -> onError.execute(e.code(), upstream + ": " + e.getMessage());
-            } catch (RuntimeException e) {
-                result = () -> onError.execute("upstream_error", upstream + ": " + e.getMessage());
-            }
-            completions.add(result);
-        });
     }
 
     /** A guest error's description for the log: message and script frames. */

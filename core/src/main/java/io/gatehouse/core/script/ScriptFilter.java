@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * {@code filter.script}: runs a JavaScript filter from {@code scripts/} (its newest good version, so a saved edit
  * applies to the next request). JavaScript time is limited per call; a script that throws, overruns or returns
- * something that is not a response answers 500 problem+json, with the detail in the log only.
+ * something that is not a response answers 500 problem+json, with the detail in the log only. A fetch failure the
+ * script lets through is the upstream's, and answers as such (502, 503, 504). When the call ends, whatever it took
+ * from upstreams and does not return is given back (see {@link ScriptCall#end}).
  */
 public final class ScriptFilter implements Filter {
 
@@ -52,13 +54,18 @@ public final class ScriptFilter implements Filter {
     public Response filter(Exchange exchange, Chain chain) throws Exception {
         GatewayExchange gateway = (GatewayExchange) exchange;
         ScriptVersion version = script.current();
-        ScriptVersion.ScriptContext context = version.acquire();
+        if (version == null) {
+            throw new GatewayException(503, "script_unavailable", "the script " + script.name() + " is not loaded; "
+                    + "the gateway log and the admin API (/scripts) say why");
+        }
+        ScriptVersion.ScriptContext context = acquire(version, gateway);
         // A Context's first call runs cold (interpreter, first host-interop lookups): it gets a longer budget.
         Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
         ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
-                fetchTimeout, budget);
+                fetchTimeout, budget, host.fetchPermits());
         context.running(call);
         boolean broken = true;
+        HostResponse kept = null;
         try {
             call.resume();
             context.execute(call, configJson);
@@ -73,7 +80,10 @@ public final class ScriptFilter implements Filter {
                 throw rejected(gateway, call);
             }
             broken = false;
-            return call.response().response();
+            HostResponse answer = call.response();
+            Response toClient = answer.response();   // throws when the script could not read its body
+            kept = answer;
+            return toClient;
         } catch (PolyglotException e) {
             throw translate(gateway, call, e);
         } catch (IllegalStateException e) {
@@ -84,7 +94,20 @@ public final class ScriptFilter implements Filter {
         } finally {
             context.running(null);
             boolean ours = call.finish();
+            call.end(kept);
             version.release(context, broken || !ours);
+        }
+    }
+
+    /** A pooled Context, or a new one: its module is evaluated again, which may fail or overrun like a load. */
+    private ScriptVersion.ScriptContext acquire(ScriptVersion version, GatewayExchange exchange)
+            throws InterruptedException {
+        try {
+            return version.acquire();
+        } catch (ScriptLoadException e) {
+            ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}]: a new Context could not evaluate the module: {2}",
+                    script.name(), exchange.requestId(), e.getMessage());
+            throw e.overran() ? ranTooLong() : scriptError(exchange);
         }
     }
 
@@ -103,6 +126,10 @@ public final class ScriptFilter implements Filter {
 
     private GatewayException rejected(GatewayExchange exchange, ScriptCall call) {
         Value error = call.error();
+        GatewayException upstream = upstreamFailure(exchange, error);
+        if (upstream != null) {
+            return upstream;
+        }
         if (error.isException()) {
             try {
                 error.throwException();
@@ -123,13 +150,42 @@ public final class ScriptFilter implements Filter {
     private GatewayException timedOut(GatewayExchange exchange, ScriptCall call) {
         ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}]: stopped after {2} ms of JavaScript time (the "
                 + "route''s script timeout); its Context was replaced", script.name(), exchange.requestId(), call.budgetMillis());
-        return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
+        return ranTooLong();
     }
 
     private GatewayException failure(GatewayExchange exchange, String what) {
         ScriptCall.LOG.log(Level.ERROR, "script {0} [{1}] failed: {2}", script.name(), exchange.requestId(), what);
+        return scriptError(exchange);
+    }
+
+    private GatewayException ranTooLong() {
+        return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
+    }
+
+    private GatewayException scriptError(GatewayExchange exchange) {
         return new GatewayException(500, "script_error", "the script " + script.name()
                 + " failed; the gateway log has the detail (request " + exchange.requestId() + ")");
+    }
+
+    /**
+     * A fetch's rejection the script let through is the upstream's fault, not the script's: the client gets the
+     * fetch's own status (502, 503, 504) and code. Null for any other rejection.
+     */
+    private GatewayException upstreamFailure(GatewayExchange exchange, Value error) {
+        if (!error.hasMembers() || !error.hasMember("upstream") || !error.hasMember("status")) {
+            return null;
+        }
+        Value status = error.getMember("status");
+        Value code = error.getMember("code");
+        Value upstream = error.getMember("upstream");
+        if (!status.fitsInInt() || status.asInt() < 502 || status.asInt() > 504 || code == null || !code.isString()
+                || upstream == null || !upstream.isString()) {
+            return null;
+        }
+        ScriptCall.LOG.log(Level.WARNING, "script {0} [{1}]: a fetch failed and the script did not catch it: {2}",
+                script.name(), exchange.requestId(), error.getMember("message"));
+        return new GatewayException(status.asInt(), code.asString(), "upstream '" + upstream.asString()
+                + "' failed while the script " + script.name() + " called it");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.core.script;
 
+import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -38,6 +40,8 @@ public final class ScriptHost implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\\.m?js");
     /** Body buffering limit for text()/json() on requests, responses and fetch results. */
     static final long BODY_LIMIT = 10L * 1024 * 1024;
+    /** Script fetches running at once in the whole gateway; each holds a virtual thread and a connection. */
+    static final int GATEWAY_FETCHES = 1024;
 
     private final Path folder;
     private final Engine engine;
@@ -45,7 +49,7 @@ public final class ScriptHost implements AutoCloseable {
     private final OutputStream console;
     private final Watchdog watchdog = new Watchdog();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
-    private final ReentrantLock loadLock = new ReentrantLock();
+    private final Semaphore fetchPermits = new Semaphore(GATEWAY_FETCHES);
     private volatile Supplier<Set<String>> upstreamNames = () -> null;
     private ScriptWatcher watcher;
 
@@ -60,12 +64,26 @@ public final class ScriptHost implements AutoCloseable {
                 .logHandler(new EngineLog())
                 .build();
         this.prelude = Source.newBuilder("js", preludeText(), "gatehouse-prelude.js").buildLiteral();
+        warmUp();
         if ("Interpreted".equals(engine.getImplementationName())) {
             LOG.log(Level.WARNING, "JavaScript filters run on the Truffle interpreter, several times slower: this JVM "
                     + "has no optimizing Truffle runtime (start with bin/gatehouse, which enables it on JDK 25.0.3)");
         } else {
             LOG.log(Level.INFO, "JavaScript filters run on the optimizing Truffle runtime ({0})",
                     engine.getImplementationName());
+        }
+    }
+
+    /**
+     * Evaluates the prelude and a module once, outside any budget: the first module a JVM evaluates loads the
+     * engine's module machinery, which can take seconds on a busy machine and would be charged to the first
+     * script's load budget.
+     */
+    private void warmUp() {
+        try (Context context = ScriptVersion.contextBuilder(engine, console).build()) {
+            context.eval(prelude).execute(new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
+            context.eval(Source.newBuilder("js", "export function filter(exchange, chain) {}", "gatehouse-warm-up.js")
+                    .mimeType("application/javascript+module").buildLiteral());
         }
     }
 
@@ -102,16 +120,18 @@ public final class ScriptHost implements AutoCloseable {
     }
 
     /**
-     * The script named {@code name} (relative to {@code scripts/}), loaded now if no route used it before.
+     * The script named {@code name} (relative to {@code scripts/}), loaded now if no route used it before. A script
+     * whose top-level code overran its time budget is returned without a version: that depends on the machine as
+     * much as on the file, so it does not make the config invalid; its routes answer 503 until a save loads it.
      *
      * @throws ScriptLoadException when it has never loaded successfully (missing, or broken since the start)
      */
     public Script resolve(String name) {
         Script script = scripts.computeIfAbsent(name, Script::new);
         if (script.current() == null) {
-            reload(script);
+            load(script, false);
         }
-        if (script.current() == null) {
+        if (script.current() == null && !script.overran) {
             throw new ScriptLoadException(script.lastError());
         }
         return script;
@@ -121,55 +141,68 @@ public final class ScriptHost implements AutoCloseable {
         return watchdog;
     }
 
+    /** The permits every script call's fetches share. */
+    Semaphore fetchPermits() {
+        return fetchPermits;
+    }
+
     private void changed(Path file) {
         String name = folder.relativize(file).toString().replace('\\', '/');
         Script script = scripts.get(name);
         if (script != null) {
-            reload(script);
+            load(script, true);
         }
     }
 
-    private void reload(Script script) {
-        loadLock.lock();
+    /**
+     * Loads the file's text as a new version unless it is the one serving. Under the script's own lock, so a
+     * module evaluating for its whole budget holds up only another load of the same script, never a config
+     * reload that loads others.
+     *
+     * @param saved true for the watcher (the file was saved: always try, and check its fetches against the
+     *              serving config); false for a config being built, which checks fetches against its own upstreams
+     *              and does not evaluate again a text that already failed
+     */
+    private void load(Script script, boolean saved) {
+        script.lock.lock();
         try {
-            Path file = folder.resolve(script.name);
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (NoSuchFileException e) {
-                script.failed(script.current() == null ? "scripts/" + script.name + ": no such file"
-                        : "scripts/" + script.name + " was deleted; still serving version " + script.current().number
-                        + " (restore the file or remove it from the routes)");
-                return;
-            } catch (IOException e) {
-                script.failed("scripts/" + script.name + ": cannot read: " + e.getMessage());
-                return;
-            }
-            if (script.current() != null && text.equals(script.text)) {
+            String text = read(script);
+            if (text == null || (script.current() != null ? text.equals(script.text)
+                    : !saved && text.equals(script.failedText))) {
                 return;
             }
             List<ScriptSource.Fetch> fetches = ScriptSource.fetches(text);
-            Set<String> known = upstreamNames.get();
+            Set<String> known = saved ? upstreamNames.get() : null;
             String unknown = known == null ? null : unknownFetch(script.name, fetches, known);
-            if (unknown != null && script.current() != null) {
-                script.failed(unknown + "; still serving version " + script.current().number);
+            if (unknown != null) {
+                script.failed(unknown + script.serving());
                 return;
             }
             Source source = Source.newBuilder("js", text, script.name).mimeType("application/javascript+module")
                     .buildLiteral();
-            ScriptVersion next;
             try {
-                next = ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
-                        console, BODY_LIMIT, watchdog);
+                script.loaded(ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
+                        console, watchdog), text);
             } catch (ScriptLoadException e) {
-                String serving = script.current() == null ? "" : "; still serving version " + script.current().number;
-                script.failed("scripts/" + e.getMessage() + serving);
-                return;
+                script.failedToLoad(text, "scripts/" + e.getMessage() + script.serving(), e.overran());
             }
-            script.loaded(next, text);
         } finally {
-            loadLock.unlock();
+            script.lock.unlock();
         }
+    }
+
+    /** @return the file's text, or null when it cannot be read (recorded as the script's error) */
+    private String read(Script script) {
+        try {
+            return Files.readString(folder.resolve(script.name));
+        } catch (NoSuchFileException e) {
+            script.failed(script.current() == null ? "scripts/" + script.name + ": no such file"
+                    : "scripts/" + script.name + " was deleted; still serving version " + script.current().number
+                    + " (restore the file or remove it from the routes)");
+        } catch (IOException e) {
+            script.failed("scripts/" + script.name + ": cannot read: " + e.getMessage());
+        }
+        return null;
     }
 
     /** @return a problem when the script fetches, by a literal name, an upstream the config does not have */
@@ -229,14 +262,17 @@ public final class ScriptHost implements AutoCloseable {
         }
     }
 
-    /** One script file as routes see it: always its newest good version. */
+    /** One script file as routes see it: always its newest good version, or none yet. */
     public static final class Script {
         final String name;
+        private final ReentrantLock lock = new ReentrantLock();
         private volatile ScriptVersion current;
         private volatile String lastError;
         private volatile Instant lastErrorAt;
+        private volatile boolean overran;
         private int versions;
         private String text;
+        private String failedText;
 
         private Script(String name) {
             this.name = name;
@@ -250,9 +286,10 @@ public final class ScriptHost implements AutoCloseable {
             return current;
         }
 
-        /** @return the fetches by literal name of the serving version */
+        /** @return the fetches by literal name of the serving version (none without one) */
         public List<ScriptSource.Fetch> fetches() {
-            return current.fetches;
+            ScriptVersion serving = current;
+            return serving == null ? List.of() : serving.fetches;
         }
 
         public String lastError() {
@@ -266,16 +303,30 @@ public final class ScriptHost implements AutoCloseable {
             current = next;
             lastError = null;
             lastErrorAt = null;
+            overran = false;
+            failedText = null;
             if (previous != null) {
                 previous.retire();
             }
             LOG.log(Level.INFO, "script {0} loaded (version {1})", name, next.number);
         }
 
+        /** Evaluating {@code text} failed: it is not evaluated again until saved again. */
+        private void failedToLoad(String text, String error, boolean overran) {
+            failed(error);
+            failedText = text;
+            this.overran = overran;
+        }
+
         private void failed(String error) {
+            overran = false;
             lastError = error;
             lastErrorAt = Instant.now();
             LOG.log(Level.ERROR, "script not loaded: {0}", error);
+        }
+
+        private String serving() {
+            return current == null ? "" : "; still serving version " + current.number;
         }
     }
 

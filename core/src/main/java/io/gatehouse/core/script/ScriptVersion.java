@@ -9,6 +9,7 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,10 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One compiled version of a script file and its pool of Contexts. A Context runs one call at a time; the pool grows
  * on demand up to {@link #MAX_CONTEXTS} in use (a call holds its Context while it waits for the upstream), and a
  * Context whose call was cancelled is dropped, never reused. A retired version closes its Contexts as they return.
+ * Every new Context evaluates the module again, each time under {@link #LOAD_BUDGET}: top-level code that does not
+ * end is stopped there, whether it runs on the loader's thread or on a request's.
  */
 final class ScriptVersion {
 
     static final int MAX_CONTEXTS = 256;
+    /** The time a module's top-level code may take; it only sets things up, so this is generous. */
+    static final Duration LOAD_BUDGET = Duration.ofSeconds(2);
     private static final long ACQUIRE_WAIT_SECONDS = 10;
 
     final String name;
@@ -46,7 +51,7 @@ final class ScriptVersion {
     private volatile boolean retired;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
-                          List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit, Watchdog watchdog) {
+                          List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
         this.name = name;
         this.number = number;
         this.loadedAt = Instant.now();
@@ -55,39 +60,64 @@ final class ScriptVersion {
         this.module = module;
         this.fetches = fetches;
         this.console = console;
-        this.responses = new HostResponse.Factory(bodyLimit);
+        this.responses = new HostResponse.Factory();
         this.watchdog = watchdog;
     }
 
     /**
      * Compiles a version by building its first Context (evaluating the module once).
      *
-     * @throws ScriptLoadException with file:line:column when the module does not parse, throws at top level or
-     *                             exports no {@code filter} function
+     * @throws ScriptLoadException with file:line:column when the module does not parse, throws at top level, runs
+     *                             past {@link #LOAD_BUDGET} or exports no {@code filter} function
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
-                              List<ScriptSource.Fetch> fetches, OutputStream console, long bodyLimit,
-                              Watchdog watchdog) {
-        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, bodyLimit,
-                watchdog);
-        ScriptContext first = version.newContext();
+                              List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, watchdog);
+        ScriptContext first;
+        try {
+            first = version.newContext();
+        } catch (ScriptLoadException e) {
+            if (!e.overran()) {
+                throw e;
+            }
+            String at = RunawayLocator.locate(prelude, module, watchdog, LOAD_BUDGET);
+            if (at != null) {
+                throw ScriptLoadException.overran(name, at, LOAD_BUDGET);
+            }
+            // evaluated again it did not run away: a slow moment of the machine, so one more try
+            first = version.newContext();
+        }
         first.queued.set(true);
         version.idle.add(first);
         return version;
     }
 
-    private ScriptContext newContext() {
-        Context context = Context.newBuilder("js")
+    /** A sandboxed Context on {@code engine} as scripts get them (before any limits a caller adds). */
+    static Context.Builder contextBuilder(Engine engine, OutputStream console) {
+        return Context.newBuilder("js")
                 .engine(engine)
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .allowHostAccess(HostAccess.CONSTRAINED)
                 .out(console)
                 .err(console)
-                .option("js.esm-eval-returns-exports", "true")
-                .build();
+                .option("js.esm-eval-returns-exports", "true");
+    }
+
+    private ScriptContext newContext() {
+        Context context = contextBuilder(engine, console).build();
+        ModuleClock clock = new ModuleClock(context, LOAD_BUDGET);
         try {
             Value run = context.eval(prelude).execute(responses, new ScriptLog(name));
-            Value exports = context.eval(module);
+            Value exports;
+            watchdog.register(clock);
+            try {
+                exports = context.eval(module);
+            } finally {
+                watchdog.forget(clock);
+            }
+            if (!clock.finish()) {
+                throw ScriptLoadException.overran(name, null, LOAD_BUDGET);
+            }
             Value filter = exports == null ? null : exports.getMember("filter");
             if (filter == null || !filter.canExecute()) {
                 throw new ScriptLoadException(name + ": the module must export a function named filter "
@@ -95,11 +125,19 @@ final class ScriptVersion {
             }
             return new ScriptContext(context, run, filter, watchdog);
         } catch (PolyglotException e) {
-            context.close(true);
-            throw ScriptLoadException.of(name, e);
+            closeQuietly(context);
+            throw clock.expired() ? ScriptLoadException.overran(name, null, LOAD_BUDGET) : ScriptLoadException.of(name, e);
         } catch (RuntimeException e) {
-            context.close(true);
+            closeQuietly(context);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Context context) {
+        try {
+            context.close(true);
+        } catch (RuntimeException ignored) {
+            // already closed by the watchdog
         }
     }
 
@@ -171,7 +209,7 @@ final class ScriptVersion {
      * A Context of this version with the prelude's {@code run} and the module's {@code filter}, looked up once. Its
      * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes.
      */
-    static final class ScriptContext {
+    static final class ScriptContext implements Watchdog.Watched {
         static final int IDLE = 0;
         static final int BUSY = 1;
         static final int CLOSED = 2;
@@ -215,8 +253,11 @@ final class ScriptVersion {
             running = call;
         }
 
-        ScriptCall running() {
-            return running;
+        @Override
+        public boolean overBudget(long now) {
+            ScriptCall call = running;
+            // true once per call: it moves the call to KILLED
+            return call != null && call.overBudget(now);
         }
 
         void close() {
@@ -228,7 +269,8 @@ final class ScriptVersion {
             }
         }
 
-        void cancel() {
+        @Override
+        public void cancel() {
             watchdog.forget(this);
             try {
                 context.close(true);
@@ -238,7 +280,7 @@ final class ScriptVersion {
         }
     }
 
-    /** The module-level {@code log} target (no request yet); exported to the prelude. */
+    /** The module-level {@code log} target (no request yet); exported to the prelude. A null script logs nothing. */
     public static final class ScriptLog {
         private final String script;
 
@@ -248,7 +290,9 @@ final class ScriptVersion {
 
         @HostAccess.Export
         public void log(String level, String message) {
-            ScriptCall.LOG.log(System.Logger.Level.valueOf(level), "script {0}: {1}", script, message);
+            if (script != null) {
+                ScriptCall.LOG.log(System.Logger.Level.valueOf(level), "script {0}: {1}", script, message);
+            }
         }
     }
 }

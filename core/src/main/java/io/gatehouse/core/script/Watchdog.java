@@ -4,16 +4,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cancels script calls that run JavaScript longer than their budget. One platform thread checks every pooled
- * Context's running call every few milliseconds; cancelling closes the Context (on a virtual thread, as closing
- * waits for the guest to stop), and the pool replaces it. Contexts register once when built, so a call only writes
- * its Context's {@code running} field: nothing on the request path touches a shared map.
+ * Stops JavaScript that runs longer than its budget: script calls (each pooled Context's running call) and module
+ * evaluations (a new Context's top-level code). One platform thread checks everything it watches every few
+ * milliseconds; cancelling closes the Context (on a virtual thread, as closing waits for the guest to stop). A
+ * pooled Context registers once when built, so a call only writes its Context's {@code running} field: nothing on
+ * the request path touches a shared map.
  */
 final class Watchdog implements AutoCloseable {
 
     private static final long PERIOD_MILLIS = 5;
 
-    private final Set<ScriptVersion.ScriptContext> contexts = ConcurrentHashMap.newKeySet();
+    /** Something running JavaScript under a time budget. */
+    interface Watched {
+        /** @return true, once, when the budget has run out at {@code now} (nanoTime); the watchdog then cancels */
+        boolean overBudget(long now);
+
+        /** Stops the JavaScript (closes its Context); may block until the guest has stopped. */
+        void cancel();
+    }
+
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -21,12 +31,12 @@ final class Watchdog implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("script-watchdog").start(this::loop);
     }
 
-    void register(ScriptVersion.ScriptContext context) {
-        contexts.add(context);
+    void register(Watched target) {
+        watched.add(target);
     }
 
-    void forget(ScriptVersion.ScriptContext context) {
-        contexts.remove(context);
+    void forget(Watched target) {
+        watched.remove(target);
     }
 
     private void loop() {
@@ -37,12 +47,10 @@ final class Watchdog implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            for (ScriptVersion.ScriptContext context : contexts) {
-                ScriptCall call = context.running();
-                // overBudget is true once per call: it moves the call to KILLED
-                if (call != null && call.overBudget(now)) {
-                    contexts.remove(context);
-                    Thread.ofVirtual().name("script-cancel").start(context::cancel);
+            for (Watched target : watched) {
+                if (target.overBudget(now)) {
+                    watched.remove(target);
+                    Thread.ofVirtual().name("script-cancel").start(target::cancel);
                 }
             }
         }

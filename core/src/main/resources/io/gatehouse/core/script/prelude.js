@@ -198,10 +198,12 @@
         return parts.join('&');
     }
 
-    function upstreamError(upstream, code, detail) {
+    // status: what the client gets when the script lets the error through (502-504: the upstream's fault)
+    function upstreamError(upstream, code, detail, status) {
         const error = new Error(detail);
         error.code = code;
         error.upstream = upstream;
+        error.status = status;
         return error;
     }
 
@@ -292,7 +294,7 @@
                     encodeQuery(options.query), flat, body, type,
                     options.timeout === undefined ? -1 : Number(options.timeout),
                     (host) => resolve(new GatewayResponse(host)),
-                    (code, detail) => reject(upstreamError(name, code, detail)));
+                    (code, detail, status) => reject(upstreamError(name, code, detail, status)));
             });
         }
     }

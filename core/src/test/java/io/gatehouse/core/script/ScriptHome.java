@@ -1,13 +1,18 @@
 package io.gatehouse.core.script;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.testing.GatewayFixture;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+
+import static io.gatehouse.core.testing.EchoRoutes.JSON;
 
 /** A temp gateway home whose scripts/ holds the shipped examples plus what a test writes. */
 final class ScriptHome {
@@ -42,13 +47,56 @@ final class ScriptHome {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** A condition to wait for; one that throws (a request not answered yet) does not hold yet. */
+    @FunctionalInterface
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    static void await(String what, Condition condition) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
             }
             Thread.sleep(20);
         }
+    }
+
+    private static boolean holds(Condition condition) throws InterruptedException {
+        try {
+            return condition.holds();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The admin API's view of one script ({@code GET /scripts}). */
+    static JsonNode status(GatewayFixture gateway, String name) throws Exception {
+        for (JsonNode script : JSON.readTree(gateway.admin("/scripts").body()).get("scripts")) {
+            if (script.get("name").asText().equals(name)) {
+                return script;
+            }
+        }
+        throw new AssertionError("no status for " + name);
+    }
+
+    /** A script that proceeds and tags the response with {@code X-Script-Version: n}. */
+    static String versioned(int n) {
+        return """
+                export function filter(exchange, chain) {
+                    const response = chain.proceed(exchange);
+                    response.headers.set('X-Script-Version', '%d');
+                    return response;
+                }
+                """.formatted(n);
+    }
+
+    /** @return {@code status/version} of a GET, the version from {@code X-Script-Version} ({@code -} if none) */
+    static String served(GatewayFixture gateway, String path) throws Exception {
+        HttpResponse<String> response = gateway.get(path);
+        return response.statusCode() + "/" + response.headers().firstValue("X-Script-Version").orElse("-");
     }
 }

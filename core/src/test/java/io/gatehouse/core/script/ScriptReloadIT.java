@@ -2,16 +2,11 @@ package io.gatehouse.core.script;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.testing.ClientLoop;
-import io.gatehouse.core.testing.Backend;
-import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,62 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Saving a script applies it to the next requests without failing any; a broken or deleted file changes nothing. */
 class ScriptReloadIT {
 
-    private static Backend echo;
+    private static ScriptedRoute scripted;
     private static Path home;
     private static GatewayFixture gateway;
 
-    private static String version(int n) {
-        return """
-                export function filter(exchange, chain) {
-                    const response = chain.proceed(exchange);
-                    response.headers.set('X-Script-Version', '%d');
-                    return response;
-                }
-                """.formatted(n);
-    }
-
-    private static String config(String extraRoute) {
-        return """
-                upstreams:
-                  echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                routes:
-                  - { id: live, match: { path: /live }, upstream: echo, filters: [ { script: live.js } ] }
-                %s""".formatted(echo.url(), extraRoute);
-    }
-
     @BeforeAll
     static void start() throws Exception {
-        echo = Backend.start(EchoRoutes::register);
-        home = ScriptHome.create();
-        ScriptHome.write(home, "live.js", version(0));
-        gateway = GatewayFixture.start(home, config(""));
+        scripted = ScriptedRoute.start("live");
+        home = scripted.home;
+        gateway = scripted.gateway;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        echo.close();
-    }
-
-    private static String servedVersion() {
-        try {
-            HttpResponse<String> response = gateway.get("/live");
-            return response.statusCode() + "/" + response.headers().firstValue("X-Script-Version").orElse("-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode scriptStatus(String name) throws Exception {
-        for (JsonNode script : JSON.readTree(gateway.admin("/scripts").body()).get("scripts")) {
-            if (script.get("name").asText().equals(name)) {
-                return script;
-            }
-        }
-        throw new AssertionError("no status for " + name);
+        scripted.close();
     }
 
     @Test
@@ -85,33 +38,22 @@ class ScriptReloadIT {
         ClientLoop load = ClientLoop.start(4, () -> gateway.get("/live"));
         try {
             for (int n = 1; n <= 20; n++) {
-                ScriptHome.write(home, "live.js", version(n));
+                ScriptHome.write(home, "live.js", ScriptHome.versioned(n));
                 String expected = "200/" + n;
-                ScriptHome.await("version " + n + " served", () -> servedVersion().equals(expected));
+                ScriptHome.await("version " + n + " served", () -> ScriptHome.served(gateway, "/live").equals(expected));
             }
 
             ScriptHome.write(home, "live.js", "export function filter(exchange, chain) {\n  return chain.proceed(exchange\n}\n");
-            ScriptHome.await("the broken edit reported", () -> {
-                try {
-                    return !scriptStatus("live.js").get("ok").asBoolean();
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            JsonNode broken = scriptStatus("live.js");
+            ScriptHome.await("the broken edit reported", () -> !ScriptHome.status(gateway, "live.js").get("ok").asBoolean());
+            JsonNode broken = ScriptHome.status(gateway, "live.js");
             assertTrue(broken.get("last_error").asText().contains("live.js:3:"), broken.toString());
             assertEquals(21, broken.get("version").asInt(), "the initial load and 20 edits");
-            assertEquals("200/20", servedVersion());
+            assertEquals("200/20", ScriptHome.served(gateway, "/live"));
 
             Files.delete(home.resolve("scripts/live.js"));
-            ScriptHome.await("the deletion reported", () -> {
-                try {
-                    return scriptStatus("live.js").get("last_error").asText().contains("deleted");
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            assertEquals("200/20", servedVersion());
+            ScriptHome.await("the deletion reported",
+                    () -> ScriptHome.status(gateway, "live.js").get("last_error").asText().contains("deleted"));
+            assertEquals("200/20", ScriptHome.served(gateway, "/live"));
         } finally {
             load.close();
         }
@@ -126,14 +68,8 @@ class ScriptReloadIT {
                     return Response.json({ fresh: true, path: exchange.request.path }, 201);
                 }
                 """);
-        gateway.rewrite(config("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n"));
-        ScriptHome.await("the new route with its new script", () -> {
-            try {
-                return gateway.get("/fresh").statusCode() == 201;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        scripted.withRoutes("  - { id: fresh, match: { path: /fresh }, upstream: echo, filters: [ { script: fresh.js } ] }\n");
+        ScriptHome.await("the new route with its new script", () -> gateway.get("/fresh").statusCode() == 201);
         assertEquals("/fresh", JSON.readTree(gateway.get("/fresh").body()).get("path").asText());
     }
 }
