@@ -3,6 +3,7 @@ package io.gatehouse.core.script;
 import io.gatehouse.api.Body;
 import io.gatehouse.api.Chain;
 import io.gatehouse.api.Headers;
+import io.gatehouse.api.QueryString;
 import io.gatehouse.api.Request;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
@@ -212,7 +213,7 @@ public final class ScriptCall extends HeaderAccess {
 
     @HostAccess.Export
     public String queryGet(String name) {
-        return QueryString.get(rawQuery(), name);
+        return QueryString.first(rawQuery(), name);
     }
 
     @HostAccess.Export
