@@ -3,10 +3,11 @@ package io.gatehouse.core;
 import io.gatehouse.core.builtin.Builtins;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
-import io.gatehouse.core.config.GatewayConfig;
 import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.GenerationBuilder;
+import io.gatehouse.core.plugin.PluginException;
 import io.gatehouse.core.plugin.PluginHost;
+import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.server.DemoBackend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -79,24 +79,26 @@ public final class Main {
         }
     }
 
-    @Command(name = "check", description = "Validate a config file without starting anything.")
+    @Command(name = "check", description = "Validate a config file without starting anything: every problem of "
+            + "every stage (YAML, keys, references, components, routes, scripts), each with its path.")
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "The config file to check.")
         Path file;
 
-        @Option(names = "--home", description = "Gateway home, for its plugins/. Default: $gatehouse.home or .")
+        @Option(names = "--home", description = "Gateway home, for its plugins/ and scripts/. Default: $gatehouse.home or .")
         Path home;
 
         @Override
         public Integer call() {
             Path base = home(home);
-            List<Problem> problems = new ArrayList<>();
-            try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories())) {
+            List<Problem> problems;
+            try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories());
+                 ScriptHost scripts = ScriptHost.start(base.resolve("scripts"))) {
                 plugins.registry().problemMessages().forEach(p -> System.err.println("warning: plugin refused: " + p));
-                GatewayConfig config = ConfigLoader.load(file, System.getenv());
-                problems.addAll(new GenerationBuilder(plugins.registry(), base).check(config));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
+                problems = new GenerationBuilder(plugins.registry(), base, scripts)
+                        .check(ConfigLoader.read(file, System.getenv()));
+            } catch (PluginException e) {
+                problems = List.of(new Problem(base.resolve("plugins").toString(), e.getMessage()));
             }
             if (problems.isEmpty()) {
                 System.out.println(file + ": OK");
