@@ -146,7 +146,11 @@ public final class GenerationBuilder {
         }
         RouteTable<RouteRuntime> table = routeTable(rules);
         upstreamStates.awaitFirstEndpoints();
-        return new Generation(NUMBERS.incrementAndGet(), config, table, List.copyOf(routeList), upstreams,
+        long number = NUMBERS.incrementAndGet();
+        List<String> made = upstreamStates.createdNames();
+        LOG.log(Level.INFO, "generation {0}: upstreams created {1}, carried over {2}", number, made,
+                config.upstreams().keySet().stream().filter(name -> !made.contains(name)).toList());
+        return new Generation(number, config, table, List.copyOf(routeList), upstreams,
                 List.copyOf(globals), List.copyOf(created), scope, trusted,
                 IdentityHeaders.of(config.server().identityHeaders(), trusted));
     }

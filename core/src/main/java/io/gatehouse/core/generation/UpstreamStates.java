@@ -72,6 +72,11 @@ final class UpstreamStates {
         return upstreams;
     }
 
+    /** @return the names of the upstreams {@link #take} created rather than carried over, in config order */
+    List<String> createdNames() {
+        return created.stream().map(Upstream::name).toList();
+    }
+
     /**
      * Waits until every upstream created by {@link #take} has its first endpoint list, or
      * {@link #FIRST_ENDPOINTS_WAIT} has passed; those still without one serve 503 until it arrives.
