@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Reloads a gateway again and again while four clients keep requesting one path, for "a reload costs no request"
@@ -19,7 +20,36 @@ public final class ReloadsUnderLoad {
         void check(int n) throws Exception;
     }
 
+    /**
+     * What each reload of a discovery test changes.
+     *
+     * @param upstreamChanges whether the upstream's own section changes (then it is rebuilt, and the reload waits
+     *                        for its first endpoints) or only a route (then the upstream is carried over)
+     */
+    public record Edit(String desc, boolean upstreamChanges) {
+        @Override
+        public String toString() {
+            return desc;
+        }
+
+        public static List<Edit> both() {
+            return List.of(new Edit("an unrelated route edit", false), new Edit("a change of the upstream", true));
+        }
+    }
+
     private ReloadsUnderLoad() {
+    }
+
+    /**
+     * Ten reloads under load, reload {@code n} writing {@code config.apply(n)}: asserts that no request failed.
+     * Before them, the first generation must already serve {@code path}: it waited for its endpoints.
+     */
+    public static void assertNoRequestFails(GatewayFixture gateway, String path, IntFunction<String> config)
+            throws Exception {
+        assertEquals(200, gateway.get(path).statusCode(), "the first generation waited for its endpoints");
+        ClientLoop load = run(gateway, path, 10, config);
+        assertEquals(List.of(), load.failures(), "failed requests during the reloads");
+        assertTrue(load.ok() > 10, "the clients ran: " + load.ok());
     }
 
     /**
