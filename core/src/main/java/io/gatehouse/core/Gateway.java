@@ -77,11 +77,12 @@ public final class Gateway implements AutoCloseable {
 
     private void startServing() throws ConfigException {
         Generation first = builder.build(ConfigLoader.read(configFile, env));
+        // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
+        generations.swap(first);
         GatewayConfig config = first.config();
         if (config.demo().enabled()) {
             resources.add(DemoBackend.start(config.demo().host(), config.demo().port()));
         }
-        generations.swap(first);
         lastReload = new ReloadStatus(Instant.now(), first.number(), List.of());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
