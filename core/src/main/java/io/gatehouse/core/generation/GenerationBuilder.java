@@ -29,6 +29,7 @@ import io.gatehouse.core.upstream.Upstream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +119,7 @@ public final class GenerationBuilder {
     private Generation assemble(GatewayConfig config, ConfigPlan plan, StateStore.Scope scope,
                                 List<AutoCloseable> created) throws ConfigException {
         UpstreamStates upstreamStates = new UpstreamStates(plan, scope, home, scripts);
-        Map<String, Upstream> upstreams = Map.copyOf(upstreamStates.take(config));
+        Map<String, Upstream> upstreams = Collections.unmodifiableMap(upstreamStates.take(config));
         TrustedProxies trusted = TrustedProxies.of(config.server().trustedProxies());
         HttpProxy proxy = new HttpProxy(trusted);
         Filters filters = new Filters(plan, scope, new GenerationUpstreamCalls(upstreams, proxy), created);
