@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
         this.plugins = plugins;
         this.scripts = ScriptHost.start(home.resolve("scripts"));
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
-        this.builder = new GenerationBuilder(plugins.registry(), home, scripts);
+        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /** The {@code gatehouse} command line: {@code run}, {@code check FILE}, {@code demo}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
@@ -93,7 +94,7 @@ public final class Main {
             Path base = home(home);
             List<Problem> problems;
             try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories());
-                 ScriptHost scripts = ScriptHost.start(base.resolve("scripts"))) {
+                 OnDemandScripts scripts = new OnDemandScripts(base.resolve("scripts"))) {
                 plugins.registry().problemMessages().forEach(p -> System.err.println("warning: plugin refused: " + p));
                 problems = new GenerationBuilder(plugins.registry(), base, scripts)
                         .check(ConfigLoader.read(file, System.getenv()));
@@ -106,6 +107,31 @@ public final class Main {
             }
             problems.forEach(System.out::println);
             return 1;
+        }
+    }
+
+    /** The script runtime for {@code check}, started only if the config names a script (it takes seconds). */
+    private static final class OnDemandScripts implements Supplier<ScriptHost>, AutoCloseable {
+        private final Path folder;
+        private ScriptHost host;
+
+        OnDemandScripts(Path folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public ScriptHost get() {
+            if (host == null) {
+                host = ScriptHost.start(folder);
+            }
+            return host;
+        }
+
+        @Override
+        public void close() {
+            if (host != null) {
+                host.close();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.gatehouse.core.script.ScriptHost;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The context one component is created with in one build. Its state is kept by {@code owner} (the component's
@@ -15,13 +16,19 @@ import java.util.concurrent.Callable;
  * @param location    the config path of its options, for messages
  * @param home        the gateway home
  * @param upstreams   calls to the upstreams of the generation being built
- * @param scripts     the script runtime
+ * @param scriptRuntime the script runtime, started on first use
  * @param scope       where the states it takes belong: the generation's, or the enclosing state's
  * @param owner       whose states these are, stable across generations
  * @param config      the component's bound config; another config is another state
  */
-record BuildContext(String componentId, String location, Path home, UpstreamCalls upstreams, ScriptHost scripts,
-                    StateStore.Scope scope, String owner, Object config) implements CoreContext {
+record BuildContext(String componentId, String location, Path home, UpstreamCalls upstreams,
+                    Supplier<ScriptHost> scriptRuntime, StateStore.Scope scope, String owner, Object config)
+        implements CoreContext {
+
+    @Override
+    public ScriptHost scripts() {
+        return scriptRuntime.get();
+    }
 
     @Override
     public System.Logger logger() {

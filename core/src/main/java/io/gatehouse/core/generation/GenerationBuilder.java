@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link Generation} from a loaded config, off to the side of the serving one: plans every component
@@ -55,15 +56,16 @@ public final class GenerationBuilder {
 
     private final ComponentRegistry registry;
     private final Path home;
-    private final ScriptHost scripts;
+    private final Supplier<ScriptHost> scripts;
     private final StateStore states = new StateStore();
 
     /**
      * @param registry the component factories
      * @param home     the gateway home
-     * @param scripts  the script runtime, which {@link #check} needs too (to load the scripts)
+     * @param scripts  the script runtime, asked for only when a script filter is created (by {@link #check} too,
+     *                 to load the scripts), so a check of a config without scripts never starts one
      */
-    public GenerationBuilder(ComponentRegistry registry, Path home, ScriptHost scripts) {
+    public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts) {
         this.registry = registry;
         this.home = home;
         this.scripts = scripts;

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The upstreams of a generation, taken from the {@link StateStore}. An upstream whose config is unchanged is carried
@@ -38,14 +39,14 @@ final class UpstreamStates {
     private final ConfigPlan plan;
     private final StateStore.Scope scope;
     private final Path home;
-    private final ScriptHost scripts;
+    private final Supplier<ScriptHost> scripts;
     private final List<Upstream> created = new ArrayList<>();
 
     /** What decides whether an upstream can be carried over: everything it was built from. */
     private record Key(UpstreamConfig config, int maxHeaderSize) {
     }
 
-    UpstreamStates(ConfigPlan plan, StateStore.Scope scope, Path home, ScriptHost scripts) {
+    UpstreamStates(ConfigPlan plan, StateStore.Scope scope, Path home, Supplier<ScriptHost> scripts) {
         this.plan = plan;
         this.scope = scope;
         this.home = home;

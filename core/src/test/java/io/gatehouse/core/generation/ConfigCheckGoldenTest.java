@@ -38,7 +38,7 @@ class ConfigCheckGoldenTest {
     @BeforeAll
     static void start() {
         scripts = ScriptHost.start(DIR.resolve("scripts"));
-        builder = new GenerationBuilder(ComponentRegistry.of(Builtins.factories()), DIR, scripts);
+        builder = new GenerationBuilder(ComponentRegistry.of(Builtins.factories()), DIR, () -> scripts);
     }
 
     @AfterAll
