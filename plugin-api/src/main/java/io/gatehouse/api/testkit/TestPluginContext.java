@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link PluginContext} for one component across simulated config generations, keeping
@@ -127,39 +128,52 @@ public final class TestPluginContext implements PluginContext {
 
     /** The states of one component, with the generations (contexts) that hold each. */
     private static final class Store {
+        /** A lock rather than {@code synchronized}: a state's create may block, and must not pin a carrier. */
+        private final ReentrantLock lock = new ReentrantLock();
         private final Map<Key, AutoCloseable> states = new LinkedHashMap<>();
         private final Map<Key, Set<TestPluginContext>> holders = new LinkedHashMap<>();
         private final Set<TestPluginContext> drained = new LinkedHashSet<>();
 
-        synchronized <S extends AutoCloseable> S acquire(TestPluginContext generation, Key key, Callable<S> create)
+        <S extends AutoCloseable> S acquire(TestPluginContext generation, Key key, Callable<S> create)
                 throws Exception {
-            if (drained.contains(generation)) {
-                throw new IllegalStateException("this generation has drained; its component cannot ask for state");
+            lock.lock();
+            try {
+                if (drained.contains(generation)) {
+                    throw new IllegalStateException("this generation has drained; its component cannot ask for state");
+                }
+                AutoCloseable state = states.get(key);
+                if (state == null) {
+                    state = Objects.requireNonNull(create.call(), "the state's create returned null");
+                    states.put(key, state);
+                }
+                holders.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(generation);
+                @SuppressWarnings("unchecked")
+                S typed = (S) state;
+                return typed;
+            } finally {
+                lock.unlock();
             }
-            AutoCloseable state = states.get(key);
-            if (state == null) {
-                state = Objects.requireNonNull(create.call(), "the state's create returned null");
-                states.put(key, state);
-            }
-            holders.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(generation);
-            @SuppressWarnings("unchecked")
-            S typed = (S) state;
-            return typed;
         }
 
-        synchronized List<AutoCloseable> heldBy(TestPluginContext generation) {
-            List<AutoCloseable> held = new ArrayList<>();
-            holders.forEach((key, generations) -> {
-                if (generations.contains(generation)) {
-                    held.add(states.get(key));
-                }
-            });
-            return held;
+        List<AutoCloseable> heldBy(TestPluginContext generation) {
+            lock.lock();
+            try {
+                List<AutoCloseable> held = new ArrayList<>();
+                holders.forEach((key, generations) -> {
+                    if (generations.contains(generation)) {
+                        held.add(states.get(key));
+                    }
+                });
+                return held;
+            } finally {
+                lock.unlock();
+            }
         }
 
         void release(TestPluginContext generation) throws Exception {
             List<AutoCloseable> unused = new ArrayList<>();
-            synchronized (this) {
+            lock.lock();
+            try {
                 drained.add(generation);
                 holders.entrySet().removeIf(entry -> {
                     entry.getValue().remove(generation);
@@ -169,6 +183,8 @@ public final class TestPluginContext implements PluginContext {
                     }
                     return false;
                 });
+            } finally {
+                lock.unlock();
             }
             Exception first = null;
             for (AutoCloseable state : unused) {
