@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
         this.plugins = plugins;
         this.scripts = ScriptHost.start(home.resolve("scripts"));
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
-        this.builder = new GenerationBuilder(plugins.registry(), home, scripts);
+        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts);
     }
 
     /**
@@ -76,12 +76,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startServing() throws ConfigException {
-        GatewayConfig config = ConfigLoader.load(configFile, env);
-        Generation first = builder.build(config);
+        Generation first = builder.build(ConfigLoader.read(configFile, env));
+        // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
+        generations.swap(first);
+        GatewayConfig config = first.config();
         if (config.demo().enabled()) {
             resources.add(DemoBackend.start(config.demo().host(), config.demo().port()));
         }
-        generations.swap(first);
         lastReload = new ReloadStatus(Instant.now(), first.number(), List.of());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
@@ -99,8 +100,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Re-reads the config file and swaps in the new generation. An invalid config keeps the running generation
-     * and is reported in the log and in the admin API ({@code GET /config}).
+     * Re-reads the config file and swaps in the new generation. An invalid config, or a component that fails to
+     * create (with an exception or an {@link Error}, such as a plugin's {@link NoClassDefFoundError}), keeps the
+     * running generation and is reported in the log and in the admin API ({@code GET /config}).
      *
      * @return what happened
      */
@@ -109,22 +111,28 @@ public final class Gateway implements AutoCloseable {
         try {
             Generation current = generations.current();
             try {
-                GatewayConfig config = ConfigLoader.load(configFile, env);
-                warnAboutRestartOnlyChanges(current.config(), config);
-                Generation next = builder.build(config);
+                Generation next = builder.build(ConfigLoader.read(configFile, env));
+                warnAboutRestartOnlyChanges(current.config(), next.config());
                 generations.swap(next);
                 lastReload = new ReloadStatus(Instant.now(), next.number(), List.of());
                 LOG.log(Level.INFO, "config reloaded: generation {0}, {1} route(s)", next.number(),
-                        config.routes().size());
+                        next.config().routes().size());
             } catch (ConfigException e) {
-                lastReload = new ReloadStatus(Instant.now(), current.number(), e.problems());
-                LOG.log(Level.ERROR, "config reload rejected; still serving generation {0}:\n{1}",
-                        current.number(), e.getMessage());
+                refused(current, e.problems(), e.getMessage());
+            } catch (RuntimeException | LinkageError e) {
+                // a bug of ours, not the config's: the builder reports every failure of a component as a problem
+                LOG.log(Level.ERROR, "config reload failed", e);
+                refused(current, List.of(new Problem(configFile.toString(), "reload failed: " + e)), e.toString());
             }
             return lastReload;
         } finally {
             reloadLock.unlock();
         }
+    }
+
+    private void refused(Generation current, List<Problem> problems, String why) {
+        lastReload = new ReloadStatus(Instant.now(), current.number(), problems);
+        LOG.log(Level.ERROR, "config reload rejected; still serving generation {0}:\n{1}", current.number(), why);
     }
 
     private static void warnAboutRestartOnlyChanges(GatewayConfig running, GatewayConfig next) {

@@ -3,10 +3,11 @@ package io.gatehouse.core;
 import io.gatehouse.core.builtin.Builtins;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
-import io.gatehouse.core.config.GatewayConfig;
 import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.GenerationBuilder;
+import io.gatehouse.core.plugin.PluginException;
 import io.gatehouse.core.plugin.PluginHost;
+import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.server.DemoBackend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,10 +16,10 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /** The {@code gatehouse} command line: {@code run}, {@code check FILE}, {@code demo}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
@@ -79,24 +80,26 @@ public final class Main {
         }
     }
 
-    @Command(name = "check", description = "Validate a config file without starting anything.")
+    @Command(name = "check", description = "Validate a config file without starting anything: every problem of "
+            + "every stage (YAML, keys, references, components, routes, scripts), each with its path.")
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "The config file to check.")
         Path file;
 
-        @Option(names = "--home", description = "Gateway home, for its plugins/. Default: $gatehouse.home or .")
+        @Option(names = "--home", description = "Gateway home, for its plugins/ and scripts/. Default: $gatehouse.home or .")
         Path home;
 
         @Override
         public Integer call() {
             Path base = home(home);
-            List<Problem> problems = new ArrayList<>();
-            try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories())) {
+            List<Problem> problems;
+            try (PluginHost plugins = PluginHost.start(base.resolve("plugins"), Builtins.factories());
+                 OnDemandScripts scripts = new OnDemandScripts(base.resolve("scripts"))) {
                 plugins.registry().problemMessages().forEach(p -> System.err.println("warning: plugin refused: " + p));
-                GatewayConfig config = ConfigLoader.load(file, System.getenv());
-                problems.addAll(new GenerationBuilder(plugins.registry(), base).check(config));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
+                problems = new GenerationBuilder(plugins.registry(), base, scripts)
+                        .check(ConfigLoader.read(file, System.getenv()));
+            } catch (PluginException e) {
+                problems = List.of(new Problem(base.resolve("plugins").toString(), e.getMessage()));
             }
             if (problems.isEmpty()) {
                 System.out.println(file + ": OK");
@@ -104,6 +107,31 @@ public final class Main {
             }
             problems.forEach(System.out::println);
             return 1;
+        }
+    }
+
+    /** The script runtime for {@code check}, started only if the config names a script (it takes seconds). */
+    private static final class OnDemandScripts implements Supplier<ScriptHost>, AutoCloseable {
+        private final Path folder;
+        private ScriptHost host;
+
+        OnDemandScripts(Path folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public ScriptHost get() {
+            if (host == null) {
+                host = ScriptHost.start(folder);
+            }
+            return host;
+        }
+
+        @Override
+        public void close() {
+            if (host != null) {
+                host.close();
+            }
         }
     }
 

@@ -47,21 +47,33 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, including an unreadable file
      */
     public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+        return read(file, env).valid();
+    }
+
+    /**
+     * Reads a config file (UTF-8) as far as it can: never throws for a bad file, so that the later stages can
+     * still check what was bound.
+     *
+     * @param file the YAML file
+     * @param env  the environment for {@code ${VAR}} substitution
+     * @return the config (possibly partial) and every problem found, including an unreadable file
+     */
+    public static LoadedConfig read(Path file, Map<String, String> env) {
         String source = file.toString();
         String text;
         try {
             if (Files.size(file) > MAX_CHARS) {
-                throw fail(source, source, "file too large (at most 4 MiB)");
+                return unreadable(source, source, "file too large (at most 4 MiB)");
             }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw fail(source, source, "file not found");
+            return unreadable(source, source, "file not found");
         } catch (CharacterCodingException e) {
-            throw fail(source, source, "not valid UTF-8");
+            return unreadable(source, source, "not valid UTF-8");
         } catch (IOException e) {
-            throw fail(source, source, "cannot read: " + e);
+            return unreadable(source, source, "cannot read: " + e);
         }
-        return parse(text, source, env);
+        return read(text, source, env);
     }
 
     /**
@@ -75,20 +87,30 @@ public final class ConfigLoader {
      *                         {@code sourceName:line:column}
      */
     public static GatewayConfig parse(String yaml, String sourceName, Map<String, String> env) throws ConfigException {
-        Object tree = readYaml(yaml, sourceName);
+        return read(yaml, sourceName, env).valid();
+    }
+
+    /** Like {@link #parse}, but returns what could be bound together with the problems instead of throwing. */
+    public static LoadedConfig read(String yaml, String sourceName, Map<String, String> env) {
+        Object tree;
+        try {
+            tree = readYaml(yaml, sourceName);
+        } catch (ConfigException e) {
+            return new LoadedConfig(sourceName, null, e.problems());
+        }
         List<Problem> problems = new ArrayList<>();
         Object substituted = EnvSubstitution.apply(tree == null ? Map.of() : tree, env, "", problems);
         Object bound = new RecordBinder().bindPartial(substituted, GatewayConfig.class, "", problems);
-        if (bound instanceof GatewayConfig config) {
+        GatewayConfig config = bound instanceof GatewayConfig c ? c : null;
+        if (config != null) {
             problems.addAll(ConfigValidator.validate(config));
+        } else if (problems.isEmpty()) {
+            problems.add(new Problem(sourceName, "invalid"));
         }
-        if (!problems.isEmpty() || !(bound instanceof GatewayConfig)) {
-            // A problem with the document as a whole is named by the source, not by an empty path.
-            List<Problem> named = problems.stream()
-                    .map(p -> p.path().isEmpty() ? new Problem(sourceName, p.message()) : p).toList();
-            throw new ConfigException(sourceName, named.isEmpty() ? List.of(new Problem(sourceName, "invalid")) : named);
-        }
-        return (GatewayConfig) bound;
+        // A problem with the document as a whole is named by the source, not by an empty path.
+        List<Problem> named = problems.stream()
+                .map(p -> p.path().isEmpty() ? new Problem(sourceName, p.message()) : p).toList();
+        return new LoadedConfig(sourceName, config, named);
     }
 
     private static Object readYaml(String text, String source) throws ConfigException {
@@ -141,6 +163,10 @@ public final class ConfigLoader {
         }
         memo.put(node, size);
         return size;
+    }
+
+    private static LoadedConfig unreadable(String source, String path, String message) {
+        return new LoadedConfig(source, null, List.of(new Problem(path, message)));
     }
 
     private static ConfigException fail(String source, String path, String message) {

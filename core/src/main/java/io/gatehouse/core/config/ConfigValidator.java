@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The semantic checks of the core config model, after binding: ports, timeouts, references between sections,
- * trusted proxies, identity header names and the admin token rule. Pure: no I/O, no DNS. Path templates and filter / plugin ids are checked
- * where routes and plugins are built.
+ * trusted proxies, identity header names, route methods and header predicates, and the admin token rule. Pure: no
+ * I/O, no DNS. Path templates, host patterns and filter / plugin ids are checked where routes and plugins are
+ * planned ({@code generation.ConfigPlan}).
  *
  * <p>Tolerates a partly bound config ({@code null} entries where binding failed) so that one run reports binding and
  * semantic problems together.
@@ -116,6 +117,9 @@ public final class ConfigValidator {
             checkPositive(route.timeout(), path + ".timeout", problems);
             if (route.match() != null) {
                 checkMethods(route.match().methods(), path + ".match.methods", problems);
+                checkHeaderPredicates(route.match().headers(), path + ".match.headers", problems);
+                route.match().query().keySet().stream().filter(String::isEmpty).findFirst().ifPresent(empty ->
+                        problems.add(new Problem(path + ".match.query", "a query parameter name must not be empty")));
             }
         }
     }
@@ -127,6 +131,19 @@ public final class ConfigValidator {
                 problems.add(new Problem(ConfigPath.index(path, i), "not an HTTP method: '" + method + "'"));
             }
         }
+    }
+
+    /** A predicate no request header can meet would make its route silently unreachable. */
+    private static void checkHeaderPredicates(Map<String, String> headers, String path, List<Problem> problems) {
+        headers.forEach((name, value) -> {
+            if (!TOKEN.matcher(name).matches()) {
+                problems.add(new Problem(name.isEmpty() ? path : ConfigPath.key(path, name),
+                        "not a header name: '" + name + "'"));
+            } else if (value != null && value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 0x7F)) {
+                problems.add(new Problem(ConfigPath.key(path, name),
+                        "a header value cannot contain control characters (CR, LF, NUL)"));
+            }
+        });
     }
 
     private static void checkPort(Integer port, String path, boolean mayDisable, List<Problem> problems) {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One immutable config generation: the route table, upstreams and every component built from one config. It
- * serves until it is replaced, then drains (in-flight requests finish on it) and closes.
+ * serves until it is replaced, then drains (in-flight requests finish on it) and closes: its filters close, and it
+ * lets go of the state it took (its upstreams among them), which closes what no newer generation carried over.
  */
 public final class Generation implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class Generation implements AutoCloseable {
     private final Map<String, Upstream> upstreams;
     private final List<FilterChain.NamedFilter> globalFilters;
     private final List<AutoCloseable> closeables;
+    private final StateStore.Scope states;
     private final TrustedProxies trustedProxies;
     private final IdentityHeaders identityHeaders;
     private final Instant createdAt = Instant.now();
@@ -35,7 +37,8 @@ public final class Generation implements AutoCloseable {
 
     Generation(long number, GatewayConfig config, RouteTable<RouteRuntime> routes, List<RouteRuntime> routeList,
                Map<String, Upstream> upstreams, List<FilterChain.NamedFilter> globalFilters,
-               List<AutoCloseable> closeables, TrustedProxies trustedProxies, IdentityHeaders identityHeaders) {
+               List<AutoCloseable> closeables, StateStore.Scope states, TrustedProxies trustedProxies,
+               IdentityHeaders identityHeaders) {
         this.number = number;
         this.config = config;
         this.routes = routes;
@@ -43,6 +46,7 @@ public final class Generation implements AutoCloseable {
         this.upstreams = upstreams;
         this.globalFilters = globalFilters;
         this.closeables = closeables;
+        this.states = states;
         this.trustedProxies = trustedProxies;
         this.identityHeaders = identityHeaders;
     }
@@ -99,20 +103,15 @@ public final class Generation implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** Starts the generation's background work (discovery watches). */
-    void start() {
-        upstreams.values().forEach(Upstream::start);
-    }
-
     @Override
     public void close() {
-        for (AutoCloseable closeable : closeables) {
+        for (AutoCloseable closeable : closeables.reversed()) {
             try {
                 closeable.close();
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 LOG.log(Level.WARNING, "generation " + number + ": closing " + closeable + " failed", e);
             }
         }
-        upstreams.values().forEach(Upstream::close);
+        states.close();
     }
 }

@@ -38,7 +38,6 @@ public final class GenerationHolder implements AutoCloseable {
 
     /** Makes {@code next} serve; the previous generation drains and closes in the background. */
     public void swap(Generation next) {
-        next.start();
         Generation previous = current.getAndSet(next);
         if (previous != null) {
             Thread.ofVirtual().name("drain-generation-" + previous.number()).start(() -> drainAndClose(previous));

@@ -3,7 +3,7 @@ package io.gatehouse.core.plugin;
 import java.lang.reflect.InvocationTargetException;
 
 /** Turns a plugin's exception into one line for a human. */
-final class Failures {
+public final class Failures {
 
     private Failures() {
     }
@@ -14,7 +14,7 @@ final class Failures {
      * @return e.g. {@code "boom"}, or {@code "NoClassDefFoundError: com/acme/Lib"} when there is no message
      *         or the type says more than the message
      */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && t.getCause() != t
                 && (t instanceof InvocationTargetException || t instanceof ExceptionInInitializerError

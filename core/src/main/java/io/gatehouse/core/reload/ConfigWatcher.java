@@ -50,8 +50,9 @@ public final class ConfigWatcher implements AutoCloseable {
                 if (relevant) {
                     try {
                         onChange.run();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.ERROR, "config reload failed", e);
+                    } catch (RuntimeException | Error e) {
+                        // whatever one reload ran into, the next edit must still be seen
+                        LOG.log(Level.ERROR, "config reload failed; still watching " + name, e);
                     }
                 }
             }

@@ -11,6 +11,7 @@ import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Problems;
 import io.gatehouse.api.Required;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.CheckByCreating;
 import io.gatehouse.core.chain.CoreContext;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
@@ -205,7 +206,7 @@ public final class ScriptFilter implements Filter {
     }
 
     /** Creates {@link ScriptFilter}s; shortcut {@code script: add-headers.js}. */
-    public static final class Factory implements FilterFactory<Config> {
+    public static final class Factory implements FilterFactory<Config>, CheckByCreating {
         @Override
         public String id() {
             return "filter.script";

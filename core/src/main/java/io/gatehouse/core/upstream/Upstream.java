@@ -16,12 +16,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One upstream of one config generation: its endpoints (fed by discovery), their health (active checks and
- * passive ejection), its balancer and its connection pool. The request path reads a precomputed list of
- * available endpoints (a volatile read); only health transitions and discovery updates take the lock.
+ * One upstream: its endpoints (fed by discovery), their health (active checks and passive ejection), its balancer
+ * and its connection pool. It lives as long as its config is unchanged, across config generations (the generation
+ * builder carries it over), and closes after the last generation using it has drained. The request path reads a
+ * precomputed list of available endpoints (a volatile read); only health transitions and discovery updates take
+ * the lock.
  */
 public final class Upstream implements AutoCloseable {
 
@@ -37,6 +41,7 @@ public final class Upstream implements AutoCloseable {
     private volatile List<Endpoint> endpoints = List.of();
     private volatile List<Endpoint> available = List.of();
     private volatile long nextReadmissionNanos = Long.MAX_VALUE;
+    private final CountDownLatch firstList = new CountDownLatch(1);
     private volatile ServiceDiscovery.Subscription subscription;
     private volatile HealthChecker checker;
 
@@ -55,6 +60,15 @@ public final class Upstream implements AutoCloseable {
         if (config.health().active() != null) {
             checker = new HealthChecker(this, config.health().active());
         }
+    }
+
+    /**
+     * Waits for discovery's first endpoint list (which may be empty).
+     *
+     * @return whether it arrived within {@code timeout}
+     */
+    public boolean awaitFirstEndpoints(Duration timeout) throws InterruptedException {
+        return firstList.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     void update(List<Endpoint> next) {
@@ -81,6 +95,7 @@ public final class Upstream implements AutoCloseable {
             recompute();
         } finally {
             transitions.unlock();
+            firstList.countDown();
         }
     }
 

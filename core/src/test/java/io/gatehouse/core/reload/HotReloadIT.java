@@ -4,6 +4,7 @@ import io.gatehouse.core.testing.ClientLoop;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
+import io.gatehouse.core.testing.ReloadsUnderLoad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,15 +49,8 @@ class HotReloadIT {
 
     @Test
     void twentyReloadsUnderLoadLoseNoRequestAndEachNewRouteGoesLive() throws Exception {
-        ClientLoop load = ClientLoop.start(4, () -> gateway.get("/stable"));
-        try {
-            for (int n = 1; n <= 20; n++) {
-                gateway.rewrite(config(n));
-                awaitStatus("/v" + n, 200);
-            }
-        } finally {
-            load.close();
-        }
+        ClientLoop load = ReloadsUnderLoad.run(gateway, "/stable", 20, HotReloadIT::config,
+                n -> assertEquals(200, gateway.get("/v" + n).statusCode(), "route /v" + n + " is live"));
         assertTrue(load.failures().isEmpty(), "failed requests during reloads: " + load.failures());
         assertTrue(load.ok() > 20, "the client loop ran: " + load.ok());
         assertEquals(404, gateway.get("/v1").statusCode(), "routes removed by a reload are gone");

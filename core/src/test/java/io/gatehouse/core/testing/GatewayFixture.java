@@ -64,6 +64,24 @@ public final class GatewayFixture implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Rewrites the config and waits (up to 20 s) until the gateway has acted on it, applied or refused.
+     *
+     * @return the outcome
+     */
+    public Gateway.ReloadStatus reload(String yaml) throws IOException, InterruptedException {
+        Gateway.ReloadStatus before = gateway.lastReload();
+        rewrite(yaml);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (gateway.lastReload() == before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway did not act on the rewritten config within 20 s");
+            }
+            Thread.sleep(10);
+        }
+        return gateway.lastReload();
+    }
+
     public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + gateway.port() + pathAndQuery);
     }

@@ -2,6 +2,7 @@ package io.gatehouse.plugins.discovery.consul;
 
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.core.Gateway;
+import io.gatehouse.core.testing.PackagedPlugin;
 import io.gatehouse.plugins.discovery.consul.ConsulApiEmulator.Instance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -56,14 +55,7 @@ class ConsulGatewayIT {
     }
 
     private Gateway gateway(String consulAddress) throws Exception {
-        Path home = Files.createTempDirectory("gatehouse-consul");
-        Files.createDirectories(home.resolve("plugins"));
-        try (Stream<Path> built = Files.list(Path.of("target"))) {
-            Path jar = built.filter(p -> p.getFileName().toString().matches("gatehouse-plugin-discovery-consul-.*\\.jar")
-                            && !p.getFileName().toString().contains("sources"))
-                    .findFirst().orElseThrow(() -> new AssertionError("package the plugin first (mvn verify)"));
-            Files.copy(jar, home.resolve("plugins").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path home = PackagedPlugin.home("gatehouse-plugin-discovery-consul");
         Path config = home.resolve("gatehouse.yaml");
         Files.writeString(config, """
                 server: { host: 127.0.0.1, port: 0 }
