@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * failure of the same endpoint: during an outage every request fails the same way, and a line per request would
  * bury everything else. The next line that gets through says how many were left out since the last one.
  */
-final class FailureLog {
+public final class FailureLog {
 
     private static final System.Logger LOG = System.getLogger(FailureLog.class.getName());
     private static final int MAX_KEYS = 4096;
@@ -30,7 +30,7 @@ final class FailureLog {
     }
 
     /** One line per second and key, as warnings. */
-    static FailureLog perSecond() {
+    public static FailureLog perSecond() {
         return new FailureLog(System::nanoTime, TimeUnit.SECONDS.toNanos(1),
                 line -> LOG.log(System.Logger.Level.WARNING, line));
     }
@@ -41,7 +41,7 @@ final class FailureLog {
      * @param key  what makes two failures alike, e.g. upstream, endpoint and kind
      * @param line the line, built only when it is logged
      */
-    void log(String key, java.util.function.Supplier<String> line) {
+    public void log(String key, java.util.function.Supplier<String> line) {
         if (windows.size() >= MAX_KEYS && !windows.containsKey(key)) {
             windows.clear(); // endpoints come and go with discovery: forget old ones rather than grow
         }

@@ -8,13 +8,13 @@ import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.error.ProblemResponses;
+import io.gatehouse.core.proxy.FailureLog;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -29,7 +29,7 @@ import java.util.Optional;
  */
 final class ClientConnection implements ServerConnection {
 
-    private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+    private static final FailureLog FAILURES = FailureLog.perSecond();
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long LINGER_IDLE_NANOS = Duration.ofMillis(250).toNanos();
@@ -231,8 +231,8 @@ final class ClientConnection implements ServerConnection {
         }
 
         private Completion answerInstead(GatewayExchange exchange, Throwable error) {
-            LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
-                    + "': the response broke before it was sent: " + error.getMessage());
+            FAILURES.log("incomplete " + exchange.routeId(), () -> "request " + exchange.requestId() + " on route '"
+                    + exchange.routeId() + "': the response broke before it was sent: " + error.getMessage());
             Response problem = ProblemResponses.of(502, "upstream_error", "the upstream response was incomplete",
                     exchange.requestId(), exchange.originalPath());
             ResponseWriter.Result result = writer.write(problem, new ResponseWriter.Framing(

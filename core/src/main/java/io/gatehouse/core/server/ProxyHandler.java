@@ -14,6 +14,7 @@ import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
+import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.ForwardedHeaders;
 import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
@@ -31,6 +32,8 @@ import java.util.Map;
 final class ProxyHandler {
 
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+    /** The gateway's own 5xx answers (a script timing out, say): one line per route, code and second. */
+    private static final FailureLog FAILURES = FailureLog.perSecond();
 
     /** Writes the response to the client and says how that went. */
     @FunctionalInterface
@@ -157,8 +160,8 @@ final class ProxyHandler {
             }
             // an upstream's failure was logged where it happened, with the endpoint and the cause
             if (e.status() >= 500 && !(e instanceof UpstreamFailure)) {
-                LOG.log(Level.WARNING, "request " + exchange.requestId() + " on route '" + exchange.routeId()
-                        + "': " + e.getMessage());
+                FAILURES.log(exchange.routeId() + " " + e.code(), () -> "request " + exchange.requestId()
+                        + " on route '" + exchange.routeId() + "': " + e.getMessage());
             }
             return ProblemResponses.of(e, exchange.requestId(), exchange.originalPath());
         } catch (Exception | Error e) {
