@@ -16,6 +16,7 @@ import io.gatehouse.core.upstream.UpstreamTimeoutException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -95,6 +96,11 @@ public final class HttpProxy {
                 }
                 return response;
             } catch (UpstreamFailure e) {
+                if (cancelled(e)) {
+                    // the caller gave up on the request (a script call that ended): nobody's failure
+                    completed(upstream, endpoint, System.nanoTime() - start, false);
+                    throw new GatewayException(499, "cancelled", "the request was cancelled", e);
+                }
                 completed(upstream, endpoint, System.nanoTime() - start, true);
                 upstream.failed(endpoint);
                 logFailure(exchange, upstream, endpoint, e.kind(), e.getCause());
@@ -116,6 +122,23 @@ public final class HttpProxy {
         }
     }
 
+    /**
+     * Whether a failure was the calling thread being interrupted (its caller cancelled the request) rather than the
+     * upstream's doing. A socket timeout is an {@link InterruptedIOException} too, but a real one.
+     */
+    static boolean cancelled(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException
+                    || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static UpstreamFailure noEndpoint(GatewayExchange exchange, Upstream upstream) {
         UpstreamFailure none = new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, upstream.name(), null);
         FAILURES.log(upstream.name() + " " + none.kind(), () -> "upstream '" + upstream.name()
@@ -126,7 +149,9 @@ public final class HttpProxy {
 
     /** The body of an attempt's response ended: the balancer hears of it, and a broken body counts as a failure. */
     private static void bodyEnded(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, long answeredIn,
-                                  boolean failed, IOException fault) {
+                                  boolean failed, IOException broken) {
+        // a reader interrupted because its caller gave up (a script call that ended) is not the upstream's doing
+        IOException fault = broken != null && cancelled(broken) ? null : broken;
         completed(upstream, endpoint, answeredIn, failed || fault != null);
         if (fault != null) {
             upstream.failed(endpoint);

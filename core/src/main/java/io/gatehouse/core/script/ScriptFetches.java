@@ -22,9 +22,9 @@ import java.util.function.Consumer;
  * them is refused at once (shedding load, as Envoy's circuit breakers do, rather than queueing it). Results reach
  * the call's own thread through a queue, so promises settle there.
  *
- * <p>When the call ends, {@link #cancel} drops the waiting fetches and aborts the bodies being read (their
- * connections are closed). A fetch still waiting for its upstream's head is left to finish or time out, and then
- * closes the response unread: interrupting it inside the proxy would count as the upstream's failure.
+ * <p>When the call ends, {@link #cancel} drops the waiting fetches and aborts the running ones, waiting for their
+ * head or reading their body: their connections are closed, and the proxy counts that as a cancellation, never as
+ * the upstream's failure.
  */
 final class ScriptFetches {
 
@@ -168,9 +168,13 @@ final class ScriptFetches {
             }
         }
 
-        /** Interrupting a read closes its connection (an interruptible channel); nothing else is interrupted. */
+        /**
+         * Interrupting the fetch's thread closes its upstream connection (an interruptible channel), whether it is
+         * waiting for the response head or reading the body; the proxy counts that as a cancellation, not as the
+         * upstream's failure.
+         */
         void abort() {
-            if (phase == BODY) {
+            if (phase != DONE && thread != null) {
                 thread.interrupt();
             }
         }

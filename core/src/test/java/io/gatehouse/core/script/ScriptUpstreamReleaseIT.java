@@ -36,6 +36,7 @@ class ScriptUpstreamReleaseIT {
     private static final int SCRIPT_BODY_LIMIT = 10 * 1024 * 1024;
 
     private static final Semaphore TRICKLE_ARRIVED = new Semaphore(0);
+    private static final Semaphore SILENT_ARRIVED = new Semaphore(0);
     private static final Semaphore HELD_TICKETS = new Semaphore(0);
     private static final AtomicInteger HELD_IN_FLIGHT = new AtomicInteger();
     private static final AtomicInteger HELD_MOST = new AtomicInteger();
@@ -47,6 +48,8 @@ class ScriptUpstreamReleaseIT {
     private static RawUpstream gate;
     private static RawUpstream held;
     private static RawUpstream fast;
+    private static RawUpstream silent;
+    private static RawUpstream silentGate;
     private static GatewayFixture gateway;
 
     /** A way to drop the response of {@code chain.proceed}; {@code timeout}: the script's time limit. */
@@ -125,6 +128,25 @@ class ScriptUpstreamReleaseIT {
             return RawUpstream.Reply.ok("held");
         });
         fast = RawUpstream.start(request -> RawUpstream.Reply.ok("fast"));
+        silent = RawUpstream.start(request -> {
+            SILENT_ARRIVED.release();
+            return RawUpstream.Reply.silence(); // no head, ever
+        });
+        silentGate = RawUpstream.start(request -> {
+            try {
+                return SILENT_ARRIVED.tryAcquire(30, TimeUnit.SECONDS) ? RawUpstream.Reply.ok("open")
+                        : RawUpstream.Reply.ok("timed out");
+            } catch (InterruptedException e) {
+                return null;
+            }
+        });
+        ScriptHome.write(home, "orphan-head.js", """
+                export async function filter(exchange, chain) {
+                    exchange.upstreams.fetch('silent', { path: '/', timeout: 60000 });   // never awaited, never answered
+                    await exchange.upstreams.fetch('silent_gate', { path: '/' });
+                    return Response.text('done');
+                }
+                """);
         ScriptHome.write(home, "body-text.js", """
                 export function filter(exchange, chain) {
                     const response = chain.proceed(exchange);
@@ -186,6 +208,10 @@ class ScriptUpstreamReleaseIT {
                   gate: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                   held: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                   fast: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                  silent:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                    health: { passive: { consecutive_failures: 1, ejection_time: 60s } }
+                  silent_gate: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                 routes:
                 %s  - { id: body-text, match: { path: /body-text }, upstream: huge, filters: [ { script: { file: body-text.js, timeout: 1s } } ] }
                   - { id: body-fetch, match: { path: /body-fetch }, upstream: huge, filters: [ { script: { file: body-fetch.js, timeout: 1s } } ] }
@@ -193,14 +219,16 @@ class ScriptUpstreamReleaseIT {
                   - { id: orphan, match: { path: /orphan }, upstream: gate, filters: [ { script: { file: orphan.js, timeout: 1s } } ] }
                   - { id: many, match: { path: /many }, upstream: held, filters: [ { script: { file: many.js, timeout: 1s } } ] }
                   - { id: too-many, match: { path: /too-many }, upstream: fast, filters: [ { script: { file: too-many.js, timeout: 2s } } ] }
-                """.formatted(upstreams, huge.url(), trickle.url(), gate.url(), held.url(), fast.url(), routes));
+                  - { id: orphan-head, match: { path: /orphan-head }, upstream: silent_gate, filters: [ { script: { file: orphan-head.js, timeout: 1s } } ] }
+                """.formatted(upstreams, huge.url(), trickle.url(), gate.url(), held.url(), fast.url(), silent.url(),
+                silentGate.url(), routes));
     }
 
     @AfterAll
     static void stop() {
         gateway.close();
         BIG.values().forEach(RawUpstream::close);
-        Stream.of(huge, trickle, gate, held, fast).forEach(RawUpstream::close);
+        Stream.of(huge, trickle, gate, held, fast, silent, silentGate).forEach(RawUpstream::close);
     }
 
     private static long open(RawUpstream upstream) {
@@ -249,6 +277,29 @@ class ScriptUpstreamReleaseIT {
         assertEquals(end.status(), response.statusCode(), response.body());
         RawUpstream.Received abandoned = trickle.received().get(before);
         ScriptHome.await("the abandoned fetch's upstream connection closed", () -> trickle.closed(abandoned.connection()));
+    }
+
+    /**
+     * A fetch still waiting for its upstream's head when the call ends is aborted too (its connection closed), and
+     * that counts as a cancellation, not as the upstream's failure: with ejection after one failure, the upstream
+     * stays healthy.
+     */
+    @Test
+    void aFetchWaitingForItsHeadWhenTheCallEndsIsAbortedWithoutBlamingTheUpstream() throws Exception {
+        int before = silent.received().size();
+        HttpResponse<String> response = gateway.get("/orphan-head");
+        assertEquals(200, response.statusCode(), response.body());
+        RawUpstream.Received abandoned = silent.received().get(before);
+        ScriptHome.await("the abandoned fetch's upstream connection closed", () -> silent.closed(abandoned.connection()));
+        JsonNode upstreams = JSON.readTree(gateway.admin("/upstreams").body()).get("upstreams");
+        for (JsonNode upstream : upstreams) {
+            if (upstream.get("name").asText().equals("silent")) {
+                String state = upstream.get("endpoints").get(0).get("health").get("state").asText();
+                assertEquals("healthy", state, "a cancelled fetch is not the upstream's failure: " + upstream);
+                return;
+            }
+        }
+        throw new AssertionError("no upstream 'silent' in " + upstreams);
     }
 
     record CallEnd(String desc, String query, int status) {
