@@ -66,17 +66,19 @@ class ScriptConcurrencyIT {
                     return response;
                 }
                 """);
+        // generous per-call limits: these tests are about state and concurrency, and 200 parallel calls on the
+        // interpreter of a busy 2-core machine can pass the 50 ms default without anything being wrong
         gateway = GatewayFixture.start(home, """
                 upstreams:
                   echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                   users: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                   orders: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                 routes:
-                  - { id: state, match: { path: /state }, upstream: echo, filters: [ { script: per-request.js } ] }
+                  - { id: state, match: { path: /state }, upstream: echo, filters: [ { script: { file: per-request.js, timeout: 5s } } ] }
                   - id: summary
                     match: { methods: [GET], path: /api/users/:id/summary }
                     upstream: users
-                    filters: [ { script: examples/aggregate-user-orders.js } ]
+                    filters: [ { script: { file: examples/aggregate-user-orders.js, timeout: 5s } } ]
                 """.formatted(echo.url(), users.url(), orders.url()));
     }
 

@@ -35,12 +35,13 @@ final class ScriptedRoute implements AutoCloseable {
         gateway.rewrite(config(extraRoutes));
     }
 
+    /** The script's route has a generous per-call limit: the tests using it load the gateway, not the limit. */
     private String config(String extraRoutes) {
         return """
                 upstreams:
                   echo: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
                 routes:
-                  - { id: %s, match: { path: /%s }, upstream: echo, filters: [ { script: %s.js } ] }
+                  - { id: %s, match: { path: /%s }, upstream: echo, filters: [ { script: { file: %s.js, timeout: 5s } } ] }
                 %s""".formatted(echo.url(), name, name, name, extraRoutes);
     }
 
