@@ -1,5 +1,7 @@
 package io.gatehouse.core.config;
 
+import io.gatehouse.api.HttpTokens;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -19,7 +21,6 @@ import java.util.regex.Pattern;
  * semantic problems together.
  */
 public final class ConfigValidator {
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -53,11 +54,19 @@ public final class ConfigValidator {
                         "expected an IP address or CIDR block like 10.0.0.0/8 or ::1, got '" + proxy + "'"));
             }
         }
+        TimeoutsConfig timeouts = server.timeouts();
+        checkPositive(timeouts.requestHead(), "server.timeouts.request_head", problems);
+        checkPositive(timeouts.bodyIdle(), "server.timeouts.body_idle", problems);
+        checkPositive(timeouts.keepAliveIdle(), "server.timeouts.keep_alive_idle", problems);
+        checkPositive(timeouts.write(), "server.timeouts.write", problems);
+        // a cap of 0 would close every connection at once
+        checkAtLeastOne(server.limits().maxConnections(), "server.limits.max_connections", problems);
+        checkAtLeastOne(server.limits().maxConnectionsPerIp(), "server.limits.max_connections_per_ip", problems);
         // a misspelt name would silently never match, and the forged header would pass
         List<String> identity = server.identityHeaders();
         for (int i = 0; i < identity.size(); i++) {
             String name = identity.get(i);
-            if (name == null || !TOKEN.matcher(name).matches()) {
+            if (!HttpTokens.isToken(name)) {
                 problems.add(new Problem(ConfigPath.index("server.identity_headers", i),
                         "expected a header name like X-Real-IP, got '" + name + "'"));
             }
@@ -127,7 +136,7 @@ public final class ConfigValidator {
     private static void checkMethods(List<String> methods, String path, List<Problem> problems) {
         for (int i = 0; i < methods.size(); i++) {
             String method = methods.get(i);
-            if (method != null && !TOKEN.matcher(method).matches()) {
+            if (method != null && !HttpTokens.isToken(method)) {
                 problems.add(new Problem(ConfigPath.index(path, i), "not an HTTP method: '" + method + "'"));
             }
         }
@@ -136,7 +145,7 @@ public final class ConfigValidator {
     /** A predicate no request header can meet would make its route silently unreachable. */
     private static void checkHeaderPredicates(Map<String, String> headers, String path, List<Problem> problems) {
         headers.forEach((name, value) -> {
-            if (!TOKEN.matcher(name).matches()) {
+            if (!HttpTokens.isToken(name)) {
                 problems.add(new Problem(name.isEmpty() ? path : ConfigPath.key(path, name),
                         "not a header name: '" + name + "'"));
             } else if (value != null && value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 0x7F)) {
@@ -150,6 +159,12 @@ public final class ConfigValidator {
         if (port != null && (port < 0 || port > 65535) && !(mayDisable && port == -1)) {
             problems.add(new Problem(path, "must be between 0 and 65535" + (mayDisable ? ", or -1 to disable" : "")
                     + ", got " + port));
+        }
+    }
+
+    private static void checkAtLeastOne(Integer value, String path, List<Problem> problems) {
+        if (value != null && value < 1) {
+            problems.add(new Problem(path, "must be at least 1, got " + value));
         }
     }
 

@@ -9,6 +9,7 @@ import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.proxy.FailureLog;
+import io.gatehouse.core.proxy.HopByHop;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
@@ -17,8 +18,8 @@ import io.helidon.webserver.spi.ServerConnection;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One client connection of the public listener, speaking HTTP/1.1 and 1.0 with the gateway's own framing rules
@@ -179,7 +180,8 @@ final class ClientConnection implements ServerConnection {
                 body = new ClientBody.Fixed(reader, this, framing.length());
             }
             continuePending = body != null && !head.http10() && head.headers().contains("Expect");
-            wantsClose = head.http10() ? !hasConnectionToken(head, "keep-alive") : hasConnectionToken(head, "close");
+            Set<String> tokens = HopByHop.connectionTokens(head.headers());
+            wantsClose = head.http10() ? !tokens.contains("keep-alive") : tokens.contains("close");
         }
 
         Body body() {
@@ -241,17 +243,6 @@ final class ClientConnection implements ServerConnection {
             return new Completion(502, Math.max(0, result.bytes()), duration(exchange),
                     Outcome.UPSTREAM_FAILED, Optional.of(error));
         }
-    }
-
-    private static boolean hasConnectionToken(RequestHead head, String token) {
-        for (String value : head.headers().all("Connection")) {
-            for (String element : value.split(",")) {
-                if (element.strip().toLowerCase(Locale.ROOT).equals(token)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /**

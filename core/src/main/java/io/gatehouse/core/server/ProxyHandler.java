@@ -132,7 +132,7 @@ final class ProxyHandler {
         // before any filter runs, so no filter and no upstream sees a client's claim to be someone else
         generation.identityHeaders().removeUnlessTrusted(headers, peer.address());
         String clientIp = ForwardedHeaders.clientIp(peer.address(), headers, generation.trustedProxies());
-        String requestId = RequestIds.fromOrNew(headers.first(RequestIds.HEADER.defaultCase()).orElse(null));
+        String requestId = RequestIds.fromOrNew(headers.first(RequestIds.HEADER).orElse(null));
         Request request = new Request(head.method(), peer.secure() ? "https" : "http",
                 stripPort(headers.first("Host").orElse("")), path, head.rawQuery(), headers, body);
         return new GatewayExchange(requestId, request, routeId, params, clientIp, peer.address(), start,

@@ -1,14 +1,11 @@
 package io.gatehouse.core.server;
 
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: the client's when it is sane, else 32 random hex digits. */
 final class RequestIds {
 
-    static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
+    static final String HEADER = "X-Request-Id";
     private static final int MAX_LENGTH = 128;
 
     private RequestIds() {
