@@ -60,12 +60,26 @@ export interface Request {
     readonly clientIp: string;
 }
 
+/** Who a request comes from, as an authentication filter established it. */
+export interface Consumer {
+    readonly id: string;
+    /** How it was identified: 'jwt', 'api_key', 'basic', 'oauth2', 'anonymous', 'script', ... */
+    readonly credential: string;
+    readonly groups: readonly string[];
+    /** Selected claims or attributes (never secrets). */
+    readonly attributes: Readonly<Record<string, string>>;
+}
+
 export interface Exchange {
     readonly requestId: string;
     readonly routeId: string;
     readonly request: Request;
-    /** Who the auth filters identified, or null; settable. */
-    consumer: string | null;
+    /**
+     * Who the auth filters identified, or null. Reading gives a copy. Setting a string names a consumer by id,
+     * setting `{ id, groups }` adds its groups (credential kind `script`), setting null clears it.
+     */
+    get consumer(): Consumer | null;
+    set consumer(value: string | { id: string; groups?: string[] } | null);
     /** Per-request values shared with the other filters: strings, numbers, booleans, null. */
     attributes: Record<string, string | number | boolean | null>;
     readonly upstreams: Upstreams;

@@ -47,18 +47,58 @@ public interface Exchange {
     String clientIp();
 
     /**
-     * The authenticated consumer, once an authentication filter has set one.
+     * The id of the authenticated consumer, once an authentication filter has set one; the same as
+     * {@code authenticated().map(Consumer::id)}.
      *
-     * @return the consumer's name, or empty
+     * @return the consumer's id, or empty
      */
     Optional<String> consumer();
 
     /**
-     * Records the authenticated consumer.
+     * Records the authenticated consumer by id alone. Prefer {@link #authenticate(io.gatehouse.api.Consumer)},
+     * which says how the consumer was identified.
      *
-     * @param consumer the consumer's name; {@code null} clears it
+     * @param consumer the consumer's id; {@code null} clears it
      */
     void consumer(String consumer);
+
+    /**
+     * The consumer an authentication filter identified, with its credential kind, groups and attributes.
+     *
+     * <p>The default, for an exchange written against plugin-api 1.1, wraps {@link #consumer()} with the
+     * credential kind {@code "unknown"}.
+     *
+     * @return the consumer, or empty when no authentication filter identified one (yet)
+     * @since 1.2.0
+     */
+    default Optional<io.gatehouse.api.Consumer> authenticated() {
+        return consumer().map(id -> io.gatehouse.api.Consumer.of(id, "unknown"));
+    }
+
+    /**
+     * Records the consumer an authentication filter identified; it replaces any earlier one (an anonymous consumer
+     * set by an earlier filter, for instance). {@link #consumer()} then returns its id.
+     *
+     * @param consumer the consumer, never {@code null}
+     * @since 1.2.0
+     */
+    default void authenticate(io.gatehouse.api.Consumer consumer) {
+        consumer(consumer.id());
+    }
+
+    /**
+     * Records a challenge ({@code Bearer realm="api"}, {@code Basic realm="api"}) from an authentication filter
+     * that found no credential of its kind in the request. When no filter of the route identifies a consumer, the
+     * core refuses the request with 401 and sends every recorded challenge in {@code WWW-Authenticate}: see
+     * {@link Filter#authenticates()}.
+     *
+     * <p>The default, for an exchange written against plugin-api 1.1, does nothing.
+     *
+     * @param challenge an RFC 9110 challenge: an auth scheme and its parameters
+     * @since 1.2.0
+     */
+    default void challenge(String challenge) {
+    }
 
     /**
      * Free-form per-request state shared by the filters of this exchange.

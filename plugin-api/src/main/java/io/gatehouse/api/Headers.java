@@ -116,6 +116,17 @@ public final class Headers {
     }
 
     /**
+     * Removes every header whose name (as first spelled) matches.
+     *
+     * @param name tells which names to remove, e.g. {@code n -> n.regionMatches(true, 0, "x-consumer-", 0, 11)}
+     * @return whether any header was removed
+     * @since 1.2.0
+     */
+    public boolean removeIf(java.util.function.Predicate<String> name) {
+        return fields.values().removeIf(field -> name.test(field.name));
+    }
+
+    /**
      * The header names, spelled as first added.
      *
      * @return an unmodifiable snapshot of the names, in insertion order

@@ -28,6 +28,18 @@ public final class FilterChain {
         this.terminal = Objects.requireNonNull(terminal);
     }
 
+    /**
+     * Adds the core's authentication stages to a route's filters: the removal of headers a client could pose as a
+     * consumer with, first, and the {@link AuthGate} after the last authenticating filter.
+     *
+     * @param routeId the route, for log lines
+     * @param filters the route's filters, global ones first
+     * @return the filters to build the chain from
+     */
+    public static List<NamedFilter> guarded(String routeId, List<NamedFilter> filters) {
+        return ConsumerHeaders.guard(AuthGate.guard(routeId, filters));
+    }
+
     /** Runs the exchange through every filter and the terminal. */
     public Response run(Exchange exchange) throws Exception {
         return proceedFrom(0, exchange, exchange);

@@ -28,7 +28,8 @@ public final class GatewayExchange implements Exchange {
     private final String peer;
     private final long startNanos;
     private final String originalPath;
-    private String consumer;
+    private io.gatehouse.api.Consumer consumer;
+    private List<String> challenges;
     private Map<String, Object> attributes;
     private Endpoint endpoint;
     private List<Consumer<Completion>> completionListeners;
@@ -83,12 +84,38 @@ public final class GatewayExchange implements Exchange {
 
     @Override
     public Optional<String> consumer() {
-        return Optional.ofNullable(consumer);
+        return consumer == null ? Optional.empty() : Optional.of(consumer.id());
     }
 
     @Override
     public void consumer(String consumer) {
-        this.consumer = consumer;
+        this.consumer = consumer == null ? null : io.gatehouse.api.Consumer.of(consumer, "custom");
+    }
+
+    @Override
+    public Optional<io.gatehouse.api.Consumer> authenticated() {
+        return Optional.ofNullable(consumer);
+    }
+
+    @Override
+    public void authenticate(io.gatehouse.api.Consumer consumer) {
+        this.consumer = java.util.Objects.requireNonNull(consumer, "consumer");
+    }
+
+    @Override
+    public void challenge(String challenge) {
+        java.util.Objects.requireNonNull(challenge, "challenge");
+        if (challenges == null) {
+            challenges = new ArrayList<>(2);
+        }
+        if (!challenges.contains(challenge)) {
+            challenges.add(challenge);
+        }
+    }
+
+    /** @return the challenges recorded by authentication filters that found no credential, in order */
+    List<String> challenges() {
+        return challenges == null ? List.of() : List.copyOf(challenges);
     }
 
     @Override

@@ -138,7 +138,7 @@ public final class GenerationBuilder {
                 chain.add(new NamedFilter("rewrite", new RewriteFilter(route.rewrite())));
             }
             Upstream upstream = upstreams.get(route.upstream());
-            FilterChain filterChain = new FilterChain(chain, exchange -> {
+            FilterChain filterChain = new FilterChain(FilterChain.guarded(route.id(), chain), exchange -> {
                 GatewayExchange gateway = (GatewayExchange) exchange;
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout());
             });

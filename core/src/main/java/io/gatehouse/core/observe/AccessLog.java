@@ -121,8 +121,9 @@ public final class AccessLog implements AutoCloseable {
             json.writeNumberField("bytes", completion.bytesSent());
             json.writeNumberField("duration_ms", completion.duration().toNanos() / 1_000_000.0);
             json.writeStringField("client_ip", exchange.clientIp());
-            if (exchange.consumer().isPresent()) {
-                json.writeStringField("consumer", exchange.consumer().get());
+            if (exchange.authenticated().isPresent()) {
+                json.writeStringField("consumer", exchange.authenticated().get().id());
+                json.writeStringField("credential", exchange.authenticated().get().credential());
             }
             if (completion.error().isPresent()) {
                 json.writeStringField("error", String.valueOf(completion.error().get().getMessage()));

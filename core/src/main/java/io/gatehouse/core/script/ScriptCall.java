@@ -236,6 +236,9 @@ public final class ScriptCall extends HeaderAccess {
         return ProxyObject.fromMap(new HashMap<>(live().pathParams()));
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper CONSUMER_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     @HostAccess.Export
     public String requestText() {
         Request request = live().request();
@@ -254,14 +257,30 @@ public final class ScriptCall extends HeaderAccess {
         return live().clientIp();
     }
 
+    /** @return the consumer as JSON ({@code id}, {@code credential}, {@code groups}, {@code attributes}), or null */
     @HostAccess.Export
-    public String consumer() {
-        return live().consumer().orElse(null);
+    public String consumerJson() {
+        io.gatehouse.api.Consumer consumer = live().authenticated().orElse(null);
+        if (consumer == null) {
+            return null;
+        }
+        try {
+            return CONSUMER_JSON.writeValueAsString(consumer);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("consumer not serialisable", e);
+        }
     }
 
+    /** A script names the consumer: its credential kind is {@code script}. */
     @HostAccess.Export
-    public void setConsumer(String consumer) {
-        live().consumer(consumer);
+    public void setConsumer(String id, String groupsJoined) {
+        if (id == null) {
+            live().consumer((String) null);
+            return;
+        }
+        java.util.List<String> groups = groupsJoined == null || groupsJoined.isEmpty() ? java.util.List.of()
+                : java.util.List.of(groupsJoined.split("\n"));
+        live().authenticate(new io.gatehouse.api.Consumer(id, "script", groups, java.util.Map.of()));
     }
 
     @HostAccess.Export

@@ -311,8 +311,23 @@
         }
         get requestId() { return live(this.g).requestId(); }
         get routeId() { return live(this.g).routeId(); }
-        get consumer() { return live(this.g).consumer(); }
-        set consumer(value) { live(this.g).setConsumer(String(value)); }
+        get consumer() {
+            const json = live(this.g).consumerJson();
+            return json == null ? null : JSON.parse(json);  // a copy: changing it changes nothing
+        }
+        set consumer(value) {
+            if (value == null) {
+                live(this.g).setConsumer(null, null);
+            } else if (typeof value === 'object') {
+                const groups = Array.isArray(value.groups) ? value.groups.map(String) : [];
+                if (groups.some(g => g.length === 0 || g.includes('\n'))) {
+                    throw new TypeError('consumer groups must be non-empty single-line strings');
+                }
+                live(this.g).setConsumer(String(value.id), groups.join('\n'));
+            } else {
+                live(this.g).setConsumer(String(value), null);
+            }
+        }
         get attributes() {
             live(this.g);
             return attributes ??= new Proxy({ g: this.g }, attributeHandler);

@@ -39,7 +39,8 @@ public final class TestExchange implements Exchange {
     private final String clientIp;
     private final Map<String, Object> attributes = new HashMap<>();
     private final List<Consumer<Completion>> completionListeners = new ArrayList<>();
-    private String consumer;
+    private io.gatehouse.api.Consumer consumer;
+    private final List<String> challenges = new ArrayList<>();
     private Completion completion;
 
     private TestExchange(Builder builder) {
@@ -50,6 +51,16 @@ public final class TestExchange implements Exchange {
         this.pathParams = Map.copyOf(builder.params);
         this.clientIp = builder.clientIp;
         this.consumer = builder.consumer;
+    }
+
+    /**
+     * The challenges recorded by authentication filters that found no credential ({@link #challenge}).
+     *
+     * @return an unmodifiable copy, in the order recorded
+     * @since 1.2.0
+     */
+    public List<String> challenges() {
+        return List.copyOf(challenges);
     }
 
     /**
@@ -126,12 +137,27 @@ public final class TestExchange implements Exchange {
 
     @Override
     public Optional<String> consumer() {
-        return Optional.ofNullable(consumer);
+        return authenticated().map(io.gatehouse.api.Consumer::id);
     }
 
     @Override
     public void consumer(String consumer) {
-        this.consumer = consumer;
+        this.consumer = consumer == null ? null : io.gatehouse.api.Consumer.of(consumer, "custom");
+    }
+
+    @Override
+    public Optional<io.gatehouse.api.Consumer> authenticated() {
+        return Optional.ofNullable(consumer);
+    }
+
+    @Override
+    public void authenticate(io.gatehouse.api.Consumer consumer) {
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+    }
+
+    @Override
+    public void challenge(String challenge) {
+        challenges.add(Objects.requireNonNull(challenge, "challenge"));
     }
 
     @Override
@@ -157,7 +183,7 @@ public final class TestExchange implements Exchange {
         private String clientIp = "127.0.0.1";
         private String routeId = "test-route";
         private String requestId = "test-request";
-        private String consumer;
+        private io.gatehouse.api.Consumer consumer;
 
         private Builder() {
         }
@@ -309,10 +335,21 @@ public final class TestExchange implements Exchange {
         }
 
         /**
-         * @param consumer an already authenticated consumer; {@code null} for none
+         * @param consumer the id of an already authenticated consumer (credential kind {@code custom});
+         *                 {@code null} for none
          * @return this
          */
         public Builder consumer(String consumer) {
+            this.consumer = consumer == null ? null : io.gatehouse.api.Consumer.of(consumer, "custom");
+            return this;
+        }
+
+        /**
+         * @param consumer an already authenticated consumer; {@code null} for none
+         * @return this
+         * @since 1.2.0
+         */
+        public Builder consumer(io.gatehouse.api.Consumer consumer) {
             this.consumer = consumer;
             return this;
         }

@@ -1,0 +1,60 @@
+package io.gatehouse.core.chain;
+
+import io.gatehouse.api.Chain;
+import io.gatehouse.api.Exchange;
+import io.gatehouse.api.Filter;
+import io.gatehouse.api.Headers;
+import io.gatehouse.api.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Removes, before the first filter of a route runs, every request header through which a client could pose as a
+ * consumer: {@code X-Consumer-*} (what authentication filters set for the upstream, on every route) and the headers
+ * the route's filters declare in {@link Filter#identityHeaders()} (a forwarded claim such as {@code X-User-Email}).
+ * Unlike {@code server.identity_headers} these are removed whoever the peer is: only the gateway's own filters
+ * speak for the consumer.
+ */
+final class ConsumerHeaders implements Filter {
+
+    static final String NAME = "consumer_headers";
+    static final String PREFIX = "x-consumer-";
+
+    private final String[] declared;
+
+    private ConsumerHeaders(Set<String> declared) {
+        this.declared = declared.toArray(String[]::new);
+    }
+
+    /**
+     * @return {@code filters} with the header removal in front of them
+     */
+    static List<FilterChain.NamedFilter> guard(List<FilterChain.NamedFilter> filters) {
+        Set<String> declared = new TreeSet<>();
+        for (FilterChain.NamedFilter named : filters) {
+            for (String name : named.filter().identityHeaders()) {
+                if (!name.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
+                    declared.add(name.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        List<FilterChain.NamedFilter> guarded = new ArrayList<>(filters.size() + 1);
+        guarded.add(new FilterChain.NamedFilter(NAME, new ConsumerHeaders(declared)));
+        guarded.addAll(filters);
+        return guarded;
+    }
+
+    @Override
+    public Response filter(Exchange exchange, Chain chain) throws Exception {
+        Headers headers = exchange.request().headers();
+        headers.removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
+        for (String name : declared) {
+            headers.remove(name);
+        }
+        return chain.proceed(exchange);
+    }
+}
