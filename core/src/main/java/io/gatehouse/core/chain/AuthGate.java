@@ -4,6 +4,7 @@ import io.gatehouse.api.Chain;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
+import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.proxy.FailureLog;
 
@@ -13,11 +14,19 @@ import java.util.List;
  * Stands after the last authenticating filter of a route ({@link Filter#authenticates()}) and refuses, with 401, a
  * request that none of them identified: the authentication filters of a route decide together, and whatever one of
  * them forgot, nothing passes without a consumer. The challenges the filters recorded go into
- * {@code WWW-Authenticate}, so the client learns which credentials the route takes.
+ * {@code WWW-Authenticate}, so the client learns which credentials the route takes. A request that was identified
+ * goes on with {@code X-Consumer-Id}, {@code X-Consumer-Credential} and {@code X-Consumer-Groups} set for the
+ * upstream (any the client sent were removed by {@link ConsumerHeaders}).
  */
 final class AuthGate implements Filter {
 
     static final String NAME = "authentication";
+    /** The consumer's id, for the upstream. */
+    static final String CONSUMER_ID = "X-Consumer-Id";
+    /** How the consumer was identified: {@code jwt}, {@code api_key}, {@code basic}, {@code oauth2}, {@code anonymous}. */
+    static final String CONSUMER_CREDENTIAL = "X-Consumer-Credential";
+    /** The consumer's groups, comma-separated; absent when it has none. */
+    static final String CONSUMER_GROUPS = "X-Consumer-Groups";
     private static final FailureLog LOG = FailureLog.perSecond();
 
     private final String routeId;
@@ -28,7 +37,14 @@ final class AuthGate implements Filter {
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {
-        if (exchange.authenticated().isPresent()) {
+        io.gatehouse.api.Consumer consumer = exchange.authenticated().orElse(null);
+        if (consumer != null) {
+            Headers headers = exchange.request().headers();
+            headers.set(CONSUMER_ID, consumer.id());
+            headers.set(CONSUMER_CREDENTIAL, consumer.credential());
+            if (!consumer.groups().isEmpty()) {
+                headers.set(CONSUMER_GROUPS, String.join(",", consumer.groups()));
+            }
             return chain.proceed(exchange);
         }
         List<String> challenges = exchange instanceof GatewayExchange gateway ? gateway.challenges() : List.of();
