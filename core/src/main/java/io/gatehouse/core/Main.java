@@ -21,10 +21,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
-/** The {@code gatehouse} command line: {@code run}, {@code check FILE}, {@code demo}. */
+/** The {@code gatehouse} command line: {@code run}, {@code check FILE}, {@code demo}, {@code hash-key}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "A plugin-based API gateway for the JVM.",
-        subcommands = {Main.Run.class, Main.Check.class, Main.Demo.class})
+        subcommands = {Main.Run.class, Main.Check.class, Main.Demo.class, Main.HashKey.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -155,6 +155,57 @@ public final class Main {
             }));
             stopped.await();
             return 0;
+        }
+    }
+
+    @Command(name = "hash-key", description = {"Read an API key from stdin and print the hash to put in the config "
+            + "(filter.api_key's keys[].hash): sha256:<hex>.",
+            "One trailing newline is dropped, so `echo KEY | gatehouse hash-key` works. The key is never echoed."})
+    static final class HashKey implements Callable<Integer> {
+        /** Keys longer than this are refused: no one types a 64 KiB key, and stdin is read whole. */
+        static final int MAX_KEY_BYTES = 64 * 1024;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            byte[] input = System.in.readNBytes(MAX_KEY_BYTES + 3);
+            String hash = hash(input);
+            if (hash == null) {
+                System.err.println("hash-key: expected one key (1 to " + MAX_KEY_BYTES
+                        + " bytes, without line breaks) on stdin");
+                return 2;
+            }
+            System.out.println(hash);
+            return 0;
+        }
+
+        /**
+         * @param input what stdin held
+         * @return {@code sha256:} and the lower-case hex SHA-256 of the key (the input without one trailing
+         *         {@code \n} or {@code \r\n}), or {@code null} when the input is not one key
+         */
+        static String hash(byte[] input) {
+            int length = input.length;
+            if (length > 0 && input[length - 1] == '\n') {
+                length--;
+                if (length > 0 && input[length - 1] == '\r') {
+                    length--;
+                }
+            }
+            if (length == 0 || length > MAX_KEY_BYTES) {
+                return null;
+            }
+            for (int i = 0; i < length; i++) {
+                if (input[i] == '\n' || input[i] == '\r') {
+                    return null;
+                }
+            }
+            try {
+                java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+                sha256.update(input, 0, length);
+                return "sha256:" + java.util.HexFormat.of().formatHex(sha256.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
         }
     }
 }

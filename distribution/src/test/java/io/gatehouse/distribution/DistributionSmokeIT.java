@@ -127,6 +127,21 @@ class DistributionSmokeIT {
     }
 
     @Test
+    void hashKeyPrintsTheHashOfTheKeyOnStdinAndNotTheKey() throws Exception {
+        Process process = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "hash-key")
+                .directory(home.toFile())
+                .start();
+        process.getOutputStream().write("s3cr3t-key\n".getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "hash-key did not finish");
+        assertEquals(0, process.exitValue(), out);
+        // printf %s s3cr3t-key | sha256sum
+        assertEquals("sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("s3cr3t-key".getBytes(StandardCharsets.UTF_8))), out.strip());
+    }
+
+    @Test
     void checkReportsABrokenConfigWithItsPath() throws Exception {
         Path broken = unpacked.resolve("broken.yaml");
         Files.writeString(broken, Files.readString(home.resolve("conf/gatehouse.yaml")) + "\nno_such_key: 1\n");

@@ -6,7 +6,6 @@ import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
-import io.gatehouse.core.proxy.FailureLog;
 
 import java.util.List;
 
@@ -27,7 +26,7 @@ final class AuthGate implements Filter {
     static final String CONSUMER_CREDENTIAL = "X-Consumer-Credential";
     /** The consumer's groups, comma-separated; absent when it has none. */
     static final String CONSUMER_GROUPS = "X-Consumer-Groups";
-    private static final FailureLog LOG = FailureLog.perSecond();
+    private static final System.Logger LOG = System.getLogger(AuthGate.class.getName());
 
     private final String routeId;
 
@@ -48,7 +47,7 @@ final class AuthGate implements Filter {
             return chain.proceed(exchange);
         }
         List<String> challenges = exchange instanceof GatewayExchange gateway ? gateway.challenges() : List.of();
-        LOG.log("auth-missing " + routeId, () -> "request " + exchange.requestId() + " on route '" + routeId
+        LOG.log(System.Logger.Level.INFO, () -> "request " + exchange.requestId() + " on route '" + routeId
                 + "': 401, no credential (route takes: " + (challenges.isEmpty() ? "-" : String.join(", ", challenges))
                 + ")");
         GatewayException refusal = new GatewayException(401, "unauthorized",

@@ -5,7 +5,10 @@ import io.gatehouse.api.testkit.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes the fault tests' plugin ({@code lb.counting}, {@code filter.drop_response}) into a gateway home. */
+/**
+ * Writes the core tests' plugin ({@code lb.counting}, {@code filter.drop_response}, {@code filter.test_auth}) into a
+ * gateway home.
+ */
 public final class FaultPlugins {
 
     private FaultPlugins() {
@@ -18,6 +21,7 @@ public final class FaultPlugins {
                 .id("faults")
                 .extension(CountingBalancerFactory.class)
                 .extension(DropResponseFilterFactory.class)
+                .extension(TestAuthFilterFactory.class)
                 .write();
         return home;
     }
