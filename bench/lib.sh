@@ -1,0 +1,81 @@
+# Shared by the bench/ scripts (sourced, after distribution/dev/env.sh): a work folder removed on exit with the
+# processes started, free loopback ports, wrk measurements, and writing a section of docs/benchmarks.md.
+# The sourcing script sets DOC, BEGIN_MARK and END_MARK before calling write_section.
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 30000))
+        port_open "$port" || { echo "$port"; return; }
+    done
+}
+await_port() {  # $1 port, $2 name, $3 log
+    local i
+    for ((i = 0; i < 600; i++)); do
+        port_open "$1" && return 0
+        sleep 0.1
+    done
+    say "$2 did not listen on port $1 within 60 s; its log:"; cat "$3" >&2; exit 1
+}
+
+# The distribution to measure: built first unless BENCH_NO_BUILD=1. Sets DIST.
+build_dist() {
+    if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
+        say "building the distribution"
+        mvn -B -q -ntp -Dstyle.color=never -DskipTests package
+    fi
+    DIST=$(ls -d distribution/target/gatehouse-*/ | head -n 1)
+    DIST=${DIST%/}
+}
+
+# Starts the echo backend (bin/gatehouse demo) on a free port. Sets BACKEND_PORT.
+start_backend() {
+    BACKEND_PORT=$(free_port)
+    "$DIST/bin/gatehouse" demo --port "$BACKEND_PORT" --host 127.0.0.1 >"$WORK/backend.log" 2>&1 &
+    PIDS+=($!)
+    await_port "$BACKEND_PORT" backend "$WORK/backend.log"
+}
+
+# One wrk run -> "rps p50_ms p99_ms errors" (errors: socket errors + non-2xx/3xx answers).
+# $1 duration, $2 URL, further arguments go to wrk (e.g. -H 'Authorization: ...').
+measure() {
+    local duration=$1 url=$2
+    shift 2
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "$@" "$url" | awk '
+        function ms(v) {
+            if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
+            if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v
+        }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        $1 == "Requests/sec:" { rps = $2 }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $(i + 1) }
+        END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, errors }'
+}
+
+# Replaces the text between BEGIN_MARK and END_MARK in DOC with $1 (which includes both markers), or appends it.
+write_section() {
+    mkdir -p "$(dirname "$DOC")"
+    if [ -f "$DOC" ] && grep -qF "$BEGIN_MARK" "$DOC"; then
+        SECTION=$1 awk -v begin="$BEGIN_MARK" -v end="$END_MARK" '
+            $0 == begin { print ENVIRON["SECTION"]; skipping = 1; next }
+            $0 == end { skipping = 0; next }
+            !skipping { print }' "$DOC" >"$WORK/doc" && cp "$WORK/doc" "$DOC"
+    elif [ -f "$DOC" ]; then
+        printf '\n%s\n' "$1" >>"$DOC"
+    else
+        printf '# Benchmarks\n\nEach section below is written by the script it names; edit outside the markers.\n\n%s\n' "$1" >"$DOC"
+    fi
+}
