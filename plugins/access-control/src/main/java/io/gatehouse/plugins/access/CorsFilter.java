@@ -29,8 +29,11 @@ import java.util.Locale;
  *       authentication filter, a 403 of an ACL), so the page can read why. A route that does not admit every origin
  *       answers {@code Vary: Origin}, so that a cache does not hand one origin's answer to another.</li>
  * </ul>
+ *
+ * @param policy  what is admitted, and the headers that say so
+ * @param refusal logs and makes a preflight's refusal
  */
-final class CorsFilter implements Filter {
+record CorsFilter(CorsPolicy policy, Refusal refusal) implements Filter {
 
     static final String PREFLIGHT_REFUSED = "cors_preflight_refused";
     private static final String REQUEST_METHOD = "Access-Control-Request-Method";
@@ -41,14 +44,6 @@ final class CorsFilter implements Filter {
             "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
             "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Access-Control-Allow-Private-Network");
     private static final int LOGGED_ORIGIN = 200;
-
-    private final CorsPolicy policy;
-    private final Refusal refusal;
-
-    CorsFilter(CorsPolicy policy, Refusal refusal) {
-        this.policy = policy;
-        this.refusal = refusal;
-    }
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {

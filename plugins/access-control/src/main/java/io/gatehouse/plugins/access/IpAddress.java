@@ -1,5 +1,7 @@
 package io.gatehouse.plugins.access;
 
+import java.util.HexFormat;
+
 /**
  * An IPv4 or IPv6 address read from its text without ever resolving a name. {@code InetAddress.getByName} looks up
  * as a host name whatever it cannot read as an address, and {@code InetAddress.ofLiteral} needs JDK 22 while the
@@ -106,86 +108,52 @@ record IpAddress(boolean v6, long high, long low) {
     }
 
     private static IpAddress parseV6(String text) {
-        int gap = text.indexOf("::");
-        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+        String hex = text;
+        if (text.indexOf('.') >= 0) {
+            // a dotted quad may end the address: rewrite it as the two hex groups it stands for
+            int colon = text.lastIndexOf(':');
+            long v4 = v4Bits(text.substring(colon + 1));
+            if (v4 < 0) {
+                return null;
+            }
+            hex = text.substring(0, colon + 1) + Long.toHexString(v4 >>> 16) + ":" + Long.toHexString(v4 & 0xFFFF);
+        }
+        int gap = hex.indexOf("::");
+        if (gap != hex.lastIndexOf("::")) {
             return null;
         }
-        int[] before = gap < 0 ? groups(text, true) : groups(text.substring(0, gap), false);
-        int[] after = gap < 0 ? new int[0] : groups(text.substring(gap + 2), true);
-        if (before == null || after == null) {
+        int[] head = hexGroups(gap < 0 ? hex : hex.substring(0, gap));
+        int[] tail = gap < 0 ? new int[0] : hexGroups(hex.substring(gap + 2));
+        if (head == null || tail == null || (gap < 0 ? head.length != 8 : head.length + tail.length > 7)) {
             return null;
         }
-        int count = before.length + after.length;
-        if (gap < 0 ? count != 8 : count > 7) {
-            return null;
-        }
-        int[] all = new int[8];
-        System.arraycopy(before, 0, all, 0, before.length);
-        System.arraycopy(after, 0, all, 8 - after.length, after.length);
+        int[] words = new int[8];
+        System.arraycopy(head, 0, words, 0, head.length);
+        System.arraycopy(tail, 0, words, 8 - tail.length, tail.length);
         long high = 0;
         long low = 0;
-        for (int g = 0; g < 4; g++) {
-            high = high << 16 | all[g];
-            low = low << 16 | all[g + 4];
+        for (int w = 0; w < 4; w++) {
+            high = high << 16 | words[w];
+            low = low << 16 | words[w + 4];
         }
         return new IpAddress(true, high, low);
     }
 
-    /**
-     * The 16-bit groups of one side of {@code ::}; a dotted quad ending the address counts as two groups (anywhere
-     * else it fails the hex check).
-     *
-     * @param last whether this side ends the address
-     * @return the groups, or {@code null} when malformed
-     */
-    private static int[] groups(String side, boolean last) {
-        if (side.isEmpty()) {
+    /** @return the values of colon-separated groups of one to four ASCII hex digits, or {@code null} */
+    private static int[] hexGroups(String text) {
+        if (text.isEmpty()) {
             return new int[0];
         }
-        String[] parts = side.split(":", -1);
-        int[] groups = new int[parts.length + 1];
-        int n = 0;
-        for (int p = 0; p < parts.length; p++) {
-            String part = parts[p];
-            if (last && p == parts.length - 1 && part.indexOf('.') >= 0) {
-                long v4 = v4Bits(part);
-                if (v4 < 0) {
-                    return null;
-                }
-                groups[n++] = (int) (v4 >>> 16);
-                groups[n++] = (int) (v4 & 0xFFFF);
-            } else {
-                int value = hexGroup(part);
-                if (value < 0) {
-                    return null;
-                }
-                groups[n++] = value;
+        String[] parts = text.split(":", -1);
+        int[] values = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.length() > 4 || !part.chars().allMatch(HexFormat::isHexDigit)) {
+                return null;
             }
+            values[i] = Integer.parseInt(part, 16);
         }
-        return java.util.Arrays.copyOf(groups, n);
-    }
-
-    /** @return the value of one to four ASCII hex digits, or -1 */
-    private static int hexGroup(String part) {
-        if (part.isEmpty() || part.length() > 4) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
-            int digit;
-            if (c >= '0' && c <= '9') {
-                digit = c - '0';
-            } else if (c >= 'a' && c <= 'f') {
-                digit = c - 'a' + 10;
-            } else if (c >= 'A' && c <= 'F') {
-                digit = c - 'A' + 10;
-            } else {
-                return -1;
-            }
-            value = value << 4 | digit;
-        }
-        return value;
+        return values;
     }
 
     @Override

@@ -10,24 +10,17 @@ import java.util.List;
 /**
  * Refuses a client whose address is in a denied block, or, when there are allowed blocks, in none of them. Deny wins
  * over allow. A client address that cannot be read as an IP literal is refused too: the filter fails closed.
+ *
+ * @param allow   the allowed blocks; empty: every client not denied passes
+ * @param deny    the denied blocks
+ * @param status  the status of a refusal
+ * @param message the refusal's detail
+ * @param refusal logs and makes the refusal
  */
-final class IpRestrictionFilter implements Filter {
+record IpRestrictionFilter(List<IpBlock> allow, List<IpBlock> deny, int status, String message, Refusal refusal)
+        implements Filter {
 
     private static final String CODE = "ip_not_allowed";
-
-    private final List<IpBlock> allow;
-    private final List<IpBlock> deny;
-    private final int status;
-    private final String message;
-    private final Refusal refusal;
-
-    IpRestrictionFilter(List<IpBlock> allow, List<IpBlock> deny, int status, String message, Refusal refusal) {
-        this.allow = allow;
-        this.deny = deny;
-        this.status = status;
-        this.message = message;
-        this.refusal = refusal;
-    }
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {

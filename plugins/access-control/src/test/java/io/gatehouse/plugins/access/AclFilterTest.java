@@ -5,7 +5,6 @@ import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.testkit.TestChain;
 import io.gatehouse.api.testkit.TestExchange;
-import io.gatehouse.api.testkit.TestPluginContext;
 import io.gatehouse.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +23,7 @@ class AclFilterTest {
     private final AclFilterFactory factory = new AclFilterFactory();
 
     private Filter filter(AclConfig config) {
-        ProblemList problems = new ProblemList();
-        factory.validate(config, problems);
-        assertEquals(List.of(), problems.lines());
-        return factory.create(config, TestPluginContext.of(factory.id(), config));
+        return Configs.create(factory, config);
     }
 
     private static AclConfig.Rule ids(String... ids) {
@@ -129,31 +125,22 @@ class AclFilterTest {
         }
     }
 
-    record Invalid(String desc, AclConfig config, List<String> paths) {
-        @Override
-        public String toString() {
-            return desc;
-        }
-    }
-
-    static List<Invalid> invalidConfigs() {
+    static List<Configs.Invalid<AclConfig>> invalidConfigs() {
         return List.of(
-                new Invalid("neither side", new AclConfig(null, null), List.of("")),
-                new Invalid("an empty allow", new AclConfig(new AclConfig.Rule(List.of(), List.of()), null),
+                new Configs.Invalid<>("neither side", new AclConfig(null, null), List.of("")),
+                new Configs.Invalid<>("an empty allow", new AclConfig(new AclConfig.Rule(List.of(), List.of()), null),
                         List.of("allow")),
-                new Invalid("an empty deny beside a good allow",
+                new Configs.Invalid<>("an empty deny beside a good allow",
                         new AclConfig(groups("admins"), new AclConfig.Rule(null, null)), List.of("deny")),
-                new Invalid("blank entries with their index",
+                new Configs.Invalid<>("blank entries with their index",
                         new AclConfig(new AclConfig.Rule(List.of("a", " "), List.of("")), groups("x", "y", "  ")),
                         List.of("allow.consumers[1]", "allow.groups[0]", "deny.groups[2]")));
     }
 
     @ParameterizedTest
     @MethodSource("invalidConfigs")
-    void reportsEveryProblemWithItsPath(Invalid c) {
-        ProblemList problems = new ProblemList();
-        factory.validate(c.config(), problems);
-        assertEquals(c.paths(), problems.paths(), problems.lines().toString());
+    void reportsEveryProblemWithItsPath(Configs.Invalid<AclConfig> c) {
+        c.check(factory);
     }
 
     @Test

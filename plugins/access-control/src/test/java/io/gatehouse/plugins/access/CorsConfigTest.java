@@ -142,10 +142,9 @@ class CorsConfigTest {
     @ParameterizedTest
     @MethodSource("invalidConfigs")
     void reportsEveryProblemWithItsPath(Invalid c) {
-        ProblemList problems = new ProblemList();
-        factory.validate(c.config(), problems);
-        assertEquals(c.paths(), problems.paths(), problems.lines().toString());
-        assertTrue(problems.lines().getFirst().contains(c.says()), problems.lines().toString());
+        List<String> problems = Configs.problems(factory, c.config());
+        assertEquals(c.paths(), Configs.problemPaths(factory, c.config()), problems.toString());
+        assertTrue(problems.getFirst().contains(c.says()), problems.toString());
     }
 
     @Test
@@ -158,9 +157,7 @@ class CorsConfigTest {
                         true, Duration.ofMinutes(10)),
                 new CorsConfig(List.of("*"), List.of("PATCH"), List.of("Content-Type"), List.of("*"), false,
                         Duration.ZERO))) {
-            ProblemList problems = new ProblemList();
-            factory.validate(config, problems);
-            assertEquals(List.of(), problems.lines(), config.toString());
+            assertEquals(List.of(), Configs.problems(factory, config), config.toString());
         }
     }
 

@@ -6,7 +6,6 @@ import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.gatehouse.api.testkit.TestChain;
 import io.gatehouse.api.testkit.TestExchange;
-import io.gatehouse.api.testkit.TestPluginContext;
 import io.gatehouse.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,10 +33,7 @@ class CorsFilterTest {
     private final CorsFilterFactory factory = new CorsFilterFactory();
 
     private Filter filter(CorsConfig config) {
-        ProblemList problems = new ProblemList();
-        factory.validate(config, problems);
-        assertEquals(List.of(), problems.lines());
-        return factory.create(config, TestPluginContext.of(factory.id(), config));
+        return Configs.create(factory, config);
     }
 
     private static TestExchange.Builder preflight(String origin, String method, String headers) {

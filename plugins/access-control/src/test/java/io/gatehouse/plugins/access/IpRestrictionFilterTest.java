@@ -4,7 +4,6 @@ import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.testkit.TestChain;
 import io.gatehouse.api.testkit.TestExchange;
-import io.gatehouse.api.testkit.TestPluginContext;
 import io.gatehouse.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +20,7 @@ class IpRestrictionFilterTest {
     private final IpRestrictionFilterFactory factory = new IpRestrictionFilterFactory();
 
     private Filter filter(IpRestrictionConfig config) {
-        ProblemList problems = new ProblemList();
-        factory.validate(config, problems);
-        assertEquals(List.of(), problems.lines());
-        return factory.create(config, TestPluginContext.of(factory.id(), config));
+        return Configs.create(factory, config);
     }
 
     private static TestExchange from(String clientIp) {
@@ -100,35 +96,27 @@ class IpRestrictionFilterTest {
         }
     }
 
-    record Invalid(String desc, IpRestrictionConfig config, List<String> paths) {
-        @Override
-        public String toString() {
-            return desc;
-        }
-    }
-
-    static List<Invalid> invalidConfigs() {
+    static List<Configs.Invalid<IpRestrictionConfig>> invalidConfigs() {
         return List.of(
-                new Invalid("neither list", new IpRestrictionConfig(null, null, null, null), List.of("")),
-                new Invalid("empty lists", new IpRestrictionConfig(List.of(), List.of(), null, null), List.of("")),
-                new Invalid("bad entries, each with its index",
+                new Configs.Invalid<>("neither list", new IpRestrictionConfig(null, null, null, null), List.of("")),
+                new Configs.Invalid<>("empty lists", new IpRestrictionConfig(List.of(), List.of(), null, null),
+                        List.of("")),
+                new Configs.Invalid<>("bad entries, each with its index",
                         new IpRestrictionConfig(List.of("10.0.0.0/8", "10.0.0.0/33", "example.com"),
                                 List.of("10.0.0.1/8"), null, null),
                         List.of("allow[1]", "allow[2]", "deny[0]")),
-                new Invalid("status not an error", new IpRestrictionConfig(List.of("::1"), null, 200, null),
+                new Configs.Invalid<>("status not an error", new IpRestrictionConfig(List.of("::1"), null, 200, null),
                         List.of("status")),
-                new Invalid("status beyond 599", new IpRestrictionConfig(List.of("::1"), null, 600, null),
+                new Configs.Invalid<>("status beyond 599", new IpRestrictionConfig(List.of("::1"), null, 600, null),
                         List.of("status")),
-                new Invalid("blank message", new IpRestrictionConfig(List.of("::1"), null, null, " "),
+                new Configs.Invalid<>("blank message", new IpRestrictionConfig(List.of("::1"), null, null, " "),
                         List.of("message")));
     }
 
     @ParameterizedTest
     @MethodSource("invalidConfigs")
-    void reportsEveryProblemWithItsPath(Invalid c) {
-        ProblemList problems = new ProblemList();
-        factory.validate(c.config(), problems);
-        assertEquals(c.paths(), problems.paths(), problems.lines().toString());
+    void reportsEveryProblemWithItsPath(Configs.Invalid<IpRestrictionConfig> c) {
+        c.check(factory);
     }
 
     @Test
