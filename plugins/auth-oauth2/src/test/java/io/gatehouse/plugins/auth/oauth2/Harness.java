@@ -66,11 +66,21 @@ final class Harness implements AutoCloseable {
     }
 
     Filter filter(IntrospectionConfig config) throws Exception {
-        TestPluginContext context = TestPluginContext.of(IntrospectionFilterFactory.ID, config);
+        return filter(config, TestPluginContext.of(IntrospectionFilterFactory.ID, config));
+    }
+
+    /** A filter in the given generation (a {@link TestPluginContext#reload} of an earlier one, say). */
+    Filter filter(IntrospectionConfig config, TestPluginContext context) throws Exception {
         contexts.add(context);
         return created(factory.create(config, context));
     }
 
+    /** @return the state of the filter created last, to look into its cache */
+    Introspector lastIntrospector() {
+        return (Introspector) contexts.getLast().states().getFirst();
+    }
+
+    /** Keeps a filter created outside {@link #filter} for closing. */
     Filter created(Filter filter) {
         filters.add(filter);
         return filter;

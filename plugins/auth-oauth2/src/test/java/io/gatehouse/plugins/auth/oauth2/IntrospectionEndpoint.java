@@ -77,7 +77,7 @@ final class IntrospectionEndpoint implements AutoCloseable {
         activeTokens.remove(token);
     }
 
-    /** @return the authenticated introspection calls so far (those refused for bad client credentials too) */
+    /** @return the requests the endpoint got so far, whatever came of them */
     int calls() {
         return requests.get();
     }
@@ -101,7 +101,7 @@ final class IntrospectionEndpoint implements AutoCloseable {
         }
     }
 
-    /** From now on every call is answered with this status and body, whatever it asked. */
+    /** From now on every call is answered with this status and body, whatever it asked; status 0 undoes it. */
     void answer(int status, String body) {
         fixedBody = body;
         fixedStatus = status;
