@@ -60,8 +60,6 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
         notBlank("client_secret", config.clientSecret(), problems);
         positiveAtMost("timeout", config.timeout(), MAX_TIMEOUT, problems);
         positiveAtMost("connect_timeout", config.connectTimeout(), MAX_TIMEOUT, problems);
-        notNegative("cache_ttl", config.cacheTtl(), problems);
-        notNegative("negative_cache_ttl", config.negativeCacheTtl(), problems);
         if (config.maximumEntries() < 1) {
             problems.add("maximum_entries", "must be at least 1, got " + config.maximumEntries());
         }
@@ -175,14 +173,8 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
         }
     }
 
-    private static void notNegative(String key, Duration value, Problems problems) {
-        if (value.isNegative()) {
-            problems.add(key, "must not be negative, got " + value);
-        }
-    }
-
     private static void positiveAtMost(String key, Duration value, Duration max, Problems problems) {
-        if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+        if (value.isZero() || value.compareTo(max) > 0) {   // the core refuses negative durations
             problems.add(key, "must be more than 0 and at most " + max.toSeconds() + "s, got " + value);
         }
     }
