@@ -44,6 +44,7 @@ final class IntrospectionEndpoint implements AutoCloseable {
     private final Map<String, String> activeTokens = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
     private volatile CountDownLatch gate;
     private volatile int fixedStatus;
     private volatile String fixedBody;
@@ -197,8 +198,12 @@ final class IntrospectionEndpoint implements AutoCloseable {
         }
     }
 
+    /** Stops the endpoint (its port then refuses connections); closing twice is harmless. */
     @Override
     public void close() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
         release();
         server.stop(0);
         executor.shutdownNow();
