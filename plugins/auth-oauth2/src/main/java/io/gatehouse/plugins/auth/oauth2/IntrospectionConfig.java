@@ -30,9 +30,9 @@ import java.util.Map;
  * @param timeout            the longest one introspection call may take, connect to last byte; default {@code 2s}
  * @param connectTimeout     the longest the TCP (and TLS) connect may take; default {@code 2s}
  * @param cacheTtl           how long an active result is kept; never beyond the token's {@code exp}; default
- *                           {@code 30s}; {@code 0s} caches nothing
+ *                           {@code 30s}; {@code 0s} caches nothing; at most {@code 24h}
  * @param negativeCacheTtl   how long a refused result (inactive, expired) is kept; default {@code 5s}; {@code 0s}
- *                           caches none
+ *                           caches none; at most {@code 10m}
  * @param maximumEntries     the most results kept, active and refused together; default {@code 10000}
  * @param maxConcurrentCalls the most introspection calls in flight at once; beyond it a request with a token not in
  *                           the cache gets the {@code unavailable_status} at once; default {@code 64}

@@ -5,6 +5,7 @@ import io.gatehouse.api.FilterFactory;
 import io.gatehouse.api.HttpTokens;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Problems;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.pf4j.Extension;
 
 import java.net.InetAddress;
@@ -27,20 +28,29 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
 
     static final String ID = "filter.oauth2_introspection";
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
+    /** Longer would defeat asking the authorization server at all: a revocation would take that long to show. */
+    private static final Duration MAX_CACHE_TTL = Duration.ofHours(24);
+    /** Longer would lock a token out for long after it became usable. */
+    private static final Duration MAX_NEGATIVE_CACHE_TTL = Duration.ofMinutes(10);
     /** Headers a forwarded claim may not overwrite: framing, routing and credentials. */
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "connection", "content-length",
             "cookie", "host", "keep-alive", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
     private final Clock clock;
+    private final Ticker ticker;
 
-    /** The factory PF4J makes, on the system clock. */
+    /** The factory PF4J makes: {@code exp} is judged by the system clock, cache lifetimes run on {@code nanoTime}. */
     public IntrospectionFilterFactory() {
-        this(Clock.systemUTC());
+        this(Clock.systemUTC(), Ticker.systemTicker());
     }
 
-    /** @param clock what cache lifetimes and {@code exp} checks go by; tests move it */
-    IntrospectionFilterFactory(Clock clock) {
+    /**
+     * @param clock  what {@code exp} is judged by
+     * @param ticker what cache lifetimes run on; tests drive both from one clock they move
+     */
+    IntrospectionFilterFactory(Clock clock, Ticker ticker) {
         this.clock = clock;
+        this.ticker = ticker;
     }
 
     @Override
@@ -60,6 +70,8 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
         notBlank("client_secret", config.clientSecret(), problems);
         positiveAtMost("timeout", config.timeout(), MAX_TIMEOUT, problems);
         positiveAtMost("connect_timeout", config.connectTimeout(), MAX_TIMEOUT, problems);
+        atMost("cache_ttl", config.cacheTtl(), MAX_CACHE_TTL, problems);
+        atMost("negative_cache_ttl", config.negativeCacheTtl(), MAX_NEGATIVE_CACHE_TTL, problems);
         if (config.maximumEntries() < 1) {
             problems.add("maximum_entries", "must be at least 1, got " + config.maximumEntries());
         }
@@ -94,7 +106,7 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
     @Override
     public Filter create(IntrospectionConfig config, PluginContext context) throws Exception {
         System.Logger logger = context.logger();
-        Introspector introspector = context.state("introspection", () -> new Introspector(config, clock));
+        Introspector introspector = context.state("introspection", () -> new Introspector(config, clock, ticker));
         if (cleartextToRemoteHost(URI.create(config.introspectionUrl()))) {
             logger.log(System.Logger.Level.WARNING, context.location() + ": introspection_url is plain http to a "
                     + "host that is not loopback: tokens and the client secret cross the network unencrypted");
@@ -170,6 +182,13 @@ public final class IntrospectionFilterFactory implements FilterFactory<Introspec
             if (values.get(i) == null || values.get(i).isBlank()) {
                 problems.add(key + "[" + i + "]", "must not be empty");
             }
+        }
+    }
+
+    private static void atMost(String key, Duration value, Duration max, Problems problems) {
+        if (value.compareTo(max) > 0) {
+            problems.add(key, "must be at most " + (max.toMinutesPart() == 0 ? max.toHours() + "h" : max.toMinutes()
+                    + "m") + ", got " + value);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -63,7 +64,13 @@ final class Introspector implements AutoCloseable {
     private final Semaphore calls;
     private final SecretKeySpec keyOfKeys;
 
-    Introspector(IntrospectionConfig config, Clock clock) {
+    /**
+     * @param config the filter's config
+     * @param clock  the wall clock, for {@code exp}
+     * @param ticker the monotonic time cache lifetimes run on ({@code System::nanoTime}), so that a step of the wall
+     *               clock cannot stretch them
+     */
+    Introspector(IntrospectionConfig config, Clock clock, Ticker ticker) {
         this.config = config;
         this.clock = clock;
         this.endpoint = URI.create(config.introspectionUrl());
@@ -80,10 +87,7 @@ final class Introspector implements AutoCloseable {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.maximumEntries())
                 .expireAfter(Expiry.creating((String key, Answer answer) -> lifetime(answer)))
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+                .ticker(ticker)
                 .executor(Runnable::run)
                 .buildAsync();
         this.calls = new Semaphore(config.maxConcurrentCalls());

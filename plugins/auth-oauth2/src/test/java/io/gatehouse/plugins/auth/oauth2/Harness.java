@@ -35,7 +35,7 @@ final class Harness implements AutoCloseable {
 
     final IntrospectionEndpoint endpoint;
     final MovableClock clock = new MovableClock(START);
-    final IntrospectionFilterFactory factory = new IntrospectionFilterFactory(clock);
+    final IntrospectionFilterFactory factory = new IntrospectionFilterFactory(clock, clock::nanos);
     private final List<TestPluginContext> contexts = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
 

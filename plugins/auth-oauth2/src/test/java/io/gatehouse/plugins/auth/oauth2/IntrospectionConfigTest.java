@@ -89,6 +89,8 @@ class IntrospectionConfigTest {
                 new Case("{" + BASE + ", connect_timeout: 0s }", "connect_timeout", "more than 0"),
                 new Case("{" + BASE + ", cache_ttl: -1s }", "cache_ttl", "negative"),
                 new Case("{" + BASE + ", negative_cache_ttl: -5s }", "negative_cache_ttl", "negative"),
+                new Case("{" + BASE + ", cache_ttl: 25h }", "cache_ttl", "at most 24h"),
+                new Case("{" + BASE + ", negative_cache_ttl: 11m }", "negative_cache_ttl", "at most 10m"),
                 new Case("{" + BASE + ", maximum_entries: 0 }", "maximum_entries", "at least 1"),
                 new Case("{" + BASE + ", max_concurrent_calls: 0 }", "max_concurrent_calls", "at least 1"),
                 new Case("{" + BASE + ", unavailable_status: 200 }", "unavailable_status", "503 or 401"),

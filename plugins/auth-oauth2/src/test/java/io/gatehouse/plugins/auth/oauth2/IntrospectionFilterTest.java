@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Where the filter finds the token, what it tells the endpoint, and what the consumer and the upstream get. */
 class IntrospectionFilterTest {
 
-    private static final String TOKEN = "mF_9.B5f-4.1JqM";
+    private static final String TOKEN = "mF_9.B5f-4.1JqM+/a==";
     private static final String CLAIMS = "\"sub\":\"alice\",\"client_id\":\"shop\",\"scope\":\"orders.read\"";
 
     private Harness harness;

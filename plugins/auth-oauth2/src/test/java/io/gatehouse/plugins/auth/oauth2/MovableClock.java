@@ -19,6 +19,12 @@ final class MovableClock extends Clock {
         now = now.plus(duration);
     }
 
+    /** @return this clock as a Caffeine ticker: nanoseconds since the epoch */
+    long nanos() {
+        Instant at = now;
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    }
+
     @Override
     public Instant instant() {
         return now;
