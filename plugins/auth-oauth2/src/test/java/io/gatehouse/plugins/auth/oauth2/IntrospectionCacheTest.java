@@ -2,7 +2,6 @@ package io.gatehouse.plugins.auth.oauth2;
 
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.testkit.TestPluginContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How long answers are kept, how many, under which key, shared by whom, and across which reloads. */
-class IntrospectionCacheTest {
+class IntrospectionCacheTest extends AgainstEndpoint {
 
     private static final long NOW = Harness.START.getEpochSecond();
     private static final String TOKEN = "Bq9Jk-2mX_pL7.vR4tY8wZ";
 
-    private Harness harness;
-
     @BeforeEach
-    void start() throws Exception {
-        harness = new Harness();
+    void setUp() throws Exception {
         harness.endpoint.active(TOKEN, "\"sub\":\"alice\"");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
     }
 
     @Test

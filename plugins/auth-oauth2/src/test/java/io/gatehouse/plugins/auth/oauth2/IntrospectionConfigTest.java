@@ -71,6 +71,11 @@ class IntrospectionConfigTest {
         }
     }
 
+    /** A mistake in an otherwise good config: {@code keys} added to it. */
+    private static Case with(String keys, String path, String message) {
+        return new Case("{" + BASE + ", " + keys + " }", path, message);
+    }
+
     static Stream<Case> mistakes() {
         return Stream.of(
                 new Case("{ client_id: gw, client_secret: s }", "introspection_url", "required"),
@@ -83,40 +88,40 @@ class IntrospectionConfigTest {
                 new Case("{" + BASE.replace("https://as.example/introspect", "not a url") + "}", "introspection_url",
                         "not a URL"),
                 new Case("{" + BASE.replace("s3cr3t-value", "\"\"") + "}", "client_secret", "must not be empty"),
-                new Case("{" + BASE + ", client_auth: header }", "client_auth", "basic, body"),
-                new Case("{" + BASE + ", timeout: 0s }", "timeout", "more than 0"),
-                new Case("{" + BASE + ", timeout: 2m }", "timeout", "at most 60s"),
-                new Case("{" + BASE + ", connect_timeout: 0s }", "connect_timeout", "more than 0"),
-                new Case("{" + BASE + ", cache_ttl: -1s }", "cache_ttl", "negative"),
-                new Case("{" + BASE + ", negative_cache_ttl: -5s }", "negative_cache_ttl", "negative"),
-                new Case("{" + BASE + ", cache_ttl: 25h }", "cache_ttl", "at most 24h"),
-                new Case("{" + BASE + ", negative_cache_ttl: 11m }", "negative_cache_ttl", "at most 10m"),
-                new Case("{" + BASE + ", maximum_entries: 0 }", "maximum_entries", "at least 1"),
-                new Case("{" + BASE + ", max_concurrent_calls: 0 }", "max_concurrent_calls", "at least 1"),
-                new Case("{" + BASE + ", unavailable_status: 200 }", "unavailable_status", "503 or 401"),
-                new Case("{" + BASE + ", required_scopes: [ ok, \"two words\" ] }", "required_scopes[1]",
+                with("client_auth: header", "client_auth", "basic, body"),
+                with("timeout: 0s", "timeout", "more than 0"),
+                with("timeout: 2m", "timeout", "at most 60s"),
+                with("connect_timeout: 0s", "connect_timeout", "more than 0"),
+                with("cache_ttl: -1s", "cache_ttl", "negative"),
+                with("negative_cache_ttl: -5s", "negative_cache_ttl", "negative"),
+                with("cache_ttl: 25h", "cache_ttl", "at most 24h"),
+                with("negative_cache_ttl: 11m", "negative_cache_ttl", "at most 10m"),
+                with("maximum_entries: 0", "maximum_entries", "at least 1"),
+                with("max_concurrent_calls: 0", "max_concurrent_calls", "at least 1"),
+                with("unavailable_status: 200", "unavailable_status", "503 or 401"),
+                with("required_scopes: [ ok, \"two words\" ]", "required_scopes[1]",
                         "not a scope name"),
-                new Case("{" + BASE + ", required_scopes: [ \"say\\\"hi\" ] }", "required_scopes[0]",
+                with("required_scopes: [ \"say\\\"hi\" ]", "required_scopes[0]",
                         "not a scope name"),
-                new Case("{" + BASE + ", scope_claim: \" \" }", "scope_claim", "must not be empty"),
-                new Case("{" + BASE + ", issuer: \"\" }", "issuer", "must not be empty"),
-                new Case("{" + BASE + ", audiences: [ a, \"\" ] }", "audiences[1]", "must not be empty"),
-                new Case("{" + BASE + ", consumer_claim: \"\" }", "consumer_claim", "must not be empty"),
-                new Case("{" + BASE + ", groups_claim: \"\" }", "groups_claim", "must not be empty"),
-                new Case("{" + BASE + ", attributes: [ \" \" ] }", "attributes[0]", "must not be empty"),
-                new Case("{" + BASE + ", anonymous: \"\" }", "anonymous", "must not be empty"),
-                new Case("{" + BASE + ", forward_claims: { email: \"Bad Name\" } }", "forward_claims.email",
+                with("scope_claim: \" \"", "scope_claim", "must not be empty"),
+                with("issuer: \"\"", "issuer", "must not be empty"),
+                with("audiences: [ a, \"\" ]", "audiences[1]", "must not be empty"),
+                with("consumer_claim: \"\"", "consumer_claim", "must not be empty"),
+                with("groups_claim: \"\"", "groups_claim", "must not be empty"),
+                with("attributes: [ \" \" ]", "attributes[0]", "must not be empty"),
+                with("anonymous: \"\"", "anonymous", "must not be empty"),
+                with("forward_claims: { email: \"Bad Name\" }", "forward_claims.email",
                         "not a header name"),
-                new Case("{" + BASE + ", forward_claims: { sub: X-Consumer-Id } }", "forward_claims.sub",
+                with("forward_claims: { sub: X-Consumer-Id }", "forward_claims.sub",
                         "gateway's own"),
-                new Case("{" + BASE + ", forward_claims: { sub: Host } }", "forward_claims.sub", "cannot carry"),
-                new Case("{" + BASE + ", forward_claims: { sub: authorization } }", "forward_claims.sub",
+                with("forward_claims: { sub: Host }", "forward_claims.sub", "cannot carry"),
+                with("forward_claims: { sub: authorization }", "forward_claims.sub",
                         "cannot carry"),
-                new Case("{" + BASE + ", forward_claims: { sub: X-User, email: x-user } }", "forward_claims.email",
+                with("forward_claims: { sub: X-User, email: x-user }", "forward_claims.email",
                         "already carries"),
-                new Case("{" + BASE + ", realm: \"a\\\"b\" }", "realm", "without quotes"),
-                new Case("{" + BASE + ", realm: \"\" }", "realm", "printable ASCII"),
-                new Case("{" + BASE + ", cache_size: 5 }", "cache_size", "unknown"));
+                with("realm: \"a\\\"b\"", "realm", "without quotes"),
+                with("realm: \"\"", "realm", "printable ASCII"),
+                with("cache_size: 5", "cache_size", "unknown"));
     }
 
     @ParameterizedTest

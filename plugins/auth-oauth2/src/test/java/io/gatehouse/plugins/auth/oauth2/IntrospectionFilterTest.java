@@ -4,7 +4,6 @@ import io.gatehouse.api.Consumer;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.Headers;
 import io.gatehouse.core.testing.LogCapture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,22 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where the filter finds the token, what it tells the endpoint, and what the consumer and the upstream get. */
-class IntrospectionFilterTest {
+class IntrospectionFilterTest extends AgainstEndpoint {
 
     private static final String TOKEN = "mF_9.B5f-4.1JqM+/a==";
     private static final String CLAIMS = "\"sub\":\"alice\",\"client_id\":\"shop\",\"scope\":\"orders.read\"";
 
-    private Harness harness;
-
     @BeforeEach
-    void start() throws Exception {
-        harness = new Harness();
+    void setUp() throws Exception {
         harness.endpoint.active(TOKEN, CLAIMS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
     }
 
     @ParameterizedTest

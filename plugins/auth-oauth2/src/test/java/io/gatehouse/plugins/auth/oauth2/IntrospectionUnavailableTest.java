@@ -21,24 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that is not an introspection response, or too busy — the request is refused with {@code unavailable_status},
  * never passed, and nothing of it is cached.
  */
-class IntrospectionUnavailableTest {
+class IntrospectionUnavailableTest extends AgainstEndpoint {
 
     private static final String TOKEN = "8xLOxBtZp8";
 
-    private Harness harness;
     private LogCapture log;
 
     @BeforeEach
-    void start() throws Exception {
-        harness = new Harness();
+    void setUp() throws Exception {
         harness.endpoint.active(TOKEN, "\"sub\":\"alice\"");
         log = LogCapture.of("gatehouse");
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void tearDown() {
         log.close();
-        harness.close();
     }
 
     private Harness.Outcome unavailable(Filter filter, String reason) throws Exception {

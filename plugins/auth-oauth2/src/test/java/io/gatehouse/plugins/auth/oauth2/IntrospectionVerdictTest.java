@@ -2,8 +2,6 @@ package io.gatehouse.plugins.auth.oauth2;
 
 import io.gatehouse.api.Consumer;
 import io.gatehouse.api.Filter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,22 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the filter makes of each kind of introspection answer, as one table: the endpoint vouches for a token with
  * the case's claims (or does not know it), and the filter is configured with the case's keys.
  */
-class IntrospectionVerdictTest {
+class IntrospectionVerdictTest extends AgainstEndpoint {
 
     private static final long NOW = Harness.START.getEpochSecond();
     private static final String TOKEN = "2YotnFZFEjr1zCsicMWpAA";
-
-    private Harness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new Harness();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
 
     /**
      * @param claims   the claims of the active answer; {@code null}: the endpoint answers {@code "active": false}
