@@ -62,7 +62,7 @@ final class Introspector implements AutoCloseable {
     private final HttpClient client;
     private final AsyncCache<String, Answer> cache;
     private final Semaphore calls;
-    private final SecretKeySpec keyOfKeys;
+    private final SecretKeySpec tokenHashKey;
 
     /**
      * @param config the filter's config
@@ -93,7 +93,7 @@ final class Introspector implements AutoCloseable {
         this.calls = new Semaphore(config.maxConcurrentCalls());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.keyOfKeys = new SecretKeySpec(key, "HmacSHA256");
+        this.tokenHashKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     /**
@@ -244,7 +244,7 @@ final class Introspector implements AutoCloseable {
     private String cacheKey(String token) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(keyOfKeys);
+            mac.init(tokenHashKey);
             return HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -162,6 +162,22 @@ class IntrospectionFilterTest extends AgainstEndpoint {
                 call.form());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://192.0.2.10/introspect", "http://as.example/introspect",
+            "https://as.example/introspect", "http://localhost:9/introspect", "http://127.0.0.1:9/introspect",
+            "http://[::1]:9/introspect"})
+    void plainHttpToAHostThatIsNotLoopbackIsWarnedAbout(String url) throws Exception {
+        try (LogCapture log = LogCapture.of("gatehouse")) {
+            harness.filter(harness.bind("{ introspection_url: \"" + url + "\", client_id: gw, client_secret: s }"));
+            boolean remote = url.startsWith("http://192") || url.startsWith("http://as");
+            assertEquals(remote ? 1 : 0, log.lines().size(), log.lines()::toString);
+            if (remote) {
+                assertEquals(Level.WARNING, log.lines().getFirst().level());
+                assertTrue(log.lines().getFirst().message().contains("cross the network unencrypted"));
+            }
+        }
+    }
+
     @Test
     void everyRefusalIsOneInfoLineWithTheRequestIdAndNeverTheTokenOrSecret() throws Exception {
         try (LogCapture log = LogCapture.of("")) {
