@@ -11,20 +11,13 @@ import java.util.List;
  * @param <E> the entry as configured
  * @param <S> the lookup table: immutable, swapped whole on a reload
  */
-interface Catalog<E extends Record, S> {
+interface Catalog<E extends Record, S> extends EntryFile.Check<E> {
 
     /** @return what an entry is called in messages, plural: {@code keys}, {@code users} */
     String noun();
 
     /** @return the entry's record type */
     Class<E> type();
-
-    /**
-     * Checks one entry; pure.
-     *
-     * @param path where the entry is, e.g. {@code keys[2]} or {@code [2]} in a file
-     */
-    void validate(E entry, String path, Problems problems);
 
     /**
      * Builds the lookup table from valid entries, reporting duplicates.

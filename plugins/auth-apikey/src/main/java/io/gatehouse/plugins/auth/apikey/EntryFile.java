@@ -31,15 +31,28 @@ final class EntryFile {
     record Located<E>(String path, E entry) {
     }
 
+    /** Checks one bound entry. */
+    @FunctionalInterface
+    interface Check<E> {
+        /**
+         * Reports what is wrong with an entry; pure.
+         *
+         * @param path where the entry is, e.g. {@code keys[2]} or {@code [2]} in a file
+         */
+        void validate(E entry, String path, Problems problems);
+    }
+
     private EntryFile() {
     }
 
     /**
      * @param text the file's content; empty (or only comments) means no entries
-     * @param type the entry record: String and List-of-String components only
+     * @param type  the entry record: String and List-of-String components only
+     * @param check checks each entry once bound, so that problems come in the file's order
      * @return the entries that could be bound; the others are reported
      */
-    static <E extends Record> List<Located<E>> parse(String text, Class<E> type, Problems problems) {
+    static <E extends Record> List<Located<E>> parse(String text, Class<E> type, Check<E> check,
+                                                     Problems problems) {
         Object document;
         try {
             document = yaml().load(text);
@@ -63,6 +76,7 @@ final class EntryFile {
             if (items.get(i) instanceof Map<?, ?> fields) {
                 E entry = bind(type, fields, path, problems);
                 if (entry != null) {
+                    check.validate(entry, path, problems);
                     entries.add(new Located<>(path, entry));
                 }
             } else {

@@ -151,10 +151,7 @@ final class EntrySource<E extends Record, S> implements AutoCloseable {
                 problems.add("", "not UTF-8 text");
                 return null;
             }
-            for (EntryFile.Located<E> entry : EntryFile.parse(text, catalog.type(), problems)) {
-                catalog.validate(entry.entry(), entry.path(), problems);
-                entries.add(entry);
-            }
+            entries.addAll(EntryFile.parse(text, catalog.type(), catalog, problems));
         }
         if (!problems.isEmpty()) {
             return null;
