@@ -1,8 +1,6 @@
 package io.gatehouse.plugins.auth.apikey;
 
 import io.gatehouse.api.Filter;
-import io.gatehouse.api.GatewayException;
-import io.gatehouse.api.testkit.TestChain;
 import io.gatehouse.api.testkit.TestExchange;
 import io.gatehouse.api.testkit.TestPluginContext;
 import io.gatehouse.core.testing.LogCapture;
@@ -80,19 +78,18 @@ class KeyFileTest {
     }
 
     private static String consumerOf(Filter filter, String key) throws Exception {
-        TestExchange exchange = TestExchange.builder().header("X-API-Key", key).build();
-        try {
-            filter.filter(exchange, TestChain.ok());
-        } catch (GatewayException e) {
-            return e.status() + " " + e.code();
-        }
-        return exchange.authenticated().orElseThrow().id();
+        return Outcome.of(filter, TestExchange.builder().header("X-API-Key", key).build());
+    }
+
+    /** The filter of {@link #config()} with bob's key in the file. */
+    private Filter filterWithBobInTheFile() throws Exception {
+        write(entry(BOB_HASH, "bob"));
+        return filter(config());
     }
 
     @Test
     void theFileAddsToTheInlineKeys() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         assertEquals("alice", consumerOf(filter, ALICE_KEY));
         assertEquals("bob", consumerOf(filter, BOB_KEY));
         assertEquals("401 invalid_api_key", consumerOf(filter, CAROL_KEY));
@@ -100,8 +97,7 @@ class KeyFileTest {
 
     @Test
     void aReloadAddsAndRemovesKeys() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         write(entry(CAROL_HASH, "carol"));
         source().reload();
         assertEquals("carol", consumerOf(filter, CAROL_KEY));
@@ -112,8 +108,7 @@ class KeyFileTest {
 
     @Test
     void anEmptyFileRemovesEveryKeyOfTheFile() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         write("# revoked\n");
         source().reload();
         assertEquals("401 invalid_api_key", consumerOf(filter, BOB_KEY));
@@ -122,8 +117,7 @@ class KeyFileTest {
 
     @Test
     void anInvalidFileKeepsTheKeysInUseAndSaysWhyOnce() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         write(entry(CAROL_HASH, "carol") + "- { hash: \"" + CAROL_KEY + "\", consumer: carol2 }\n");
         source().reload();
         source().reload(); // the same content again: nothing new to say
@@ -144,8 +138,7 @@ class KeyFileTest {
 
     @Test
     void aMissingFileOrAKeyTwiceKeepsTheKeysInUse() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         Files.delete(home.resolve("conf/keys.yaml"));
         source().reload();
         assertEquals("bob", consumerOf(filter, BOB_KEY));
@@ -178,8 +171,7 @@ class KeyFileTest {
 
     @Test
     void theWatchSeesAnEditWithoutHelp() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter filter = filter(config());
+        Filter filter = filterWithBobInTheFile();
         write(entry(CAROL_HASH, "carol"));
         awaitConsumer(filter, CAROL_KEY, "carol");
         awaitConsumer(filter, BOB_KEY, "401 invalid_api_key");
@@ -206,8 +198,7 @@ class KeyFileTest {
 
     @Test
     void twoFiltersOnOneFolderAreEachTold() throws Exception {
-        write(entry(BOB_HASH, "bob"));
-        Filter one = filter(config());
+        Filter one = filterWithBobInTheFile();
         TestPluginContext other = TestPluginContext.of(ApiKeyFilterFactory.ID, config(), home);
         Filter two = new ApiKeyFilterFactory().create(config(), other);
         try {
