@@ -59,11 +59,11 @@ final class TokenVerifier {
         byte[] headerBytes = decode(parts[0]);
         byte[] payloadBytes = decode(parts[1]);
         decode(parts[2]);
-        if (headerBytes.length == 0 || parts[2].isEmpty()) {
-            throw new Rejection(Reason.MALFORMED, "empty header or signature");
-        }
         JsonNode header = parse(headerBytes, Reason.MALFORMED);
         JwsAlgorithm algorithm = algorithm(header);
+        if (parts[2].isEmpty()) {
+            throw new Rejection(Reason.MALFORMED, "no signature");
+        }
         VerificationKey key = keys.select(algorithm, kid(header));
         try {
             key.verifier(algorithm).verify(new SigningInput(parts[0], parts[1], parts[2]));
