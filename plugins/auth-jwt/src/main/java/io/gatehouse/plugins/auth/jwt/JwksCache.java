@@ -68,10 +68,6 @@ final class JwksCache implements AutoCloseable {
         } finally {
             cache.fetching.unlock();
         }
-        if (!cache.keys.loaded()) {
-            log.log(WARNING, "JWKS " + cache.shown + " could not be fetched at start; the route answers tokens with "
-                    + "503 until it can, retrying every " + cache.minRefreshInterval.toMillis() + " ms");
-        }
         cache.refresher.start();
         return cache;
     }
@@ -144,8 +140,14 @@ final class JwksCache implements AutoCloseable {
 
     private void failed(String why) {
         failing = true;
-        log.log(WARNING, "JWKS " + shown + " could not be fetched: " + why + (keys.loaded()
-                ? "; the " + keys.size() + " key(s) fetched before stay in use" : "; no keys yet"));
+        if (keys.loaded()) {
+            log.log(WARNING, "JWKS " + shown + " could not be fetched: " + why + "; the " + keys.size()
+                    + " key(s) fetched before stay in use");
+        } else {
+            log.log(WARNING, "JWKS " + shown + " could not be fetched" + (fetches.get() == 1 ? " at start" : "")
+                    + ": " + why + "; until it can be, tokens on this route are answered 503 (retrying every "
+                    + minRefreshInterval.toMillis() + " ms)");
+        }
     }
 
     private static String skipped(List<String> skipped) {
