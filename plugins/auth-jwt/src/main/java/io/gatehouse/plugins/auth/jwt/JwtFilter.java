@@ -95,8 +95,10 @@ final class JwtFilter implements Filter {
 
     private GatewayException refuse(Exchange exchange, Rejection rejection) {
         Rejection.Reason reason = rejection.reason();
-        log.log(INFO, "request " + exchange.requestId() + " on route '" + exchange.routeId() + "': "
-                + reason.status() + " " + reason.error() + " (" + rejection.logText() + ")");
+        if (reason.status() < 500) { // the core logs its 5xx answers itself, with the request id and the detail
+            log.log(INFO, "request " + exchange.requestId() + " on route '" + exchange.routeId() + "': "
+                    + reason.status() + " " + reason.error() + " (" + rejection.logText() + ")");
+        }
         GatewayException refusal = new GatewayException(reason.status(), reason.error(), reason.description());
         if (reason == Rejection.Reason.KEYS_UNAVAILABLE) {
             return refusal.header("Retry-After", Long.toString(keys.retryAfterSeconds()));
