@@ -65,6 +65,9 @@ final class JwksCache implements AutoCloseable {
         cache.fetching.lock();
         try {
             cache.fetch();
+        } catch (InterruptedException e) {
+            cache.close();
+            throw e;
         } finally {
             cache.fetching.unlock();
         }

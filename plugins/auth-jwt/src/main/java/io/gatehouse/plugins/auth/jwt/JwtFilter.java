@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static java.lang.System.Logger.Level.INFO;
 
@@ -44,7 +43,7 @@ final class JwtFilter implements Filter {
         this.claims = claims;
         this.tokens = new RequestTokens(config.cookie(), config.queryParam());
         this.challenge = "Bearer realm=\"" + config.realm() + "\"";
-        this.identityHeaders = Set.copyOf(new TreeSet<>(config.forwardClaims().values()));
+        this.identityHeaders = Set.copyOf(config.forwardClaims().values());
         this.log = log;
     }
 
