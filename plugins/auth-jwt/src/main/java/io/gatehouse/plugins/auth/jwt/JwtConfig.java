@@ -48,7 +48,7 @@ import java.util.Map;
  * @param cookie             also take the token from this cookie; default: only the {@code Authorization} header
  * @param queryParam         also take the token from this query parameter; default: only the {@code Authorization}
  *                           header
- * @param keepToken          send the token on to the upstream (the {@code Authorization} header, the cookie or the
+ * @param keepCredential          send the token on to the upstream (the {@code Authorization} header, the cookie or the
  *                           query parameter it came in); default {@code false}: removed
  * @param realm              the {@code realm} of the {@code WWW-Authenticate} challenge; default {@code gatehouse}
  * @param anonymous          the consumer id to admit a request without a token as; default: none (such a request
@@ -59,7 +59,7 @@ public record JwtConfig(String secret, boolean secretBase64, String publicKeyFil
                         Duration fetchTimeout, String issuer, List<String> audiences, Duration leeway,
                         List<String> requiredClaims, Map<String, Object> claims, List<String> scopes,
                         String scopeClaim, String consumerClaim, String groupsClaim,
-                        Map<String, String> forwardClaims, String cookie, String queryParam, boolean keepToken,
+                        Map<String, String> forwardClaims, String cookie, String queryParam, boolean keepCredential,
                         String realm, String anonymous) {
 
     static final Duration DEFAULT_MIN_REFRESH = Duration.ofSeconds(30);

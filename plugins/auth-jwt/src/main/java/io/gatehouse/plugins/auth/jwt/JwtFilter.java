@@ -86,7 +86,7 @@ final class JwtFilter implements Filter {
                 exchange.request().headers().set(header, value);
             }
         });
-        if (!config.keepToken()) {
+        if (!config.keepCredential()) {
             tokens.remove(exchange.request());
         }
         return chain.proceed(exchange);

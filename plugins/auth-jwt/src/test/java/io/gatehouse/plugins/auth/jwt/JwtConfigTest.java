@@ -100,6 +100,6 @@ class JwtConfigTest {
         assertEquals("scope", config.scopeClaim());
         assertEquals("sub", config.consumerClaim());
         assertEquals("gatehouse", config.realm());
-        assertFalse(config.keepToken());
+        assertFalse(config.keepCredential());
     }
 }

@@ -72,10 +72,10 @@ class JwtFilterTest {
     }
 
     @Test
-    void keepTokenSendsTheAuthorizationHeaderOn() throws Exception {
+    void keepCredentialSendsTheAuthorizationHeaderOn() throws Exception {
         String token = token(TestTokens.claims());
         TestChain chain = TestChain.ok();
-        filter("keep_token: true\n").filter(TestExchange.builder().header("Authorization", "Bearer " + token)
+        filter("keep_credential: true\n").filter(TestExchange.builder().header("Authorization", "Bearer " + token)
                 .build(), chain);
         assertEquals("Bearer " + token, chain.lastRequestHeaders().first("Authorization").orElseThrow());
     }

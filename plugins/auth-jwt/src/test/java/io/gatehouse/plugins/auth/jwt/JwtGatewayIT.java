@@ -196,8 +196,8 @@ class JwtGatewayIT {
     }
 
     @Test
-    void keepTokenSendsTheAuthorizationHeaderOn() throws Exception {
-        GatewayFixture gateway = gateway("jwt-admin", "scopes: [admin]", "scopes: [admin]\n          keep_token: true");
+    void keepCredentialSendsTheAuthorizationHeaderOn() throws Exception {
+        GatewayFixture gateway = gateway("jwt-admin", "scopes: [admin]", "scopes: [admin]\n          keep_credential: true");
         String token = token(now().claim("scope", "admin"));
         assertEquals(200, send(gateway, "GET", "/admin/x", "Authorization", "Bearer " + token).statusCode());
         assertEquals("Bearer " + token, upstream.last().header("Authorization"));

@@ -50,7 +50,7 @@ import java.util.Map;
  *                           default: no groups
  * @param attributes         claims kept as the consumer's attributes (for ACLs, logs, scripts); default none
  * @param forwardClaims      claims sent to the upstream as request headers, claim name to header name; default none
- * @param keepAuthorization  whether the {@code Authorization} header goes on to the upstream; default {@code false}
+ * @param keepCredential  whether the {@code Authorization} header goes on to the upstream; default {@code false}
  * @param anonymous          the consumer a request without a bearer token is admitted as; default: none (such a
  *                           request is refused unless another filter of the route identifies it)
  * @param realm              the {@code realm} of the {@code WWW-Authenticate} challenge; default {@code gatehouse}
@@ -62,7 +62,7 @@ public record IntrospectionConfig(@Required String introspectionUrl, @Required S
                                   Integer unavailableStatus, List<String> requiredScopes, String scopeClaim,
                                   String issuer, List<String> audiences, String consumerClaim, String groupsClaim,
                                   List<String> attributes, Map<String, String> forwardClaims,
-                                  boolean keepAuthorization, String anonymous, String realm) {
+                                  boolean keepCredential, String anonymous, String realm) {
 
     /** How the gateway authenticates itself to the introspection endpoint. */
     public enum ClientAuth {

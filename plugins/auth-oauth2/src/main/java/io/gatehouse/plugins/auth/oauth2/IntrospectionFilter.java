@@ -79,7 +79,7 @@ final class IntrospectionFilter implements Filter {
         }
         exchange.authenticate(consumer(exchange, info));
         info.forwarded().forEach(headers::set);
-        if (!config.keepAuthorization()) {
+        if (!config.keepCredential()) {
             headers.remove(AUTHORIZATION);
         }
         return chain.proceed(exchange);

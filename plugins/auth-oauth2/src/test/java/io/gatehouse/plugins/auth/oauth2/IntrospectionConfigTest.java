@@ -51,7 +51,7 @@ class IntrospectionConfigTest {
         assertEquals("scope", config.scopeClaim());
         assertEquals(List.of("sub", "username", "client_id"), config.consumerClaims());
         assertEquals(Map.of(), config.forwardClaims());
-        assertFalse(config.keepAuthorization());
+        assertFalse(config.keepCredential());
         assertEquals("gatehouse", config.realm());
         assertEquals(List.of(), problems("{" + BASE + "}"));
     }

@@ -140,8 +140,8 @@ class IntrospectionFilterTest extends AgainstEndpoint {
     }
 
     @Test
-    void keepAuthorizationLetsTheTokenThrough() throws Exception {
-        Harness.Outcome outcome = Harness.bearer(harness.filter("keep_authorization: true"), TOKEN).passed();
+    void keepCredentialLetsTheTokenThrough() throws Exception {
+        Harness.Outcome outcome = Harness.bearer(harness.filter("keep_credential: true"), TOKEN).passed();
         assertEquals("Bearer " + TOKEN, outcome.upstream().lastRequestHeaders().first("Authorization").orElseThrow());
     }
 
