@@ -48,11 +48,17 @@ import java.util.Map;
  * @param cookie             also take the token from this cookie; default: only the {@code Authorization} header
  * @param queryParam         also take the token from this query parameter; default: only the {@code Authorization}
  *                           header
- * @param keepCredential          send the token on to the upstream (the {@code Authorization} header, the cookie or the
+ * @param keepCredential     send the token on to the upstream (the {@code Authorization} header, the cookie or the
  *                           query parameter it came in); default {@code false}: removed
  * @param realm              the {@code realm} of the {@code WWW-Authenticate} challenge; default {@code gatehouse}
  * @param anonymous          the consumer id to admit a request without a token as; default: none (such a request
  *                           is refused with 401 unless another authentication filter of the route identifies it)
+ * @param cacheTtl           how long a token whose signature was verified is remembered, so that its next requests
+ *                           skip the signature check (its claims, {@code exp} first, are checked on every request);
+ *                           also how long a token signed by a key since removed from the JWKS keeps passing;
+ *                           default {@code 60s}, {@code 0s} turns the cache off
+ * @param cacheSize          how many verified tokens are remembered at most; default {@code 10000}, {@code 0} turns
+ *                           the cache off
  */
 public record JwtConfig(String secret, boolean secretBase64, String publicKeyFile, String jwksUrl,
                         List<String> algorithms, Duration refreshInterval, Duration minRefreshInterval,
@@ -60,7 +66,7 @@ public record JwtConfig(String secret, boolean secretBase64, String publicKeyFil
                         List<String> requiredClaims, Map<String, Object> claims, List<String> scopes,
                         String scopeClaim, String consumerClaim, String groupsClaim,
                         Map<String, String> forwardClaims, String cookie, String queryParam, boolean keepCredential,
-                        String realm, String anonymous) {
+                        String realm, String anonymous, Duration cacheTtl, Integer cacheSize) {
 
     static final Duration DEFAULT_MIN_REFRESH = Duration.ofSeconds(30);
 
@@ -80,5 +86,7 @@ public record JwtConfig(String secret, boolean secretBase64, String publicKeyFil
         forwardClaims = forwardClaims == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(forwardClaims));
         realm = realm == null ? "gatehouse" : realm;
+        cacheTtl = cacheTtl == null ? Duration.ofSeconds(60) : cacheTtl;
+        cacheSize = cacheSize == null ? 10_000 : cacheSize;
     }
 }

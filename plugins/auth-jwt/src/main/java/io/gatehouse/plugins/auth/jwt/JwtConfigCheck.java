@@ -28,6 +28,7 @@ final class JwtConfigCheck {
         validateKeySource(config, problems);
         validateJwks(config, problems);
         validateClaims(config, problems);
+        validateCache(config, problems);
         validateSources(config, problems);
     }
 
@@ -121,6 +122,15 @@ final class JwtConfigCheck {
         }
         if (config.fetchTimeout().compareTo(Duration.ofMinutes(1)) > 0) {
             problems.add("fetch_timeout", "must be at most 1m, got " + config.fetchTimeout());
+        }
+    }
+
+    private static void validateCache(JwtConfig config, Problems problems) {
+        if (config.cacheTtl().isNegative() || config.cacheTtl().compareTo(Duration.ofHours(1)) > 0) {
+            problems.add("cache_ttl", "must be 0s (no cache) to 1h, got " + config.cacheTtl());
+        }
+        if (config.cacheSize() < 0 || config.cacheSize() > 1_000_000) {
+            problems.add("cache_size", "must be 0 (no cache) to 1000000, got " + config.cacheSize());
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Set;
 import static java.lang.System.Logger.Level.INFO;
 
 /**
- * {@code filter.jwt} on one route: finds the request's token, verifies it ({@link TokenVerifier}), and on success
+ * {@code filter.jwt} on one route: finds the request's token, verifies it ({@link VerifiedTokens}, {@link TokenVerifier}), and on success
  * records the consumer, forwards the configured claims as headers and removes the token before the upstream. A
  * request without a token is left to the core's authentication gate (with a {@code Bearer} challenge recorded), or
  * admitted as the anonymous consumer when one is configured. Immutable; one instance serves every request of its
@@ -27,7 +27,7 @@ import static java.lang.System.Logger.Level.INFO;
  */
 final class JwtFilter implements Filter {
 
-    private final TokenVerifier verifier;
+    private final VerifiedTokens verifier;
     private final KeySource keys;
     private final ClaimChecks claims;
     private final RequestTokens tokens;
@@ -36,7 +36,7 @@ final class JwtFilter implements Filter {
     private final Set<String> identityHeaders;
     private final System.Logger log;
 
-    JwtFilter(JwtConfig config, TokenVerifier verifier, KeySource keys, ClaimChecks claims, System.Logger log) {
+    JwtFilter(JwtConfig config, VerifiedTokens verifier, KeySource keys, ClaimChecks claims, System.Logger log) {
         this.config = config;
         this.verifier = verifier;
         this.keys = keys;

@@ -81,7 +81,9 @@ public final class JwtFilterFactory implements FilterFactory<JwtConfig> {
             keys = new JwksKeySource(cache);
         }
         ClaimChecks claims = new ClaimChecks(config, clock);
-        return new JwtFilter(config, new TokenVerifier(allowed, keys, claims), keys, claims, context.logger());
+        VerifiedTokens tokens = new VerifiedTokens(new TokenVerifier(allowed, keys, claims), claims, config.cacheTtl(),
+                config.cacheSize(), clock);
+        return new JwtFilter(config, tokens, keys, claims, context.logger());
     }
 
     /** @return the key bytes of {@code secret}: its UTF-8 bytes, or what it encodes with {@code secret_base64} */
