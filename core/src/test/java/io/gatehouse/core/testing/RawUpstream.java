@@ -39,6 +39,13 @@ public final class RawUpstream implements AutoCloseable {
                     .findFirst().orElse(null);
         }
 
+        /** Every line of a header (name in any case), as "Name: value" with the name as it was written. */
+        public java.util.List<String> headerLines(String name) {
+            return head.lines().skip(1)
+                    .filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                    .toList();
+        }
+
         public String bodyText() {
             return new String(body, StandardCharsets.ISO_8859_1);
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.gatehouse.api.Filter;
@@ -31,14 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The JWKS cache against a real JWKS host on loopback: rotation, a flood of made-up {@code kid}s, the host going
  * down, the host unreachable at start, and keys kept across config reloads. Rate limiting runs on a
- * {@link MutableClock}, so nothing here waits for {@code min_refresh_interval} to pass.
+ * {@link TestClock}, so nothing here waits for {@code min_refresh_interval} to pass.
  */
 class JwksRotationTest {
 
     private static final String PATH = "/.well-known/jwks.json";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private final MutableClock clock = new MutableClock(TestTokens.NOW);
+    private final TestClock clock = new TestClock(TestTokens.NOW);
     private final List<TestPluginContext> contexts = new ArrayList<>();
     private final RSAKey first = TestTokens.rsa("key-1");
     private final RSAKey second = TestTokens.rsa("key-2");

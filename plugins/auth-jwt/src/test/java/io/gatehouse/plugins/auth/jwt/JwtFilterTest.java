@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.api.Consumer;
 import io.gatehouse.api.Filter;
@@ -26,7 +27,7 @@ class JwtFilterTest {
 
     private static Filter filter(String yaml) throws Exception {
         JwtConfig config = TestConfigs.valid(SECRET + yaml);
-        return new JwtFilterFactory(new MutableClock(TestTokens.NOW))
+        return new JwtFilterFactory(new TestClock(TestTokens.NOW))
                 .create(config, TestPluginContext.of(JwtFilterFactory.ID, config));
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -87,7 +88,7 @@ class KeyLoadingTest {
     private static Filter pemRoute(Path home, String pem, String algorithms) throws Exception {
         Files.writeString(home.resolve("key.pem"), pem);
         JwtConfig config = TestConfigs.valid("public_key_file: key.pem\n" + algorithms);
-        return new JwtFilterFactory(new MutableClock(TestTokens.NOW))
+        return new JwtFilterFactory(new TestClock(TestTokens.NOW))
                 .create(config, TestPluginContext.of(JwtFilterFactory.ID, config, home));
     }
 

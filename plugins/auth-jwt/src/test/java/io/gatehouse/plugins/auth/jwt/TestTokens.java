@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -29,7 +30,7 @@ import java.util.List;
 
 /**
  * Keys and tokens for tests, minted with Nimbus JOSE+JWT (not the library under test) or built by hand from
- * segments. Times are relative to {@link #NOW}, the time of the tests' {@link MutableClock}.
+ * segments. Times are relative to {@link #NOW}, the time of the tests' {@link TestClock}.
  */
 final class TestTokens {
 

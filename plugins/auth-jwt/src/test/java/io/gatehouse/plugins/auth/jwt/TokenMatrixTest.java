@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -63,7 +64,7 @@ class TokenMatrixTest {
     }
 
     private static final TestTokens KEYS = new TestTokens();
-    private static final MutableClock CLOCK = new MutableClock(TestTokens.NOW);
+    private static final TestClock CLOCK = new TestClock(TestTokens.NOW);
     private static final Map<Route, Filter> FILTERS = new EnumMap<>(Route.class);
     private static final List<TestPluginContext> CONTEXTS = new ArrayList<>();
     private static JwksServer jwks;

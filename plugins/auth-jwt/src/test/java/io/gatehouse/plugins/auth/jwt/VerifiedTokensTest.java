@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class VerifiedTokensTest {
 
-    private final MutableClock clock = new MutableClock(TestTokens.NOW);
+    private final TestClock clock = new TestClock(TestTokens.NOW);
     private final AtomicInteger signatureChecks = new AtomicInteger();
 
     private VerifiedTokens tokens(String yaml) {

@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.testkit.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -75,7 +76,7 @@ class WycheproofTest {
         }
     }
 
-    private static final MutableClock CLOCK = new MutableClock(TestTokens.NOW);
+    private static final TestClock CLOCK = new TestClock(TestTokens.NOW);
     private static final Map<String, AtomicInteger> COUNTS = new ConcurrentHashMap<>();
     private static JwksServer jwks;
     private static Path home;

@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.auth.oauth2;
 
+import io.gatehouse.api.testkit.TestClock;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Response;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The filter under test against a real {@link IntrospectionEndpoint}: configs are written as the YAML a user would
  * write and bound by the core's own binder; requests go through the filter into a {@link TestChain} standing for
- * the upstream; time is a {@link MovableClock}.
+ * the upstream; time is a {@link TestClock}.
  */
 final class Harness implements AutoCloseable {
 
@@ -34,7 +35,7 @@ final class Harness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-05-01T10:00:00Z");
 
     final IntrospectionEndpoint endpoint;
-    final MovableClock clock = new MovableClock(START);
+    final TestClock clock = new TestClock(START);
     final IntrospectionFilterFactory factory = new IntrospectionFilterFactory(clock, clock::nanos);
     private final List<TestPluginContext> contexts = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
