@@ -135,7 +135,8 @@ final class CacheFilter implements Filter {
         CachedResponse stored = new CachedResponse(response.status(), response.headers(), prefix, now,
                 freshness.get());
         store.put(key, requestHeaders, stored);
-        return mark(stored.toResponse(now, false, conditions), "MISS");
+        // Age only when the upstream's response was already old (its own Age, or a Date in the past)
+        return mark(stored.toResponse(now, freshness.get().initialAge().toSeconds() > 0, conditions), "MISS");
     }
 
     /** Reads until the end or {@code limit} bytes; a body the upstream broke off is a 502, and nothing is stored. */

@@ -481,10 +481,16 @@ class CacheFilterTest {
     }
 
     @Test
-    void noEntryIsStoredUnderAKeyItDoesNotBelongTo() throws Exception {
+    void ageIsSentWhenTheResponseIsOld() throws Exception {
         Filter filter = filter(config());
         Response response = send(filter, get("/a"));
         assertNull(response.headers().first("Age").orElse(null), "a response just fetched has no Age");
         assertArrayEquals("hello 1".getBytes(StandardCharsets.UTF_8), response.body().readAll(100));
+        upstream.headers = Headers.of("Age", "5", "Cache-Control", "max-age=60");
+        Response aged = send(filter, get("/b"));
+        assertEquals("MISS", aged.headers().first("X-Cache").orElseThrow());
+        assertEquals("5", aged.headers().first("Age").orElseThrow(), "the upstream's Age is passed on");
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals("7", send(filter, get("/b")).headers().first("Age").orElseThrow());
     }
 }
