@@ -64,7 +64,7 @@ final class CacheFilter implements Filter {
         if ((consumer.isPresent() || authorization) && !(cacheAuthenticated && consumer.isPresent())) {
             return mark(chain.proceed(exchange), "BYPASS");
         }
-        CacheKey key = new CacheKey(new CacheKey.Resource(exchange.routeId(),
+        CacheKey key = new CacheKey(new CacheKey.Resource(exchange.routeId(), request.scheme(),
                 request.host().toLowerCase(Locale.ROOT), request.path(), request.rawQuery()),
                 CacheKey.values(varyHeaders, request.headers()), consumer.orElse(null));
         CachedResponse hit = store.lookup(key, request.headers());

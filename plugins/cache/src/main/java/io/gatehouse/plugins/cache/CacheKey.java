@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What a cached response is found by, before the upstream's {@code Vary}: the resource (route, host, normalised
- * path, query), the values of the configured {@code vary_headers}, and the consumer when authenticated responses are
+ * What a cached response is found by, before the upstream's {@code Vary}: the resource (route, scheme, host,
+ * normalised path, query), the values of the configured {@code vary_headers}, and the consumer when authenticated responses are
  * cached. GET and HEAD share it: a HEAD is answered from the GET's response.
  *
  * @param resource    what a purge of one resource removes, with every variant
@@ -21,12 +21,14 @@ record CacheKey(Resource resource, List<String> headerValues, String consumer) {
     /**
      * One resource as the client named it.
      *
-     * @param route the route's id
-     * @param host  the host the client addressed, lower case
+     * @param route  the route's id
+     * @param scheme {@code http} or {@code https}, as the client used (an upstream may answer each differently, in
+     *               the links and redirects it builds from {@code X-Forwarded-Proto})
+     * @param host   the host the client addressed, lower case
      * @param path  the normalised path
      * @param query the raw query, empty when none
      */
-    record Resource(String route, String host, String path, String query) {
+    record Resource(String route, String scheme, String host, String path, String query) {
     }
 
     /**

@@ -109,7 +109,9 @@ class CacheFilterTest {
                 .first("X-Cache").orElseThrow(), "another query");
         assertEquals("MISS", send(filter, TestExchange.builder().host("other.example").path("/a").build()).headers()
                 .first("X-Cache").orElseThrow(), "another host");
-        assertEquals(4, upstream.calls.get());
+        assertEquals("MISS", send(filter, TestExchange.builder().scheme("https").path("/a").build()).headers()
+                .first("X-Cache").orElseThrow(), "another scheme");
+        assertEquals(5, upstream.calls.get());
     }
 
     @Test
