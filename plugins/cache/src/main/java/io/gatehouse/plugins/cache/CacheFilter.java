@@ -30,6 +30,7 @@ final class CacheFilter implements Filter {
 
     static final String X_CACHE = "X-Cache";
     private static final List<String> CONDITIONS = List.of("If-None-Match", "If-Modified-Since");
+    private static final java.util.Set<String> UNSAFE = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final CacheStore store;
     private final StoragePolicy policy;
@@ -57,7 +58,7 @@ final class CacheFilter implements Filter {
         Request request = exchange.request();
         boolean head = request.method().equals("HEAD");
         if (!head && !request.method().equals("GET")) {
-            return mark(chain.proceed(exchange), "BYPASS");
+            return mark(invalidateOnChange(exchange, chain.proceed(exchange)), "BYPASS");
         }
         Optional<String> consumer = consumer(exchange);
         boolean authorization = request.headers().contains("Authorization");
@@ -137,6 +138,19 @@ final class CacheFilter implements Filter {
         store.put(key, requestHeaders, stored);
         // Age only when the upstream's response was already old (its own Age, or a Date in the past)
         return mark(stored.toResponse(now, freshness.get().initialAge().toSeconds() > 0, conditions), "MISS");
+    }
+
+    /**
+     * A request that may change the resource and succeeded (2xx, 3xx) removes what is stored for its URL, every
+     * variant and consumer of it (RFC 9111 section 4.4). Costs a pass over the store's keys, so only then.
+     */
+    private Response invalidateOnChange(Exchange exchange, Response response) {
+        Request request = exchange.request();
+        if (response.status() < 400 && UNSAFE.contains(request.method())) {
+            store.purgeResource(exchange.routeId(), request.host().toLowerCase(Locale.ROOT), request.path(),
+                    request.rawQuery());
+        }
+        return response;
     }
 
     /** Reads until the end or {@code limit} bytes; a body the upstream broke off is a 502, and nothing is stored. */

@@ -318,6 +318,24 @@ class CacheFilterTest {
     }
 
     @Test
+    void aSuccessfulChangeRemovesTheStoredResponsesOfItsUrl() throws Exception {
+        Filter filter = filter(config());
+        upstream.headers = Headers.of("Vary", "Accept");
+        send(filter, get("/a", "Accept", "text/html"));
+        send(filter, get("/a", "Accept", "text/plain"));
+        send(filter, get("/b"));
+        upstream.status = 500;
+        send(filter, TestExchange.builder().method("POST").path("/a").build());
+        assertEquals("HIT", send(filter, get("/a", "Accept", "text/html")).headers().first("X-Cache").orElseThrow(),
+                "a failed change changed nothing");
+        upstream.status = 204;
+        send(filter, TestExchange.builder().method("PUT").path("/a").build());
+        assertEquals("MISS", send(filter, get("/a", "Accept", "text/html")).headers().first("X-Cache").orElseThrow());
+        assertEquals("MISS", send(filter, get("/a", "Accept", "text/plain")).headers().first("X-Cache").orElseThrow());
+        assertEquals("HIT", send(filter, get("/b")).headers().first("X-Cache").orElseThrow(), "another URL stays");
+    }
+
+    @Test
     void clientNoStoreIsHonouredAndClientNoCacheIsNot() throws Exception {
         Filter filter = filter(config());
         send(filter, get("/a", "Cache-Control", "no-store"));
