@@ -33,7 +33,8 @@ class CacheConfigTest {
     void everyProblemIsReportedWithItsKey() {
         CacheConfig config = new CacheConfig(Duration.ofSeconds(-1), 0, "lots", "2 parsecs",
                 List.of("X-Ok", "bad header"), List.of(200, 206, 304, 199), false, Duration.ofMillis(-5));
-        assertEquals(List.of("ttl: must not be negative, got PT-1S", "lock_timeout: must not be negative, got PT-0.005S",
+        assertEquals(List.of("ttl: must not be negative, got PT-1S",
+                "lock_timeout: must not be negative, got PT-0.005S",
                 "max_entries: must be at least 1, got 0",
                 "max_bytes: expected a size like 512, 8KiB, 10MB or 1GiB, got 'lots'",
                 "max_body_size: expected a size like 512, 8KiB, 10MB or 1GiB, got '2 parsecs'",

@@ -120,7 +120,8 @@ class CacheGatewayIT {
 
         HttpResponse<String> head = send(gateway, "HEAD", "/catalog/items/7");
         assertEquals("HIT", xCache(head));
-        assertEquals(Integer.toString(first.body().length()), head.headers().firstValue("content-length").orElseThrow());
+        assertEquals(Integer.toString(first.body().length()),
+                head.headers().firstValue("content-length").orElseThrow());
         assertEquals("", head.body());
 
         assertEquals("MISS", xCache(send(gateway, "GET", "/catalog/items/7?page=2")));
@@ -253,8 +254,10 @@ class CacheGatewayIT {
     @Test
     void aCacheBeforeTheAuthenticationStoresNothingItsFiltersIdentified() throws Exception {
         String yaml = authenticatedExample()
-                .replace("      - cache: { ttl: 10s, cache_authenticated: true }    # after the authentication filters\n", "")
+                .replaceAll("      - cache: \\{ ttl: 10s, cache_authenticated: true } .*\n", "")
                 .replace("    filters:\n", "    filters:\n      - cache: { ttl: 10s }\n");
+        assertTrue(yaml.indexOf("- cache:") < yaml.indexOf("- header_auth:")
+                && yaml.indexOf("- cache:") == yaml.lastIndexOf("- cache:"), yaml);
         GatewayFixture gateway = gateway(yaml);
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> alice = send(gateway, "GET", "/reports/q1", "X-User", "alice");
