@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         resources.add(server);
         if (config.admin().port() >= 0) {
             admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
-                    () -> lastReload, scripts, server::listening).endpoints());
+                    () -> lastReload, scripts, server::listening).endpoints(), plugins.adminEndpoints());
             resources.add(admin);
         }
         try {

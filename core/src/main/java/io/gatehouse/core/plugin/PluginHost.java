@@ -1,5 +1,6 @@
 package io.gatehouse.core.plugin;
 
+import io.gatehouse.api.AdminEndpoint;
 import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.GatehouseApi;
 import org.pf4j.PluginState;
@@ -35,10 +36,12 @@ public final class PluginHost implements AutoCloseable {
 
     private final GatehousePluginManager manager;
     private final ComponentRegistry registry;
+    private final List<AdminEndpoint> adminEndpoints;
 
-    private PluginHost(GatehousePluginManager manager, ComponentRegistry registry) {
+    private PluginHost(GatehousePluginManager manager, ComponentRegistry registry, List<AdminEndpoint> adminEndpoints) {
         this.manager = manager;
         this.registry = registry;
+        this.adminEndpoints = List.copyOf(adminEndpoints);
     }
 
     /**
@@ -56,7 +59,7 @@ public final class PluginHost implements AutoCloseable {
         builtins.forEach(builtin -> candidates.add(ComponentRegistry.Candidate.builtin(builtin)));
         if (!Files.isDirectory(pluginsDir)) {
             LOG.log(System.Logger.Level.INFO, "No plugins folder at {0}; running with builtins only", pluginsDir);
-            return new PluginHost(null, ComponentRegistry.assemble(candidates, List.of(), List.of()));
+            return new PluginHost(null, ComponentRegistry.assemble(candidates, List.of(), List.of()), List.of());
         }
 
         GatehousePluginManager manager = new GatehousePluginManager(pluginsDir);
@@ -64,6 +67,7 @@ public final class PluginHost implements AutoCloseable {
             manager.loadPlugins();
             manager.startPlugins();
             List<PluginInfo> infos = new ArrayList<>();
+            List<AdminEndpoint> endpoints = new ArrayList<>();
             List<PluginWrapper> plugins = new ArrayList<>(manager.getPlugins());
             plugins.sort(Comparator.comparing(PluginWrapper::getPluginId));
             for (PluginWrapper plugin : plugins) {
@@ -74,18 +78,23 @@ public final class PluginHost implements AutoCloseable {
                     manager.report(plugin, GatehousePluginManager.label(plugin.getDescriptor()) + " failed to start: "
                             + Failures.describe(plugin.getFailedException()));
                 } else if (plugin.getPluginState() == PluginState.STARTED) {
-                    candidates.addAll(factoriesOf(manager, plugin));
+                    candidates.addAll(extensionsOf(manager, plugin, endpoints));
                 }
             }
             ComponentRegistry registry = ComponentRegistry.assemble(candidates, manager.problems(), infos);
             registry.problems().forEach(problem -> LOG.log(System.Logger.Level.WARNING, problem.message()));
             LOG.log(System.Logger.Level.INFO, "Plugins: {0} started, {1} refused; components: {2}",
                     manager.getStartedPlugins().size(), registry.problems().size(), registry.ids());
-            return new PluginHost(manager, registry);
+            return new PluginHost(manager, registry, endpoints);
         } catch (RuntimeException | Error e) {
             shutDown(manager);
             throw e;
         }
+    }
+
+    /** @return the admin API endpoints the started plugins provide, in plugin id order */
+    public List<AdminEndpoint> adminEndpoints() {
+        return adminEndpoints;
     }
 
     /** @return the components and plugin reports of this host */
@@ -112,8 +121,12 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** Creates the plugin's factories; a factory that cannot be created is reported and skipped. */
-    private static List<ComponentRegistry.Candidate> factoriesOf(GatehousePluginManager manager, PluginWrapper plugin) {
+    /**
+     * Creates the plugin's factories, and its admin endpoints into {@code endpoints}; an extension that cannot be
+     * created is reported and skipped.
+     */
+    private static List<ComponentRegistry.Candidate> extensionsOf(GatehousePluginManager manager, PluginWrapper plugin,
+                                                                  List<AdminEndpoint> endpoints) {
         List<ComponentRegistry.Candidate> found = new ArrayList<>();
         String source = GatehousePluginManager.sourceOf(plugin.getPluginPath());
         String label = GatehousePluginManager.label(plugin.getDescriptor());
@@ -126,10 +139,15 @@ public final class PluginHost implements AutoCloseable {
                         + Failures.describe(e));
                 continue;
             }
-            if (!ComponentFactory.class.isAssignableFrom(type)) {
+            boolean endpoint = AdminEndpoint.class.isAssignableFrom(type);
+            if (!endpoint && !ComponentFactory.class.isAssignableFrom(type)) {
                 continue; // an extension of some other plugin's extension point
             }
             try {
+                if (endpoint) {
+                    endpoints.add((AdminEndpoint) manager.getExtensionFactory().create(type));
+                    continue;
+                }
                 ComponentFactory<?, ?> factory = (ComponentFactory<?, ?>) manager.getExtensionFactory().create(type);
                 found.add(new ComponentRegistry.Candidate(factory, plugin.getPluginId(), source));
             } catch (RuntimeException | LinkageError e) {

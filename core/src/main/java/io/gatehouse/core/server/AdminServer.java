@@ -1,6 +1,9 @@
 package io.gatehouse.core.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.api.AdminEndpoint;
+import io.helidon.webserver.http.Handler;
+import java.util.List;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gatehouse.core.config.AdminConfig;
 import io.gatehouse.core.error.ProblemResponses;
@@ -19,10 +22,12 @@ import java.util.function.Supplier;
 /**
  * The admin listener: read-only JSON views of the gateway ({@code /health}, {@code /ready}, {@code /routes},
  * {@code /upstreams}, ...). Each endpoint is a supplier of a Jackson-serialisable value; a supplier returning
- * {@code null} means "not ready" (503). When a token is configured every request must carry it as a bearer token.
+ * {@code null} means "not ready" (503). Plugins add their own endpoints ({@link AdminEndpoint}), mounted under their
+ * names. When a token is configured every request must carry it as a bearer token.
  */
 public final class AdminServer implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final WebServer server;
@@ -33,7 +38,17 @@ public final class AdminServer implements AutoCloseable {
 
     /** Starts the admin listener serving {@code endpoints} (path → supplier). */
     public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints) {
+        return start(config, endpoints, List.of());
+    }
+
+    /**
+     * Starts the admin listener serving {@code endpoints} (path → supplier) and the plugins' endpoints, each under
+     * its name; a plugin endpoint whose name is malformed or taken is logged and left out.
+     */
+    public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints,
+                                    List<AdminEndpoint> plugins) {
         byte[] token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        Map<String, AdminEndpoint> mounted = mountable(endpoints.keySet(), plugins);
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -44,12 +59,41 @@ public final class AdminServer implements AutoCloseable {
                             respond(res, supplier.get());
                         }
                     }));
+                    mounted.forEach((name, endpoint) -> {
+                        Handler handler = (req, res) -> {
+                            if (authorized(req, token, res)) {
+                                PluginEndpoints.serve(endpoint, req, res);
+                            }
+                        };
+                        routing.any("/" + name, handler);
+                        routing.any("/" + name + "/*", handler);
+                    });
                     routing.any((req, res) -> problem(res, 404, "not_found", "no admin endpoint "
                             + req.path().rawPath() + "; try " + String.join(", ", endpoints.keySet())));
                 })
                 .build()
                 .start();
         return new AdminServer(server);
+    }
+
+    /** @return the plugin endpoints by name, without those whose name is malformed or taken */
+    private static Map<String, AdminEndpoint> mountable(java.util.Set<String> corePaths, List<AdminEndpoint> plugins) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        corePaths.forEach(path -> taken.add(path.split("/")[1]));
+        Map<String, AdminEndpoint> mounted = new java.util.LinkedHashMap<>();
+        for (AdminEndpoint endpoint : plugins) {
+            String name = endpoint.name();
+            if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
+                LOG.log(System.Logger.Level.WARNING, "admin endpoint {0} of a plugin has a malformed name {1}; not "
+                        + "mounted", endpoint.getClass().getName(), name);
+            } else if (!taken.add(name)) {
+                LOG.log(System.Logger.Level.WARNING, "admin endpoint /{0} of {1} is taken already; not mounted", name,
+                        endpoint.getClass().getName());
+            } else {
+                mounted.put(name, endpoint);
+            }
+        }
+        return mounted;
     }
 
     private static boolean authorized(ServerRequest req, byte[] token, ServerResponse res) {
@@ -80,10 +124,12 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static void problem(ServerResponse res, int status, String code, String detail) {
+    static void problem(ServerResponse res, int status, String code, String detail) {
         res.status(status);
+        String requestId = RequestIds.generate();
         res.header(HeaderNames.CONTENT_TYPE, ProblemResponses.CONTENT_TYPE);
-        res.send(ProblemResponses.render(status, code, detail, RequestIds.generate(), null));
+        res.header(RequestIds.HEADER, requestId);
+        res.send(ProblemResponses.render(status, code, detail, requestId, null));
     }
 
     public int port() {

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the core tests' plugin ({@code lb.counting}, {@code filter.drop_response}, {@code filter.test_auth}) into a
+ * Writes the core tests' plugin ({@code lb.counting}, {@code filter.drop_response}, {@code filter.test_auth}, admin endpoints) into a
  * gateway home.
  */
 public final class FaultPlugins {
@@ -22,6 +22,8 @@ public final class FaultPlugins {
                 .extension(CountingBalancerFactory.class)
                 .extension(DropResponseFilterFactory.class)
                 .extension(TestAuthFilterFactory.class)
+                .extension(TestAdminEndpoints.Echo.class)
+                .extension(TestAdminEndpoints.Squatter.class)
                 .write();
         return home;
     }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The admin API's purge, waiting for the core to mount it (plugin-api has no admin extension point yet):
+ * The admin API's purge, mounted by {@link CachePurgeEndpoint}:
  * <ul>
  *   <li>{@code DELETE /cache/routes/{route}}: every response the route's caches hold;</li>
  *   <li>{@code DELETE /cache/routes/{route}?path=/p&query=a=1&host=h}: one resource, every variant and consumer of

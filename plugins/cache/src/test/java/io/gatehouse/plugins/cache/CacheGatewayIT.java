@@ -141,6 +141,30 @@ class CacheGatewayIT {
     }
 
     @Test
+    void theAdminApiPurgesOneResourceOrTheWholeRoute() throws Exception {
+        GatewayFixture gateway = gateway(example("cache-basic", upstream.url()));
+        send(gateway, "GET", "/catalog/items/7");
+        send(gateway, "GET", "/catalog/items/8");
+        assertEquals("HIT", xCache(send(gateway, "GET", "/catalog/items/7")));
+        HttpResponse<String> one = purge(gateway, "/cache/routes/catalog?path=/catalog/items/7");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("{\"route\":\"catalog\",\"purged\":1}", one.body());
+        assertEquals("MISS", xCache(send(gateway, "GET", "/catalog/items/7")), "purged");
+        assertEquals("HIT", xCache(send(gateway, "GET", "/catalog/items/8")), "another resource stays");
+        HttpResponse<String> all = purge(gateway, "/cache/routes/catalog");
+        assertEquals("{\"route\":\"catalog\",\"purged\":2}", all.body());
+        assertEquals("MISS", xCache(send(gateway, "GET", "/catalog/items/8")));
+        HttpResponse<String> get = gateway.client().send(HttpRequest.newBuilder(
+                gateway.adminUri("/cache/routes/catalog")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode(), "only DELETE purges");
+    }
+
+    private static HttpResponse<String> purge(GatewayFixture gateway, String path) throws Exception {
+        return gateway.client().send(HttpRequest.newBuilder(gateway.adminUri(path)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void conditionalRequestsGet304() throws Exception {
         GatewayFixture gateway = gateway(example("cache-basic", upstream.url()));
         HttpResponse<String> miss = send(gateway, "GET", "/catalog/etag", "If-None-Match", "\"v1\"");
