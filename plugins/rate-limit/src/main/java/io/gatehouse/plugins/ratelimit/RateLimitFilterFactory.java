@@ -116,6 +116,6 @@ public final class RateLimitFilterFactory implements FilterFactory<RateLimitConf
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(definition.getBytes(StandardCharsets.UTF_8)), 0, 8);
         return new RedisLimiter(policy, "gatehouse:rl:" + digest + ":", config.redis(), config.onRedisError(),
-                fallback, context.logger());
+                fallback, context.logger(), place);
     }
 }

@@ -40,6 +40,7 @@ final class RedisLimiter implements Limiter {
     private final Limiter fallback;
     private final RateLimitConfig.RedisSettings settings;
     private final System.Logger log;
+    private final String place;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong nextProbe = new AtomicLong();
 
@@ -50,9 +51,11 @@ final class RedisLimiter implements Limiter {
      * @param onError  what a request gets while Redis fails
      * @param fallback the per-node limiter for {@code on_redis_error: local}
      * @param log      where the state changes go
+     * @param place    whose counters these are, for the log: a filter's location or a group
      */
     RedisLimiter(RateLimitConfig.Policy policy, String prefix, RateLimitConfig.RedisSettings settings,
-                 RateLimitConfig.OnRedisError onError, Limiter fallback, System.Logger log) {
+                 RateLimitConfig.OnRedisError onError, Limiter fallback, System.Logger log, String place) {
+        this.place = place;
         this.prefix = prefix;
         this.settings = settings;
         this.onError = onError;
@@ -86,8 +89,8 @@ final class RedisLimiter implements Limiter {
         try {
             List<?> reply = (List<?>) evaluate(List.of(prefix + key));
             if (down.compareAndSet(true, false)) {
-                log.log(System.Logger.Level.INFO, "rate limit: {0} answers again; limits are shared again",
-                        settings);
+                log.log(System.Logger.Level.INFO, "rate limit {0}: {1} answers again; limits are shared again",
+                        place, settings);
             }
             long allowed = (Long) reply.get(0);
             long remaining = (Long) reply.get(1);
@@ -97,8 +100,8 @@ final class RedisLimiter implements Limiter {
         } catch (JedisException | ClassCastException e) {
             nextProbe.set(System.nanoTime() + PROBE_INTERVAL);
             if (down.compareAndSet(false, true)) {
-                log.log(System.Logger.Level.WARNING, "rate limit: {0} does not answer within {1} ms ({2}); "
-                                + "on_redis_error: {3} until it does", settings, settings.timeout().toMillis(),
+                log.log(System.Logger.Level.WARNING, "rate limit {0}: {1} does not answer within {2} ms ({3}); "
+                                + "on_redis_error: {4} until it does", place, settings, settings.timeout().toMillis(),
                         e.getClass().getSimpleName(), onError.name().toLowerCase(java.util.Locale.ROOT));
             }
             return failed(key);

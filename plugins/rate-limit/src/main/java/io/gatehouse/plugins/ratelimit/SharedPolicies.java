@@ -60,7 +60,10 @@ final class SharedPolicies {
             differ(out, "algorithm", policy.algorithm(), other.policy.algorithm());
             differ(out, "limit", policy.limit(), other.policy.limit());
             differ(out, "window", policy.window(), other.policy.window());
-            differ(out, "burst", policy.burst(), other.policy.burst());
+            if (policy.algorithm() == RateLimitConfig.Algorithm.TOKEN_BUCKET
+                    || other.policy.algorithm() == RateLimitConfig.Algorithm.TOKEN_BUCKET) {
+                differ(out, "burst", policy.burst(), other.policy.burst());
+            }
             differ(out, "backend", backend, other.backend);
             differ(out, "redis", redis, other.redis);
             differ(out, "on_redis_error", onError, other.onError);
