@@ -2,6 +2,7 @@ package io.gatehouse.plugins.ratelimit;
 
 import io.gatehouse.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -65,6 +66,34 @@ class RedisLimitIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The "redis" example: counted in Redis, one round trip per request (and one more, once, to load the script). */
+    @Test
+    void theRedisExampleCountsInRedisWithOneRoundTripPerRequest() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RateGateway gateway = RateGateway.start(RateGateway.example("redis")
+                     .replace("${REDIS_PORT:6379}", Integer.toString(redis.port())));
+             RedisClient client = RedisClient.create("127.0.0.1",
+                     redis.port())) {
+            for (int i = 1; i <= 10; i++) {
+                HttpResponse<String> response = gateway.get("/orders/" + i);
+                assertEquals(200, response.statusCode(), response.body());
+                assertEquals("100", response.headers().firstValue("RateLimit-Limit").orElseThrow());
+                assertEquals(Integer.toString(100 - i), response.headers().firstValue("RateLimit-Remaining")
+                        .orElseThrow());
+            }
+            String stats = client.info("commandstats");
+            assertEquals(10, calls(stats, "evalsha"), "one EVALSHA per request: " + stats);
+            assertEquals(1, calls(stats, "eval"), "the first EVALSHA met NOSCRIPT; one EVAL loaded it: " + stats);
+            assertEquals(1, client.keys("gatehouse:rl:*").size(), "one counter: the anonymous consumer's");
+        }
+    }
+
+    private static long calls(String commandstats, String command) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(commandstats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static String modes(int redisPort) {
