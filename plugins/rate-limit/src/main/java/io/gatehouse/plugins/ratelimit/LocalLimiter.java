@@ -40,8 +40,8 @@ final class LocalLimiter implements Limiter {
     }
 
     private long now() {
-        return Math.addExact(Math.multiplyExact(clock.instant().getEpochSecond(), 1_000_000_000L),
-                clock.instant().getNano());
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** @return the number of keys tracked now, for tests */

@@ -18,19 +18,23 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A policy's counters in Redis, shared by every node: one Lua script per decision (EVALSHA, EVAL when Redis has
- * not seen the script yet), with Redis's {@code TIME} as the clock. While Redis fails, {@code on_redis_error}
- * decides; one request a second probes it, so the limiter comes back by itself. Each change (down, back) is
- * logged once.
+ * not seen the script yet), with Redis's {@code TIME} as the clock. A request Redis fails to answer (within the
+ * timeout) gets what {@code on_redis_error} says; after three failures in a row Redis counts as down: requests no
+ * longer wait for it, and one request a second probes it, so the limiter comes back by itself. Each change (down,
+ * back) is logged once.
  */
 final class RedisLimiter implements Limiter {
 
     private static final String SCRIPT = script();
     private static final String SHA = sha1(SCRIPT);
     private static final long PROBE_INTERVAL = Duration.ofSeconds(1).toNanos();
+    /** Failures in a row that make Redis count as down; a single slow answer only fails its own request. */
+    private static final int FAILURES_TO_DOWN = 3;
 
     private final RedisClient redis;
     private final String prefix;
@@ -43,6 +47,7 @@ final class RedisLimiter implements Limiter {
     private final String place;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong nextProbe = new AtomicLong();
+    private final AtomicInteger failures = new AtomicInteger();
 
     /**
      * @param policy   the policy
@@ -88,6 +93,7 @@ final class RedisLimiter implements Limiter {
         }
         try {
             List<?> reply = (List<?>) evaluate(List.of(prefix + key));
+            failures.set(0);
             if (down.compareAndSet(true, false)) {
                 log.log(System.Logger.Level.INFO, "rate limit {0}: {1} answers again; limits are shared again",
                         place, settings);
@@ -98,6 +104,9 @@ final class RedisLimiter implements Limiter {
             return allowed == 1 ? Decision.allow(limit, remaining, reset)
                     : Decision.refuse(limit, reset, (Long) reply.get(3) * 1000);
         } catch (JedisException | ClassCastException e) {
+            if (failures.incrementAndGet() < FAILURES_TO_DOWN && !down.get()) {
+                return failed(key);
+            }
             nextProbe.set(System.nanoTime() + PROBE_INTERVAL);
             if (down.compareAndSet(false, true)) {
                 log.log(System.Logger.Level.WARNING, "rate limit {0}: {1} does not answer within {2} ms ({3}); "
