@@ -19,12 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** End to end, local counters: the examples of docs/rate-limiting.md on a real gateway with the packaged plugin. */
 class LocalLimitIT {
 
-    private static final String UPSTREAM = """
-            upstreams:
-              api: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:8081" } ] } }
-            routes:
-            """;
-
     /** The request was refused with 429 rate_limited, honest headers, and the upstream received nothing. */
     static HttpResponse<String> assertLimited(RateGateway gateway, String path) throws Exception {
         int before = gateway.upstream.count();
@@ -62,19 +56,10 @@ class LocalLimitIT {
      */
     @Test
     void underSixteenConcurrentClientsTheAllowedCountStaysWithinFivePercent() throws Exception {
-        String yaml = UPSTREAM + """
-                  - id: window
-                    match: { path: /window/*rest }
-                    upstream: api
-                    filters:
-                      - rate_limit: { policies: [ { key: global, limit: 600, window: 1h } ] }
-                  - id: bucket
-                    match: { path: /bucket/*rest }
-                    upstream: api
-                    filters:
-                      - rate_limit:
-                          policies: [ { key: global, algorithm: token_bucket, limit: 200, window: 1s, burst: 100 } ]
-                """;
+        String yaml = RateGateway.UPSTREAM
+                + RateGateway.route("window", "rate_limit: { policies: [ { key: global, limit: 600, window: 1h } ] }")
+                + RateGateway.route("bucket", "rate_limit: { policies: [ { key: global, algorithm: token_bucket, "
+                + "limit: 200, window: 1s, burst: 100 } ] }");
         try (RateGateway gateway = RateGateway.start(yaml)) {
             Hammered window = hammer(gateway, "/window/x", 3_000);
             assertEquals(0, window.other, "only 200 and 429");
@@ -125,22 +110,13 @@ class LocalLimitIT {
 
     @Test
     void aReloadKeepsTheCountersOfAnUnchangedPolicyAndAChangedOneStartsFresh() throws Exception {
-        String limited = UPSTREAM + """
-                  - id: orders
-                    match: { path: /orders/*rest }
-                    upstream: api
-                    filters:
-                      - rate_limit: { policies: [ { key: ip, limit: 3, window: 1h } ] }
-                """;
+        String limited = RateGateway.UPSTREAM
+                + RateGateway.route("orders", "rate_limit: { policies: [ { key: ip, limit: 3, window: 1h } ] }");
         try (RateGateway gateway = RateGateway.start(limited)) {
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, gateway.get("/orders/1").statusCode());
             }
-            String another = limited + """
-                      - id: other
-                        match: { path: /other/*rest }
-                        upstream: api
-                    """;
+            String another = limited + RateGateway.route("other", null);
             assertTrue(gateway.reload(another).problems().isEmpty());
             assertLimited(gateway, "/orders/1");
             assertEquals(200, gateway.get("/other/1").statusCode(), "the reload took effect");
@@ -165,11 +141,7 @@ class LocalLimitIT {
                     "no consumer is not no limit: both anonymous requests before counted");
             assertLimited(gateway, "/invoices/2");
 
-            String unchangedGroup = shared + """
-                      - id: health
-                        match: { path: /health/*rest }
-                        upstream: api
-                    """;
+            String unchangedGroup = shared + RateGateway.route("health", null);
             assertTrue(gateway.reload(unchangedGroup).problems().isEmpty());
             assertLimited(gateway, "/orders/3");
 

@@ -41,6 +41,19 @@ final class RateGateway implements AutoCloseable {
         }
     }
 
+    /** The start of a test config: the upstream {@code api} (replaced by the real one) and {@code routes:}. */
+    static final String UPSTREAM = """
+            upstreams:
+              api: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:8081" } ] } }
+            routes:
+            """;
+
+    /** A route {@code id} for {@code /id/*rest} to {@code api}, with one filter (its YAML) or none ({@code null}). */
+    static String route(String id, String filter) {
+        String route = "  - id: " + id + "\n    match: { path: /" + id + "/*rest }\n    upstream: api\n";
+        return filter == null ? route : route + "    filters:\n      - " + filter + "\n";
+    }
+
     static String example(String name) throws Exception {
         String yaml = DocExample.yaml(PAGE, name);
         assertTrue(yaml.contains("http://127.0.0.1:8081"), "the example's upstream is http://127.0.0.1:8081");

@@ -16,19 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisLimitIT {
 
     private static String shared(int redisPort, String backend) {
-        return """
-                upstreams:
-                  api: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:8081" } ] } }
-                routes:
-                  - id: orders
-                    match: { path: /orders/*rest }
-                    upstream: api
-                    filters:
-                      - rate_limit:
-                          backend: BACKEND
-                          redis: { port: PORT }
-                          policies: [ { key: global, limit: 400, window: 1h, group: all-orders } ]
-                """.replace("PORT", Integer.toString(redisPort)).replace("BACKEND", backend);
+        return RateGateway.UPSTREAM + RateGateway.route("orders", "rate_limit: { backend: " + backend
+                + ", redis: { port: " + redisPort + " }, policies: [ { key: global, limit: 400, window: 1h, "
+                + "group: all-orders } ] }");
     }
 
     /**
@@ -97,23 +87,11 @@ class RedisLimitIT {
     }
 
     private static String modes(int redisPort) {
-        StringBuilder yaml = new StringBuilder("""
-                upstreams:
-                  api: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:8081" } ] } }
-                routes:
-                """);
+        StringBuilder yaml = new StringBuilder(RateGateway.UPSTREAM);
         for (String mode : List.of("allow", "deny", "local")) {
-            yaml.append("""
-                      - id: MODE
-                        match: { path: /MODE/*rest }
-                        upstream: api
-                        filters:
-                          - rate_limit:
-                              backend: redis
-                              redis: { port: PORT, local_share: 0.5 }
-                              on_redis_error: MODE
-                              policies: [ { key: ip, limit: 4, window: 1h } ]
-                    """.replace("MODE", mode).replace("PORT", Integer.toString(redisPort)));
+            yaml.append(RateGateway.route(mode, "rate_limit: { backend: redis, redis: { port: " + redisPort
+                    + ", local_share: 0.5 }, on_redis_error: " + mode + ", policies: [ { key: ip, limit: 4, "
+                    + "window: 1h } ] }"));
         }
         return yaml.toString();
     }
