@@ -70,8 +70,8 @@ final class RateLimitFilter implements Filter {
         headers.set("RateLimit-Reset", Long.toString(Decision.seconds(decision.resetNanos())));
     }
 
+    /** @return the window as config spells it: {@code 10s}, {@code 1h}, {@code 1m30s} */
     private static String window(RateLimitConfig.Policy policy) {
-        String text = policy.window().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
-        return text;
+        return policy.window().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 }
