@@ -29,8 +29,13 @@ await_port() {  # $1 port, $2 name, $3 log
     say "$2 did not listen on port $1 within 60 s; its log:"; cat "$3" >&2; exit 1
 }
 
-# The distribution to measure: built first unless BENCH_NO_BUILD=1. Sets DIST.
+# The distribution to measure: BENCH_DIST if set, else the project's, built first unless BENCH_NO_BUILD=1.
+# Sets DIST.
 build_dist() {
+    if [ -n "${BENCH_DIST:-}" ]; then
+        DIST=${BENCH_DIST%/}
+        return
+    fi
     if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
         say "building the distribution"
         mvn -B -q -ntp -Dstyle.color=never -DskipTests package
