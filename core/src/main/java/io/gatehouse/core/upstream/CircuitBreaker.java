@@ -43,7 +43,6 @@ final class CircuitBreaker {
 
     private final CircuitBreakerConfig config;
     private final long windowNanos;
-    private final boolean[] failureStatuses = new boolean[600];
     private final Transitions transitions;
     private final AtomicReference<State> state;
     private final AtomicInteger streak = new AtomicInteger();
@@ -55,12 +54,6 @@ final class CircuitBreaker {
         this.transitions = transitions;
         this.state = new AtomicReference<>(new State(Phase.CLOSED, now, 0, 0, 0, 0));
         this.counts = new SlidingCounts(windowNanos);
-        config.failureStatuses().forEach(status -> failureStatuses[status] = true);
-    }
-
-    /** Whether an upstream answer with this status is a failure for the breaker. */
-    boolean isFailure(int status) {
-        return status >= 0 && status < failureStatuses.length && failureStatuses[status];
     }
 
     /** @return whether the circuit is open at {@code now}: the endpoint is not to be chosen */

@@ -43,6 +43,8 @@ public final class Upstream implements AutoCloseable {
     private volatile long nextReadmissionNanos = Long.MAX_VALUE;
     private final CountDownLatch firstList = new CountDownLatch(1);
     private final RetryBudget retryBudget;
+    /** Indexed by status: whether an answer with it is a failure for the circuit breakers; null without them. */
+    private final boolean[] circuitFailureStatuses;
     private volatile ServiceDiscovery.Subscription subscription;
     private volatile HealthChecker checker;
 
@@ -54,6 +56,12 @@ public final class Upstream implements AutoCloseable {
         this.client = client;
         this.config = config;
         this.retryBudget = new RetryBudget(config.retryBudget());
+        if (config.circuitBreaker() == null) {
+            this.circuitFailureStatuses = null;
+        } else {
+            this.circuitFailureStatuses = new boolean[600];
+            config.circuitBreaker().failureStatuses().forEach(status -> circuitFailureStatuses[status] = true);
+        }
     }
 
     /** Starts discovery and active health checks. */
@@ -183,9 +191,8 @@ public final class Upstream implements AutoCloseable {
 
     /** @return whether an answer with this status counts as a failure for the circuit breakers */
     public boolean circuitFailure(int status) {
-        EndpointHealth any = config.circuitBreaker() == null || endpoints.isEmpty() ? null
-                : health.get(endpoints.getFirst().id());
-        return any != null && any.breaker.isFailure(status);
+        return circuitFailureStatuses != null && status >= 0 && status < circuitFailureStatuses.length
+                && circuitFailureStatuses[status];
     }
 
     public RetryBudget retryBudget() {

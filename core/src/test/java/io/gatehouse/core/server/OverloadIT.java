@@ -1,6 +1,7 @@
 package io.gatehouse.core.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.Gateway;
 import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.EchoRoutes;
@@ -60,8 +61,9 @@ class OverloadIT {
 
     @Test
     void aRouteAtItsLimitShedsTheExcessAtOnceAndServesTheRest() throws Exception {
-        gateway = GatewayFixture.start(DocExample.yaml("docs/resilience.md", "overload")
-                .replace("port: 8080", "port: 0").replace("http://127.0.0.1:8081", backend.url()));
+        String config = DocExample.yaml("docs/resilience.md", "overload")
+                .replace("port: 8080", "port: 0").replace("http://127.0.0.1:8081", backend.url());
+        gateway = GatewayFixture.start(config);
 
         List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -90,6 +92,15 @@ class OverloadIT {
         assertEquals(4, route.get("in_flight").asInt(), route.toString());
         assertEquals(4, arrived.get(), "no shed request reached the upstream");
         assertTrue(admitted.stream().noneMatch(CompletableFuture::isDone), "the admitted ones are still held");
+
+        // a reload that changes the route (not its id) keeps its count: the requests on the old generation count
+        Gateway.ReloadStatus reload = gateway.reload(config.replace("max_concurrent_requests: 4",
+                "max_concurrent_requests: 4\n    timeout: 20s"));
+        assertEquals(List.of(), reload.problems());
+        HttpResponse<String> afterReload = gateway.get("/reports/slow");
+        assertEquals(503, afterReload.statusCode(), afterReload.body());
+        assertProblem(afterReload, "overloaded");
+        assertEquals(4, arrived.get());
 
         release.countDown();
         for (CompletableFuture<HttpResponse<String>> ok : admitted) {

@@ -1,6 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.Gateway;
 import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.gatehouse.core.testing.ProblemAssertions.assertProblem;
@@ -87,6 +89,32 @@ class CircuitBreakerIT {
             assertEquals(1, log.containing("circuit of " + upstream.url() + " closed").size());
             assertTrue(log.lines().stream().allMatch(line -> line.thrown() == null), "no stack traces");
         }
+    }
+
+    @Test
+    void anOpenCircuitStaysOpenAcrossAReloadThatLeavesItsUpstreamAloneAndAChangedOneStartsClosed() throws Exception {
+        upstream = RawUpstream.start(request -> RawUpstream.Reply.of(
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 4\r\n\r\ndown"));
+        String config = DocExample.yaml("docs/resilience.md", "circuit-breaker")
+                .replace("http://127.0.0.1:8081", upstream.url()).replace("open_time: 2s", "open_time: 1m");
+        gateway = GatewayFixture.start(config);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(502, gateway.get("/payments/1").statusCode());
+        }
+        assertEquals("open", circuit().get("state").asText());
+
+        Gateway.ReloadStatus routeAdded = gateway.reload(config + "  - { id: other, match: { path: /other }, "
+                + "upstream: payments }\n");
+        assertEquals(List.of(), routeAdded.problems());
+        HttpResponse<String> stillOpen = gateway.get("/other");
+        assertProblem(stillOpen, "circuit_open");
+        assertEquals("open", circuit().get("state").asText());
+        assertEquals(10, upstream.received().size(), "the carried-over circuit let nothing through");
+
+        Gateway.ReloadStatus changed = gateway.reload(config.replace("minimum_requests: 10", "minimum_requests: 11"));
+        assertEquals(List.of(), changed.problems());
+        assertEquals(502, gateway.get("/payments/1").statusCode(), "a changed upstream starts closed");
+        assertEquals(11, upstream.received().size());
     }
 
     @Test
