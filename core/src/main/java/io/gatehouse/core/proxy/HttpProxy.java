@@ -71,7 +71,6 @@ public final class HttpProxy {
                 upstream.config().readIdleTimeout(), upstream.config().writeTimeout());
         Set<String> tried = null;
         UpstreamFailure last = null;
-        upstream.retryBudget().request(System.nanoTime());
         for (int attempt = 0; ; attempt++) {
             if (last != null && timeouts.headDeadline() - System.nanoTime() <= 0) {
                 throw last;
@@ -79,6 +78,10 @@ public final class HttpProxy {
             Endpoint endpoint = upstream.choose(exchange, tried);
             if (endpoint == null) {
                 throw last != null ? last : noEndpoint(exchange, upstream);
+            }
+            if (attempt == 0) {
+                // a request answered without an attempt (no endpoint, circuits open) earns no retries
+                upstream.retryBudget().request(System.nanoTime());
             }
             exchange.endpoint(endpoint);
             long start = System.nanoTime();
