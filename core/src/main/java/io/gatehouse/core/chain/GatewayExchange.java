@@ -35,6 +35,7 @@ public final class GatewayExchange implements Exchange {
     private List<Consumer<Completion>> completionListeners;
     private boolean completed;
     private boolean upstreamFailed;
+    private boolean closeConnection;
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
@@ -158,6 +159,16 @@ public final class GatewayExchange implements Exchange {
     /** @return whether the upstream failed this exchange */
     public boolean hasUpstreamFailed() {
         return upstreamFailed;
+    }
+
+    /** Asks for the client's connection to be closed after the response ({@code Connection: close}). */
+    public void closeConnection() {
+        this.closeConnection = true;
+    }
+
+    /** @return whether the client's connection is to be closed after the response */
+    public boolean closesConnection() {
+        return closeConnection;
     }
 
     @Override

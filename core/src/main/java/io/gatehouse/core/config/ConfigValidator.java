@@ -62,6 +62,7 @@ public final class ConfigValidator {
         // a cap of 0 would close every connection at once
         checkAtLeastOne(server.limits().maxConnections(), "server.limits.max_connections", problems);
         checkAtLeastOne(server.limits().maxConnectionsPerIp(), "server.limits.max_connections_per_ip", problems);
+        checkAtLeastOne(server.limits().maxConcurrentRequests(), "server.limits.max_concurrent_requests", problems);
         // a misspelt name would silently never match, and the forged header would pass
         List<String> identity = server.identityHeaders();
         for (int i = 0; i < identity.size(); i++) {
@@ -96,6 +97,22 @@ public final class ConfigValidator {
         checkPositive(upstream.connectTimeout(), ConfigPath.key(path, "connect_timeout"), problems);
         checkPositive(upstream.readIdleTimeout(), ConfigPath.key(path, "read_idle_timeout"), problems);
         checkPositive(upstream.writeTimeout(), ConfigPath.key(path, "write_timeout"), problems);
+        CircuitBreakerConfig breaker = upstream.circuitBreaker();
+        if (breaker != null) {
+            String at = ConfigPath.key(path, "circuit_breaker");
+            checkPositive(breaker.window(), ConfigPath.key(at, "window"), problems);
+            checkPositive(breaker.openTime(), ConfigPath.key(at, "open_time"), problems);
+            checkPositive(breaker.maxOpenTime(), ConfigPath.key(at, "max_open_time"), problems);
+            if (breaker.maxOpenTime().compareTo(breaker.openTime()) < 0) {
+                problems.add(new Problem(ConfigPath.key(at, "max_open_time"), "must not be shorter than "
+                        + "open_time"));
+            }
+        }
+        // a window under a second could not hold min_retries_per_second
+        Duration budgetWindow = upstream.retryBudget().window();
+        if (budgetWindow != null && budgetWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(new Problem(ConfigPath.key(path, "retry_budget.window"), "must be at least 1s"));
+        }
     }
 
     private static void validateRoutes(GatewayConfig config, List<Problem> problems) {
@@ -124,6 +141,7 @@ public final class ConfigValidator {
                 problems.add(new Problem(path + ".strip_prefix", "must be >= 0, got " + route.stripPrefix()));
             }
             checkPositive(route.timeout(), path + ".timeout", problems);
+            checkAtLeastOne(route.maxConcurrentRequests(), path + ".max_concurrent_requests", problems);
             if (route.match() != null) {
                 checkMethods(route.match().methods(), path + ".match.methods", problems);
                 checkHeaderPredicates(route.match().headers(), path + ".match.headers", problems);

@@ -10,9 +10,11 @@ package io.gatehouse.core.config;
  * @param maxConnections        the most client connections open at once; beyond it a new connection is closed at
  *                              once (also kept below the process's descriptor limit); default 10000
  * @param maxConnectionsPerIp   the most client connections open at once from one address; default 1000
+ * @param maxConcurrentRequests the most requests served at once on the routes; beyond it a request is answered
+ *                              {@code 503 overloaded} at once (shed, not queued); default none
  */
 public record LimitsConfig(ByteSize maxRequestLine, ByteSize maxHeaderSize, ByteSize maxBodySize,
-                           Integer maxConnections, Integer maxConnectionsPerIp) {
+                           Integer maxConnections, Integer maxConnectionsPerIp, Integer maxConcurrentRequests) {
     public LimitsConfig {
         maxRequestLine = maxRequestLine == null ? ByteSize.ofKib(8) : maxRequestLine;
         maxHeaderSize = maxHeaderSize == null ? ByteSize.ofKib(16) : maxHeaderSize;

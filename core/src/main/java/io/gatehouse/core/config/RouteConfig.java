@@ -16,6 +16,8 @@ import java.util.List;
  * @param stripPrefix how many leading path segments to drop before proxying; default 0
  * @param timeout     the longest the upstream may take to answer → 504; default {@code 30s}
  * @param filters     the route's filters, in order; default none
+ * @param maxConcurrentRequests the most requests of this route served at once; beyond it a request is answered
+ *                    {@code 503 overloaded} at once; default none
  */
 public record RouteConfig(@Required String id,
                           @Required MatchConfig match,
@@ -23,7 +25,8 @@ public record RouteConfig(@Required String id,
                           String rewrite,
                           int stripPrefix,
                           Duration timeout,
-                          List<FilterSpec> filters) {
+                          List<FilterSpec> filters,
+                          Integer maxConcurrentRequests) {
     public RouteConfig {
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         filters = filters == null ? List.of() : filters;

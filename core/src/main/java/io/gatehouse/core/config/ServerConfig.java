@@ -27,7 +27,7 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
         port = port == null ? 8080 : port;
         trustedProxies = trustedProxies == null ? List.of() : trustedProxies;
         identityHeaders = identityHeaders == null ? DEFAULT_IDENTITY_HEADERS : identityHeaders;
-        limits = limits == null ? new LimitsConfig(null, null, null, null, null) : limits;
+        limits = limits == null ? new LimitsConfig(null, null, null, null, null, null) : limits;
         timeouts = timeouts == null ? new TimeoutsConfig(null, null, null, null) : timeouts;
     }
 }

@@ -21,10 +21,14 @@ import java.util.List;
  *                       is cut off; default {@code 60s}. (The head itself has the route's {@code timeout}.)
  * @param writeTimeout   the longest one write of the request may block, i.e. an upstream that stops reading an
  *                       upload → {@code 504}; default {@code 60s}
+ * @param circuitBreaker a circuit breaker per endpoint; default none
+ * @param retryBudget    the share of extra load retries may add; default 20 % (at least 3 retries a second) over
+ *                       {@code 10s}
  */
 public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                              HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty,
-                             Duration readIdleTimeout, Duration writeTimeout) {
+                             Duration readIdleTimeout, Duration writeTimeout, CircuitBreakerConfig circuitBreaker,
+                             RetryBudgetConfig retryBudget) {
     public UpstreamConfig {
         balancer = balancer == null ? ComponentSpec.ofType("round_robin") : balancer;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
@@ -33,6 +37,7 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
         health = health == null ? new HealthConfig(null, null) : health;
         retries = retries == null ? 2 : retries;
         retryOnStatus = retryOnStatus == null ? List.of() : retryOnStatus;
+        retryBudget = retryBudget == null ? new RetryBudgetConfig(null, null, null) : retryBudget;
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0, got " + retries);
         }
@@ -46,6 +51,6 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
     /** An upstream with the default timeouts. */
     public UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                           HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
-        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null);
+        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null, null, null);
     }
 }

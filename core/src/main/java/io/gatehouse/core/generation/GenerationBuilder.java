@@ -143,7 +143,7 @@ public final class GenerationBuilder {
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout());
             });
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
-                    chain.stream().map(NamedFilter::name).toList());
+                    chain.stream().map(NamedFilter::name).toList(), inFlight(scope, route.id()));
             routeList.add(runtime);
             rules.add(rule(route, runtime));
         }
@@ -156,6 +156,15 @@ public final class GenerationBuilder {
         return new Generation(number, config, table, List.copyOf(routeList), upstreams,
                 List.copyOf(globals), List.copyOf(created), scope, trusted,
                 IdentityHeaders.of(config.server().identityHeaders(), trusted));
+    }
+
+    /** The route's count of requests in progress: one per route id, whatever else of the route a reload changes. */
+    private static InFlight inFlight(StateStore.Scope scope, String routeId) {
+        try {
+            return scope.take("route '" + routeId + "'", "in_flight", "", inner -> new InFlight());
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // new InFlight() does not throw
+        }
     }
 
     /** {@link ConfigPlan} found what the table would refuse; this is the net under it, so still a problem. */

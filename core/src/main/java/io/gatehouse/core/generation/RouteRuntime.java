@@ -14,6 +14,8 @@ import java.util.List;
  * @param chain       the filter chain ending in the proxy
  * @param upstream    the upstream it proxies to
  * @param filterNames the names of its filters, global first, for the admin API
+ * @param inFlight    its requests in progress, counted when it has {@code max_concurrent_requests}
  */
-public record RouteRuntime(RouteConfig config, FilterChain chain, Upstream upstream, List<String> filterNames) {
+public record RouteRuntime(RouteConfig config, FilterChain chain, Upstream upstream, List<String> filterNames,
+                           InFlight inFlight) {
 }

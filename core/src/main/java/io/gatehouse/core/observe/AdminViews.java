@@ -76,6 +76,10 @@ public final class AdminViews {
             view.put("strip_prefix", route.config().stripPrefix());
             view.put("timeout_ms", route.config().timeout().toMillis());
             view.put("filters", route.filterNames());
+            if (route.config().maxConcurrentRequests() != null) {
+                view.put("max_concurrent_requests", route.config().maxConcurrentRequests());
+                view.put("in_flight", route.inFlight().count());
+            }
             routes.add(view);
         }
         return Map.of("generation", generation.number(), "routes", routes);
@@ -103,6 +107,7 @@ public final class AdminViews {
             view.put("discovery", generation.config().upstreams().get(upstream.name()).discovery().type());
             view.put("balancer", generation.config().upstreams().get(upstream.name()).balancer().type());
             view.put("retries", upstream.config().retries());
+            view.put("retry_budget", upstream.retryBudget().view(System.nanoTime()));
             view.put("endpoints", endpoints);
             upstreams.add(view);
         }

@@ -41,7 +41,11 @@ public final class HttpProxy {
     /**
      * Forwards the request, retrying on another endpoint when that is safe: a connect failure (nothing was sent),
      * or for an idempotent request with a replayable body, a dead connection or an upstream status listed in
-     * {@code retry_on_status}. Every attempt fits in the route's timeout.
+     * {@code retry_on_status}. Every attempt fits in the route's timeout, and every retry in the upstream's retry
+     * budget. Retries happen before the response is returned, so before any byte of it reached the client.
+     *
+     * <p>Every endpoint chosen hears how its attempt ended exactly once: its circuit breaker a success, the
+     * upstream's failure, or (for the client's failure or a cancelled call) nothing but the release of its probe.
      *
      * <p>The balancer hears of every endpoint it chose exactly once: when the attempt failed, or when the body of
      * the response ended ({@link BodyEnd}), so a streaming response counts as in flight until it is over. It hears
@@ -52,7 +56,8 @@ public final class HttpProxy {
      *                attempts included
      * @throws UpstreamFailure  502 when the upstream cannot be reached or answers garbage
      *                          ({@code upstream_bad_response}, never retried: it was answered), 504 on timeout, 503
-     *                          when the upstream has no available endpoint
+     *                          when the upstream has no available endpoint ({@code circuit_open} with the time left
+     *                          as {@code Retry-After} when open circuits are why)
      * @throws GatewayException the client's own status (400, 408, 413) when reading its body fails, counted against
      *                          no endpoint
      */
@@ -74,6 +79,10 @@ public final class HttpProxy {
             if (endpoint == null) {
                 throw last != null ? last : noEndpoint(exchange, upstream);
             }
+            if (attempt == 0) {
+                // a request answered without an attempt (no endpoint, circuits open) earns no retries
+                upstream.retryBudget().request(System.nanoTime());
+            }
             exchange.endpoint(endpoint);
             long start = System.nanoTime();
             try {
@@ -85,10 +94,11 @@ public final class HttpProxy {
                 } else {
                     upstream.succeeded(endpoint);
                 }
+                int status = response.status();
                 ((UpstreamBody) response.body()).onEnd(fault -> bodyEnded(exchange, upstream, endpoint, answeredIn,
-                        failed, fault));
+                        status, fault));
                 if (attempt < retries && idempotent && replayable
-                        && upstream.config().retryOnStatus().contains(response.status())) {
+                        && upstream.config().retryOnStatus().contains(status) && mayRetry(exchange, upstream)) {
                     response.body().close();
                     last = new UpstreamFailure(UpstreamFailure.Kind.ERROR_STATUS, upstream.name(), null);
                     tried = addTried(tried, endpoint);
@@ -99,14 +109,16 @@ public final class HttpProxy {
                 if (cancelled(e)) {
                     // the caller gave up on the request (a script call that ended): nobody's failure
                     completed(upstream, endpoint, System.nanoTime() - start, false);
+                    upstream.circuitReleased(endpoint);
                     throw new GatewayException(499, "cancelled", "the request was cancelled", e);
                 }
                 completed(upstream, endpoint, System.nanoTime() - start, true);
                 upstream.failed(endpoint);
+                upstream.circuitResult(endpoint, true);
                 logFailure(exchange, upstream, endpoint, e.kind(), e.getCause());
                 boolean again = e.kind() == UpstreamFailure.Kind.UNREACHABLE
                         || (e.kind() == UpstreamFailure.Kind.BROKEN && idempotent && replayable);
-                if (attempt >= retries || !again) {
+                if (attempt >= retries || !again || !mayRetry(exchange, upstream)) {
                     throw e;
                 }
                 last = e;
@@ -114,9 +126,11 @@ public final class HttpProxy {
             } catch (ClientBodyException e) {
                 // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
                 completed(upstream, endpoint, System.nanoTime() - start, false);
+                upstream.circuitReleased(endpoint);
                 throw e.toGatewayException();
             } catch (RuntimeException | Error e) {
                 completed(upstream, endpoint, System.nanoTime() - start, false);
+                upstream.circuitReleased(endpoint);
                 throw e;
             }
         }
@@ -139,7 +153,28 @@ public final class HttpProxy {
         return false;
     }
 
+    /**
+     * Whether the upstream's retry budget has room for one more retry (then it is counted); a retry it refuses is
+     * logged, at most once a second per upstream.
+     */
+    private static boolean mayRetry(GatewayExchange exchange, Upstream upstream) {
+        if (upstream.retryBudget().tryRetry(System.nanoTime())) {
+            return true;
+        }
+        FAILURES.log(upstream.name() + " retry budget", () -> "upstream '" + upstream.name() + "': retry budget "
+                + "spent, not retrying (request " + exchange.requestId() + ", route '" + exchange.routeId() + "')");
+        return false;
+    }
+
     private static UpstreamFailure noEndpoint(GatewayExchange exchange, Upstream upstream) {
+        long openMillis = upstream.circuitOpenMillis();
+        if (openMillis >= 0) {
+            UpstreamFailure open = UpstreamFailure.circuitOpen(upstream.name(), (openMillis + 999) / 1000);
+            FAILURES.log(upstream.name() + " " + open.kind(), () -> "upstream '" + upstream.name() + "' has no "
+                    + "endpoint to send to: their circuits are open or probing (request " + exchange.requestId()
+                    + ", route '" + exchange.routeId() + "')");
+            return open;
+        }
         UpstreamFailure none = new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, upstream.name(), null);
         FAILURES.log(upstream.name() + " " + none.kind(), () -> "upstream '" + upstream.name()
                 + "' has no available endpoint (request " + exchange.requestId() + ", route '" + exchange.routeId()
@@ -149,10 +184,11 @@ public final class HttpProxy {
 
     /** The body of an attempt's response ended: the balancer hears of it, and a broken body counts as a failure. */
     private static void bodyEnded(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, long answeredIn,
-                                  boolean failed, IOException broken) {
+                                  int status, IOException broken) {
         // a reader interrupted because its caller gave up (a script call that ended) is not the upstream's doing
         IOException fault = broken != null && cancelled(broken) ? null : broken;
-        completed(upstream, endpoint, answeredIn, failed || fault != null);
+        completed(upstream, endpoint, answeredIn, status >= 500 || fault != null);
+        upstream.circuitResult(endpoint, fault != null || upstream.circuitFailure(status));
         if (fault != null) {
             upstream.failed(endpoint);
             UpstreamFailure.Kind kind = fault instanceof SocketTimeoutException ? UpstreamFailure.Kind.TIMEOUT

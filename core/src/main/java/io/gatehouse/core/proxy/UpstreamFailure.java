@@ -19,7 +19,8 @@ public final class UpstreamFailure extends GatewayException {
         BROKEN(502, "upstream_error", "closed the connection before its response was complete"),
         BAD_RESPONSE(502, "upstream_bad_response", "answered with a response that is not valid HTTP/1.1"),
         ERROR_STATUS(502, "upstream_error", "answered with an error"),
-        NO_ENDPOINT(503, "no_healthy_upstream", "has no available endpoint");
+        NO_ENDPOINT(503, "no_healthy_upstream", "has no available endpoint"),
+        CIRCUIT_OPEN(503, "circuit_open", "is failing: its circuit breakers are open");
 
         private final int status;
         private final String code;
@@ -45,6 +46,13 @@ public final class UpstreamFailure extends GatewayException {
         if (kind == Kind.NO_ENDPOINT) {
             header("Retry-After", "1");
         }
+    }
+
+    /** Every endpoint's circuit is open: a request may pass again in {@code retryAfterSeconds}. */
+    static UpstreamFailure circuitOpen(String upstream, long retryAfterSeconds) {
+        UpstreamFailure open = new UpstreamFailure(Kind.CIRCUIT_OPEN, upstream, null);
+        open.header("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
+        return open;
     }
 
     public Kind kind() {

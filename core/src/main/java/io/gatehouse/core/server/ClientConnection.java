@@ -218,7 +218,7 @@ final class ClientConnection implements ServerConnection {
             boolean bodyUnread = body != null && !body.complete();
             boolean closeDelimited = this.head.http10() && response.body().length() < 0
                     && ResponseWriter.hasBody(response.status(), head);
-            boolean close = wantsClose || closing || bodyUnread || closeDelimited;
+            boolean close = wantsClose || closing || bodyUnread || closeDelimited || exchange.closesConnection();
             ResponseWriter.Result result = writer.write(response,
                     new ResponseWriter.Framing(head, this.head.http10(), close));
             if (result.bytes() < 0) {

@@ -44,7 +44,8 @@ public final class GatewayServer implements AutoCloseable {
     /** Binds and starts the listener. */
     public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
         int cap = connectionCap(config.limits().maxConnections());
-        GatewayServer gateway = new GatewayServer(config, new Listener(config, new ProxyHandler(generations), cap),
+        GatewayServer gateway = new GatewayServer(config, new Listener(config,
+                new ProxyHandler(generations, config.limits().maxConcurrentRequests()), cap),
                 cap);
         gateway.port = config.port();
         gateway.bind();

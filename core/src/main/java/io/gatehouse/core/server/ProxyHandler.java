@@ -13,6 +13,7 @@ import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
+import io.gatehouse.core.generation.InFlight;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.ForwardedHeaders;
@@ -46,9 +47,16 @@ final class ProxyHandler {
     }
 
     private final GenerationHolder generations;
+    private final Integer maxConcurrentRequests;
+    private final InFlight inFlight = new InFlight();
 
-    ProxyHandler(GenerationHolder generations) {
+    /**
+     * @param maxConcurrentRequests {@code server.limits.max_concurrent_requests}: the most requests served on the
+     *                              routes at once, or {@code null} for no limit
+     */
+    ProxyHandler(GenerationHolder generations, Integer maxConcurrentRequests) {
         this.generations = generations;
+        this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
     void handle(RequestHead head, Body body, Peer peer, ResponseSink sink) {
@@ -97,7 +105,8 @@ final class ProxyHandler {
         switch (match) {
             case Match.Found<RouteRuntime> found -> {
                 exchange = exchange(generation, head, path, body, peer, found.rule().id(), found.params(), start);
-                response = runChain(found.rule().target().chain(), exchange);
+                serveRoute(generation, found.rule().target(), exchange, sink);
+                return;
             }
             case Match.MethodNotAllowed notAllowed -> {
                 exchange = exchange(generation, head, path, body, peer, "", Map.of(), start);
@@ -112,6 +121,47 @@ final class ProxyHandler {
             }
         }
         complete(exchange, sink.send(exchange, response));
+    }
+
+    /**
+     * Runs a route's chain and sends its response, unless the gateway or the route already serves as many requests
+     * as it may: then the answer is {@code 503 overloaded} at once, and the connection is closed. A request counts
+     * until its response has been sent or its client has gone away.
+     */
+    private void serveRoute(Generation generation, RouteRuntime route, GatewayExchange exchange,
+                            ResponseSink sink) {
+        Integer routeMax = route.config().maxConcurrentRequests();
+        boolean global = maxConcurrentRequests != null;
+        if (global && !inFlight.tryEnter(maxConcurrentRequests)) {
+            shed(generation, exchange, sink, "the gateway is serving as many requests as it may");
+            return;
+        }
+        try {
+            if (routeMax != null && !route.inFlight().tryEnter(routeMax)) {
+                shed(generation, exchange, sink, "the route is serving as many requests as it may");
+                return;
+            }
+            try {
+                complete(exchange, sink.send(exchange, runChain(route.chain(), exchange)));
+            } finally {
+                if (routeMax != null) {
+                    route.inFlight().exit();
+                }
+            }
+        } finally {
+            if (global) {
+                inFlight.exit();
+            }
+        }
+    }
+
+    /** Sheds a request: 503 through the global filters (so it is logged), then the connection closes. */
+    private static void shed(Generation generation, GatewayExchange exchange, ResponseSink sink, String why) {
+        exchange.closeConnection();
+        FAILURES.log("overloaded " + exchange.routeId(), () -> "shedding requests on route '" + exchange.routeId()
+                + "': " + why + " (request " + exchange.requestId() + ")");
+        complete(exchange, sink.send(exchange, runAroundError(generation, exchange,
+                new GatewayException(503, "overloaded", why + "; try again later").header("Retry-After", "1"))));
     }
 
     /** The exchange of a request refused before routing: filters see path "/", the log the target as sent. */
@@ -178,7 +228,8 @@ final class ProxyHandler {
     }
 
     private static boolean isUpstreamFailure(GatewayException e) {
-        return e.code().startsWith("upstream_") || e.code().equals("no_healthy_upstream");
+        return e.code().startsWith("upstream_") || e.code().equals("no_healthy_upstream")
+                || e.code().equals("circuit_open");
     }
 
     /** A filter that read the body and failed because of the client is the client's failure, not a 500. */

@@ -42,6 +42,9 @@ public final class Upstream implements AutoCloseable {
     private volatile List<Endpoint> available = List.of();
     private volatile long nextReadmissionNanos = Long.MAX_VALUE;
     private final CountDownLatch firstList = new CountDownLatch(1);
+    private final RetryBudget retryBudget;
+    /** Indexed by status: whether an answer with it is a failure for the circuit breakers; null without them. */
+    private final boolean[] circuitFailureStatuses;
     private volatile ServiceDiscovery.Subscription subscription;
     private volatile HealthChecker checker;
 
@@ -52,6 +55,13 @@ public final class Upstream implements AutoCloseable {
         this.discovery = discovery;
         this.client = client;
         this.config = config;
+        this.retryBudget = new RetryBudget(config.retryBudget());
+        if (config.circuitBreaker() == null) {
+            this.circuitFailureStatuses = null;
+        } else {
+            this.circuitFailureStatuses = new boolean[600];
+            config.circuitBreaker().failureStatuses().forEach(status -> circuitFailureStatuses[status] = true);
+        }
     }
 
     /** Starts discovery and active health checks. */
@@ -88,7 +98,7 @@ public final class Upstream implements AutoCloseable {
             Set<String> ids = new java.util.HashSet<>();
             for (Endpoint endpoint : copy) {
                 ids.add(endpoint.id());
-                health.computeIfAbsent(endpoint.id(), id -> new EndpointHealth());
+                health.computeIfAbsent(endpoint.id(), id -> new EndpointHealth(breaker(id)));
             }
             health.keySet().retainAll(ids);
             client.retain(ids);
@@ -119,11 +129,91 @@ public final class Upstream implements AutoCloseable {
             }
             candidates = rest;
         }
-        if (candidates.isEmpty()) {
+        while (!candidates.isEmpty()) {
+            Optional<Endpoint> chosen = balancer.choose(candidates, exchange);
+            if (chosen.isEmpty()) {
+                return null;
+            }
+            EndpointHealth h = config.circuitBreaker() == null ? null : health.get(chosen.get().id());
+            if (h == null || h.breaker.tryAcquire(System.nanoTime())) {
+                return chosen.get();
+            }
+            // half-open with every probe out, or opened since the list was made: choose among the others (the
+            // balancer hears that the choice it made is over, as balancers count what they chose as in flight)
+            balancer.completed(chosen.get(), 0, false);
+            List<Endpoint> rest = new ArrayList<>(candidates);
+            rest.remove(chosen.get());
+            candidates = rest;
+        }
+        return null;
+    }
+
+    /**
+     * How long until an endpoint's circuit lets a request through, when circuits are why no endpoint could be
+     * chosen.
+     *
+     * @return the shortest remaining open time of an open circuit (at least 1 ms), or {@code -1} when no circuit is
+     *         open or half-open
+     */
+    public long circuitOpenMillis() {
+        if (config.circuitBreaker() == null) {
+            return -1;
+        }
+        long now = System.nanoTime();
+        long shortest = -1;
+        for (Endpoint endpoint : endpoints) {
+            EndpointHealth h = health.get(endpoint.id());
+            long wait = h == null ? -1 : h.breaker.waitNanos(now);
+            if (wait < 0) {
+                continue;
+            }
+            long millis = Math.max(1, wait / 1_000_000);
+            shortest = shortest < 0 ? millis : Math.min(shortest, millis);
+        }
+        return shortest;
+    }
+
+    /** The circuit breaker hears how a request it let through ended: a success or the upstream's failure. */
+    public void circuitResult(Endpoint endpoint, boolean failure) {
+        EndpointHealth h = config.circuitBreaker() == null ? null : health.get(endpoint.id());
+        if (h != null) {
+            h.breaker.record(System.nanoTime(), failure);
+        }
+    }
+
+    /** The circuit breaker hears that a request it let through ended as nobody's failure (the client went away). */
+    public void circuitReleased(Endpoint endpoint) {
+        EndpointHealth h = config.circuitBreaker() == null ? null : health.get(endpoint.id());
+        if (h != null) {
+            h.breaker.release();
+        }
+    }
+
+    /** @return whether an answer with this status counts as a failure for the circuit breakers */
+    public boolean circuitFailure(int status) {
+        return circuitFailureStatuses != null && status >= 0 && status < circuitFailureStatuses.length
+                && circuitFailureStatuses[status];
+    }
+
+    public RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    private CircuitBreaker breaker(String endpoint) {
+        if (config.circuitBreaker() == null) {
             return null;
         }
-        Optional<Endpoint> chosen = balancer.choose(candidates, exchange);
-        return chosen.orElse(null);
+        return new CircuitBreaker(config.circuitBreaker(), (what, opened) -> {
+            LOG.log(opened ? Level.WARNING : Level.INFO, "upstream {0}: circuit of {1} {2}", name, endpoint, what);
+            if (opened) {
+                transitions.lock();
+                try {
+                    recompute();
+                } finally {
+                    transitions.unlock();
+                }
+            }
+        }, System.nanoTime());
     }
 
     /** Records a request that went well: the endpoint's failure streak ends. */
@@ -213,8 +303,8 @@ public final class Upstream implements AutoCloseable {
             EndpointHealth h = health.get(endpoint.id());
             if (h == null || h.available(now)) {
                 up.add(endpoint);
-            } else if (h.ejected(now) && h.ejectedUntilNanos - next < 0) {
-                next = h.ejectedUntilNanos;
+            } else if (h.availableAgainAt(now) - next < 0) {
+                next = h.availableAgainAt(now);
             }
         }
         available = List.copyOf(up);
@@ -238,6 +328,9 @@ public final class Upstream implements AutoCloseable {
                 one.put("ejected_for_ms", (h.ejectedUntilNanos - now) / 1_000_000);
             }
             one.put("last_active_check", h.lastCheck);
+            if (h.breaker != null) {
+                one.put("circuit_breaker", h.breaker.view(now));
+            }
             view.put(endpoint.id(), one);
         }
         return view;

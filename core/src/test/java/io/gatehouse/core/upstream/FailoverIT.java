@@ -60,9 +60,11 @@ class FailoverIT {
                   three:
                     discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" }, { url: "http://127.0.0.1:%d" }, { url: "http://127.0.0.1:%d" } ] }
                     retries: 2
+                    # a probe timeout of 2 s: on a loaded machine 500 ms timed out all three at start (a dead
+                    # backend is found by its refused connections, not by the timeout)
                     health:
                       passive: { consecutive_failures: 1, ejection_time: 200ms }
-                      active: { path: /health, interval: 100ms, timeout: 500ms, healthy_threshold: 1, unhealthy_threshold: 1 }
+                      active: { path: /health, interval: 100ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 1 }
                 routes:
                   - { id: who, match: { path: /who }, upstream: three }
                 """.formatted(ports[0], ports[1], ports[2]));
