@@ -94,6 +94,21 @@ public final class GatewayFixture implements AutoCloseable {
         return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Sends a request without a body to the data port.
+     *
+     * @param headers header names and values, alternating
+     */
+    public HttpResponse<String> send(String method, String pathAndQuery, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> admin(String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(adminUri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }

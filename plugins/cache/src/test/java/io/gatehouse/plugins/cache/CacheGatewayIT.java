@@ -93,12 +93,7 @@ class CacheGatewayIT {
 
     private static HttpResponse<String> send(GatewayFixture gateway, String method, String path, String... headers)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return gateway.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.send(method, path, headers);
     }
 
     private static String xCache(HttpResponse<?> response) {

@@ -19,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,12 +116,7 @@ class JwtGatewayIT {
 
     private static HttpResponse<String> send(GatewayFixture gateway, String method, String path, String... headers)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return gateway.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.send(method, path, headers);
     }
 
     private void assertNoToken(HttpResponse<String> response) {
