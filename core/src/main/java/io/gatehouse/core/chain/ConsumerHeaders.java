@@ -5,6 +5,7 @@ import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.proxy.IdentityHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.TreeSet;
 /**
  * Removes, before the first filter of a route runs, every request header through which a client could pose as a
  * consumer: {@code X-Consumer-*} (what authentication filters set for the upstream, on every route) and the headers
- * the route's filters declare in {@link Filter#identityHeaders()} (a forwarded claim such as {@code X-User-Email}).
+ * the route's filters declare in {@link Filter#identityHeaders()} (a forwarded claim such as {@code X-User-Email}),
+ * in any case and in their {@code _} spellings too ({@code X_Consumer_Id}), which CGI-style servers read as the same.
  * Unlike {@code server.identity_headers} these are removed whoever the peer is: only the gateway's own filters
  * speak for the consumer.
  */
@@ -24,10 +26,19 @@ final class ConsumerHeaders implements Filter {
     static final String NAME = "consumer_headers";
     static final String PREFIX = "x-consumer-";
 
-    private final String[] declared;
+    private final Set<String> declared;
 
     private ConsumerHeaders(Set<String> declared) {
-        this.declared = declared.toArray(String[]::new);
+        this.declared = Set.copyOf(declared);
+    }
+
+    /** @return whether a client's header {@code name} speaks for a consumer, in any case, with {@code -} or {@code _} */
+    private static boolean posing(String name, Set<String> declared) {
+        if (name.length() >= PREFIX.length() && IdentityHeaders.canonical(name.substring(0, PREFIX.length()))
+                .equals(PREFIX)) {
+            return true;
+        }
+        return !declared.isEmpty() && declared.contains(IdentityHeaders.canonical(name));
     }
 
     /**
@@ -37,8 +48,9 @@ final class ConsumerHeaders implements Filter {
         Set<String> declared = new TreeSet<>();
         for (FilterChain.NamedFilter named : filters) {
             for (String name : named.filter().identityHeaders()) {
-                if (!name.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
-                    declared.add(name.toLowerCase(Locale.ROOT));
+                String canonical = IdentityHeaders.canonical(name);
+                if (!canonical.startsWith(PREFIX)) {
+                    declared.add(canonical);
                 }
             }
         }
@@ -51,10 +63,7 @@ final class ConsumerHeaders implements Filter {
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {
         Headers headers = exchange.request().headers();
-        headers.removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
-        for (String name : declared) {
-            headers.remove(name);
-        }
+        headers.removeIf(name -> posing(name, declared));
         return chain.proceed(exchange);
     }
 }

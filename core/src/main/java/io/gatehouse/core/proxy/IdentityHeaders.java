@@ -28,11 +28,12 @@ public final class IdentityHeaders {
      * @param trusted the peers whose identity headers are kept ({@code server.trusted_proxies})
      */
     public static IdentityHeaders of(List<String> names, TrustedProxies trusted) {
-        return new IdentityHeaders(List.copyOf(names), trusted);
+        return new IdentityHeaders(names.stream().map(IdentityHeaders::canonical).distinct().toList(), trusted);
     }
 
     /**
-     * Removes every occurrence of every listed header, whatever the case of its name, unless {@code peer} is a
+     * Removes every occurrence of every listed header, whatever the case of its name and in its {@code _} spelling too,
+     * unless {@code peer} is a
      * trusted proxy, whose headers are kept as sent.
      *
      * @param headers the request headers as the client sent them; changed in place
@@ -42,8 +43,18 @@ public final class IdentityHeaders {
         if (names.isEmpty() || trusted.trusts(peer)) {
             return;
         }
-        for (String name : names) {
-            headers.remove(name);
-        }
+        headers.removeIf(name -> names.contains(canonical(name)));
+    }
+
+    /**
+     * A header name as the identity checks compare it: lower case, with {@code _} read as {@code -}. CGI, PHP and
+     * WSGI servers turn both into the same variable ({@code X_Real_IP} and {@code X-Real-IP} are
+     * {@code HTTP_X_REAL_IP}), so a header that must not pass must not pass in either spelling.
+     *
+     * @param name a header name
+     * @return its canonical form
+     */
+    public static String canonical(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

@@ -17,6 +17,7 @@ import io.gatehouse.core.generation.InFlight;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.ForwardedHeaders;
+import io.gatehouse.core.proxy.HopByHop;
 import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
@@ -31,6 +32,10 @@ import java.util.Map;
  * they are logged like any other.
  */
 final class ProxyHandler {
+
+    /** Headers a client's {@code Connection} header cannot remove: they frame and address the request. */
+    private static final java.util.Set<String> MESSAGE_HEADERS = java.util.Set.of("host", "content-length",
+            "transfer-encoding");
 
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
     /** The gateway's own 5xx answers (a script timing out, say): one line per route, code and second. */
@@ -164,10 +169,17 @@ final class ProxyHandler {
                 new GatewayException(503, "overloaded", why + "; try again later").header("Retry-After", "1"))));
     }
 
-    /** The exchange of a request refused before routing: filters see path "/", the log the target as sent. */
+    /**
+     * The exchange of a request refused before routing: filters see path "/", the log and the problem's
+     * {@code instance} the target as sent without its query, which may hold a credential ({@code ?api_key=},
+     * {@code ?access_token=}) that no route had the chance to remove.
+     */
     private static GatewayExchange refused(Generation generation, RequestHead head, Body body, Peer peer,
                                            long start) {
-        return exchange(generation, head, "/", head.target(), body, peer, "", Map.of(), start);
+        String target = head.target();
+        int query = target.indexOf('?');
+        return exchange(generation, head, "/", query < 0 ? target : target.substring(0, query), body, peer, "",
+                Map.of(), start);
     }
 
     private static GatewayExchange exchange(Generation generation, RequestHead head, String path, Body body,
@@ -179,6 +191,15 @@ final class ProxyHandler {
                                             String reportedPath, Body body, Peer peer, String routeId,
                                             Map<String, String> params, long start) {
         Headers headers = head.headers();
+        // The headers the client's Connection header names belong to its own hop: they end here, before any filter
+        // runs, and so does Connection. Left for the proxy to strip, a client could name the headers the gateway
+        // itself sets for the upstream (X-Consumer-Id, X-Request-Id, a forwarded claim) and have them removed.
+        for (String token : HopByHop.connectionTokens(headers)) {
+            if (!MESSAGE_HEADERS.contains(token)) { // they describe the request itself, not the hop
+                headers.remove(token);
+            }
+        }
+        headers.remove("Connection");
         // before any filter runs, so no filter and no upstream sees a client's claim to be someone else
         generation.identityHeaders().removeUnlessTrusted(headers, peer.address());
         String clientIp = ForwardedHeaders.clientIp(peer.address(), headers, generation.trustedProxies());

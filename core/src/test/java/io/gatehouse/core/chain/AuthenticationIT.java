@@ -151,6 +151,29 @@ class AuthenticationIT {
     }
 
     @Test
+    void aClientCanNeitherNameTheGatewaysHeadersInConnectionNorSpellItsOwnWithUnderscores() throws IOException {
+        RawUpstream.Received received = sendAndReceive("/one", "X-Key-A: alice\r\n"
+                + "Connection: X-Consumer-Id, X-Consumer-Credential, X-Forwarded-User\r\n"
+                + "X_Consumer_Id: root\r\nx_consumer_groups: admins\r\nX_Forwarded_User: root\r\n");
+        assertEquals(List.of("X-Consumer-Id: alice"), received.headerLines("X-Consumer-Id"));
+        assertEquals(List.of("X-Consumer-Credential: test"), received.headerLines("X-Consumer-Credential"));
+        assertEquals(List.of("X-Forwarded-User: alice"), received.headerLines("X-Forwarded-User"));
+        assertEquals(List.of(), received.headerLines("X_Consumer_Id"));
+        assertEquals(List.of(), received.headerLines("X_Consumer_Groups"));
+        assertEquals(List.of(), received.headerLines("X_Forwarded_User"));
+        assertEquals(List.of(), received.headerLines("Connection"), "the client's Connection ends at the gateway");
+    }
+
+    @Test
+    void aCredentialInTheQueryOfATargetRefusedBeforeRoutingIsNeitherEchoedNorLogged() throws Exception {
+        RawClient.RawResponse response = send("/one%2f?api_key=S3CR3T-KEY", "X-Request-Id: refused-query-1\r\n");
+        assertEquals(400, response.status());
+        assertTrue(!response.bodyText().contains("S3CR3T"), response.bodyText());
+        String line = awaitAccessLine("refused-query-1");
+        assertTrue(!line.contains("S3CR3T") && line.contains("/one%2f"), line);
+    }
+
+    @Test
     void consumerHeadersAreRemovedOnRoutesWithoutAuthenticationToo() throws IOException {
         RawUpstream.Received received = sendAndReceive("/open", "X-Consumer-Id: admin\r\nX-Consumer-Groups: root\r\n");
         assertEquals(List.of(), received.headerLines("X-Consumer-Id"));

@@ -82,6 +82,16 @@ class IdentityHeadersIT {
     }
 
     @Test
+    void theUnderscoreSpellingOfAnIdentityHeaderIsRemovedToo() throws IOException {
+        // CGI, PHP and WSGI servers read X_Real_IP and X-Real-IP as one variable, HTTP_X_REAL_IP
+        RawUpstream.Received received = send(untrusting, "X_Real_IP: 6.6.6.6\r\nTrue_Client_IP: 6.6.6.6\r\n"
+                + "X_Custom: kept\r\n");
+        assertEquals(List.of(), received.headerLines("X_Real_IP"));
+        assertEquals(List.of(), received.headerLines("True_Client_IP"));
+        assertEquals(List.of("X_Custom: kept"), received.headerLines("X_Custom"));
+    }
+
+    @Test
     void aTrustedProxysIdentityHeadersPassAsSent() throws IOException {
         RawUpstream.Received received = send(trusting, FORGED + "X-Forwarded-For: 198.51.100.7\r\n");
         List<String> identity = PASSED_AS_SENT.stream()

@@ -61,7 +61,8 @@ final class CacheFilter implements Filter {
             return mark(invalidateOnChange(exchange, chain.proceed(exchange)), "BYPASS");
         }
         Optional<String> consumer = consumer(exchange);
-        boolean authorization = request.headers().contains("Authorization");
+        // a cookie is as personal as a credential: a session's page must not be served to the next client
+        boolean authorization = request.headers().contains("Authorization") || request.headers().contains("Cookie");
         if ((consumer.isPresent() || authorization) && !(cacheAuthenticated && consumer.isPresent())) {
             return mark(chain.proceed(exchange), "BYPASS");
         }

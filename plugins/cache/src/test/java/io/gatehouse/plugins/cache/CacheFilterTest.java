@@ -259,13 +259,15 @@ class CacheFilterTest {
         assertEquals("BYPASS", xCache(send(filter, alice)));
         Response bearer = send(filter, get("/a", "Authorization", "Bearer x"));
         assertEquals("BYPASS", xCache(bearer));
+        assertEquals("BYPASS", xCache(send(filter, get("/a", "Cookie", "session=alice-secret"))),
+                "a session cookie is a credential too");
         Response anonymous = send(filter, get("/a"));
         assertEquals("MISS", xCache(anonymous), "nothing was stored for them");
-        assertEquals("hello 3", text(anonymous));
+        assertEquals("hello 4", text(anonymous));
         TestExchange guest = TestExchange.builder().path("/a").consumer(Consumer.anonymous("guest")).build();
         assertEquals("HIT", xCache(send(filter, guest)),
                 "an anonymous consumer is no one in particular");
-        assertEquals(3, upstream.calls.get());
+        assertEquals(4, upstream.calls.get());
     }
 
     @Test
