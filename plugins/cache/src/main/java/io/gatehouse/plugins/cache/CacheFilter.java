@@ -68,7 +68,7 @@ final class CacheFilter implements Filter {
         }
         CacheKey key = new CacheKey(new CacheKey.Resource(exchange.routeId(), request.scheme(),
                 request.host().toLowerCase(Locale.ROOT), request.path(), request.rawQuery()),
-                CacheKey.values(varyHeaders, request.headers()), consumer.orElse(null));
+                CacheKey.values(varyHeaders, request.headers(), hostPort(request)), consumer.orElse(null));
         CachedResponse hit = store.lookup(key, request.headers());
         if (hit != null) {
             return mark(hit.toResponse(store.now(), true, request.headers()), "HIT");
@@ -191,5 +191,16 @@ final class CacheFilter implements Filter {
     private static Response mark(Response response, String outcome) {
         response.headers().set(X_CACHE, outcome);
         return response;
+    }
+
+    /**
+     * The port of the {@code Host} header as sent, empty when none. The key's host is the name alone, but the
+     * upstream sees the port too ({@code X-Forwarded-Host}, {@code Forwarded}) and may build links and redirects
+     * with it: a response made for {@code example.com:1} must not be served for {@code example.com}.
+     */
+    private static String hostPort(Request request) {
+        String host = request.headers().first("Host").orElse("");
+        int colon = host.lastIndexOf(':');
+        return colon > host.lastIndexOf(']') ? host.substring(colon + 1) : "";
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param resource    what a purge of one resource removes, with every variant
  * @param headerValues the request's values of the configured {@code vary_headers}, in their order ({@code null}
- *                    for an absent header)
+ *                    for an absent header), then the port of its {@code Host} header ({@code ""} for none)
  * @param consumer    the consumer's id, or {@code null} for an anonymous request
  */
 record CacheKey(Resource resource, List<String> headerValues, String consumer) {
@@ -54,5 +54,12 @@ record CacheKey(Resource resource, List<String> headerValues, String consumer) {
             values[i] = all.isEmpty() ? null : String.join(", ", all);
         }
         return Collections.unmodifiableList(Arrays.asList(values));
+    }
+
+    /** {@link #values(List, Headers)}, then the port of the {@code Host} header ({@code ""} for none). */
+    static List<String> values(List<String> names, Headers headers, String hostPort) {
+        List<String> values = new java.util.ArrayList<>(values(names, headers));
+        values.add(hostPort);
+        return Collections.unmodifiableList(values);
     }
 }

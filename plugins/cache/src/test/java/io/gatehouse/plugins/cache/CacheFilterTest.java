@@ -271,6 +271,17 @@ class CacheFilterTest {
     }
 
     @Test
+    void theHostsPortIsPartOfTheKey() throws Exception {
+        // the upstream sees the port (X-Forwarded-Host) and may build redirects with it
+        Filter filter = filter(config());
+        assertEquals("MISS", xCache(send(filter, get("/p", "Host", "localhost:1"))));
+        assertEquals("MISS", xCache(send(filter, get("/p", "Host", "localhost"))));
+        assertEquals("HIT", xCache(send(filter, get("/p", "Host", "localhost"))));
+        assertEquals("HIT", xCache(send(filter, get("/p", "Host", "localhost:1"))));
+        assertEquals(2, upstream.calls.get());
+    }
+
+    @Test
     void cacheAuthenticatedKeysByConsumer() throws Exception {
         Filter filter = filter(new CacheConfig(null, null, null, null, null, null, true, null));
         TestExchange.Builder alice = TestExchange.builder().path("/a").header("Authorization", "Bearer a")
