@@ -34,11 +34,8 @@ final class ConsumerHeaders implements Filter {
 
     /** @return whether a client's header {@code name} speaks for a consumer, in any case, with {@code -} or {@code _} */
     private static boolean posing(String name, Set<String> declared) {
-        if (name.length() >= PREFIX.length() && IdentityHeaders.canonical(name.substring(0, PREFIX.length()))
-                .equals(PREFIX)) {
-            return true;
-        }
-        return !declared.isEmpty() && declared.contains(IdentityHeaders.canonical(name));
+        return IdentityHeaders.startsCanonically(name, PREFIX)
+                || !declared.isEmpty() && declared.contains(IdentityHeaders.canonical(name));
     }
 
     /**

@@ -43,7 +43,30 @@ public final class IdentityHeaders {
         if (names.isEmpty() || trusted.trusts(peer)) {
             return;
         }
-        headers.removeIf(name -> names.contains(canonical(name)));
+        for (String name : names) {
+            headers.remove(name);
+        }
+        // the _ spellings: rare, so the common header pays only the scan for '_'
+        headers.removeIf(name -> name.indexOf('_') >= 0 && names.contains(canonical(name)));
+    }
+
+    /**
+     * @param name   a header name
+     * @param prefix a canonical prefix ({@link #canonical}: lower case, {@code -} not {@code _})
+     * @return whether the canonical form of {@code name} starts with {@code prefix}; allocates nothing
+     */
+    public static boolean startsCanonically(String name, String prefix) {
+        if (name.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = name.charAt(i);
+            char canonical = c == '_' ? '-' : Character.toLowerCase(c);
+            if (canonical != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
