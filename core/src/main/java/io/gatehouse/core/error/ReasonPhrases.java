@@ -1,12 +1,16 @@
 package io.gatehouse.core.error;
 
 /** Reason phrases for the statuses the gateway itself produces. */
-final class ReasonPhrases {
+public final class ReasonPhrases {
 
     private ReasonPhrases() {
     }
 
-    static String of(int status) {
+    /**
+     * @param status an HTTP status
+     * @return its reason phrase; a generic one for a 4xx or 5xx this table does not name
+     */
+    public static String of(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";

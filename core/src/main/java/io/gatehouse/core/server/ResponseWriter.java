@@ -6,6 +6,7 @@ import io.gatehouse.core.proxy.HopByHop;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.http.DateTime;
+import io.gatehouse.core.error.ReasonPhrases;
 import io.helidon.http.Status;
 
 import java.io.IOException;
@@ -190,7 +191,11 @@ final class ResponseWriter {
         }
         String line = STATUS_LINES[status];
         if (line == null) {
-            line = "HTTP/1.1 " + status + " " + Status.create(status).reasonPhrase() + "\r\n";
+            String phrase = Status.create(status).reasonPhrase();
+            if (phrase.isEmpty() && status >= 400) { // Helidon names fewer statuses than the gateway sends (431)
+                phrase = ReasonPhrases.of(status);
+            }
+            line = "HTTP/1.1 " + status + " " + phrase + "\r\n";
             STATUS_LINES[status] = line;
         }
         return line;

@@ -80,6 +80,17 @@ class ListenerLimitsIT {
     }
 
     @Test
+    void the431StatusLineHasItsReasonPhrase() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /users/1 HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(4000)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new String(socket.getInputStream().readNBytes(48), StandardCharsets.US_ASCII);
+            assertTrue(statusLine.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), statusLine);
+        }
+    }
+
+    @Test
     void declaredLengthOverTheLimitIs413BeforeTheBodyIsSent() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
             socket.setSoTimeout(10_000);

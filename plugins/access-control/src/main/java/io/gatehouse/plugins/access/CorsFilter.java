@@ -104,8 +104,9 @@ record CorsFilter(CorsPolicy policy, Refusal refusal) implements Filter {
     }
 
     private GatewayException refuse(Exchange exchange, String what, String reason) {
+        // the answer depends on the same request headers as an allowed preflight's: a shared cache must key it so
         return refusal.refuse(exchange, 403, PREFLIGHT_REFUSED, "CORS preflight refused: " + what + ".",
-                "preflight refused: " + reason);
+                "preflight refused: " + reason).header("Vary", PREFLIGHT_VARY);
     }
 
     /** The names of {@code Access-Control-Request-Headers}, lower case, in order, without empty entries. */

@@ -137,7 +137,8 @@ class CorsFilterTest {
             assertEquals(403, e.status());
             assertEquals("cors_preflight_refused", e.code());
             assertEquals("CORS preflight refused: " + c.says() + ".", e.getMessage());
-            assertEquals(Map.of(), e.headers(), "no CORS header, nothing else either");
+            assertEquals(Map.of("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+                    e.headers(), "no CORS header; Vary, so that a shared cache keys the refusal as the allowance");
             assertEquals(1, log.lines().size());
             assertTrue(log.lines().getFirst().message().contains("req-cors-1"), log.lines().toString());
         }
