@@ -35,25 +35,51 @@ public record Consumer(String id, String credential, List<String> groups, Map<St
     public static final String ANONYMOUS = "anonymous";
 
     /**
-     * @throws IllegalArgumentException if {@code id} or {@code credential} is blank, or a group is blank
+     * The id, the credential kind and the groups travel to the upstream in request headers ({@code X-Consumer-Id},
+     * {@code X-Consumer-Credential}, {@code X-Consumer-Groups} joined with commas), so they hold no control
+     * character, and a group no comma: {@code "users,admins"} would read upstream as two groups. A filter that takes
+     * groups from a token or a directory drops the ones that break this rule.
+     *
+     * @throws IllegalArgumentException if {@code id} or {@code credential} is blank or holds a control character,
+     *                                  or a group is blank or holds a control character or a comma
      * @throws NullPointerException     if any argument or element is {@code null}
      */
     public Consumer {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(credential, "credential");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("a consumer id must not be blank");
+        if (id.isBlank() || hasControl(id)) {
+            throw new IllegalArgumentException("a consumer id must not be blank nor hold control characters");
         }
-        if (credential.isBlank()) {
-            throw new IllegalArgumentException("a consumer's credential kind must not be blank");
+        if (credential.isBlank() || hasControl(credential)) {
+            throw new IllegalArgumentException("a consumer's credential kind must not be blank nor hold control "
+                    + "characters");
         }
         groups = List.copyOf(groups);
         for (String group : groups) {
-            if (group.isBlank()) {
-                throw new IllegalArgumentException("a consumer's group must not be blank");
+            if (group.isBlank() || hasControl(group) || group.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("a consumer's group must not be blank nor hold a comma or control "
+                        + "characters");
             }
         }
         attributes = Map.copyOf(attributes);
+    }
+
+    /**
+     * @param group a group name, e.g. from a token's claim
+     * @return whether a consumer may carry it: not blank, no comma, no control character
+     */
+    public static boolean isValidGroup(String group) {
+        return !group.isBlank() && group.indexOf(',') < 0 && !hasControl(group);
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

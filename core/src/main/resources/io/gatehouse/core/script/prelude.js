@@ -320,8 +320,8 @@
                 live(this.g).setConsumer(null, null);
             } else if (typeof value === 'object') {
                 const groups = Array.isArray(value.groups) ? value.groups.map(String) : [];
-                if (groups.some(g => g.length === 0 || g.includes('\n'))) {
-                    throw new TypeError('consumer groups must be non-empty single-line strings');
+                if (groups.some(g => g.trim().length === 0 || /[\x00-\x1f\x7f,]/.test(g))) {
+                    throw new TypeError('consumer groups must be non-blank, without commas or control characters');
                 }
                 live(this.g).setConsumer(String(value.id), groups.join('\n'));
             } else {

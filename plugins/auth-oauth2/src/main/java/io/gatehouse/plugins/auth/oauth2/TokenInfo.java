@@ -81,7 +81,7 @@ record TokenInfo(boolean active, Instant expiresAt, Set<String> scopes, String i
         config.forwardClaims().forEach((claim, header) -> putIfPresent(forwarded, header, text(answer.get(claim))));
         return new TokenInfo(true, expiresAt, new LinkedHashSet<>(words(answer.get(config.scopeClaim()))),
                 text(answer.get("iss")), words(answer.get("aud")), consumerId(answer, config.consumerClaims()),
-                config.groupsClaim() == null ? List.of() : words(answer.get(config.groupsClaim())),
+                config.groupsClaim() == null ? List.of() : groups(answer.get(config.groupsClaim())),
                 Collections.unmodifiableMap(attributes), Collections.unmodifiableMap(forwarded));
     }
 
@@ -144,6 +144,14 @@ record TokenInfo(boolean active, Instant expiresAt, Set<String> scopes, String i
             }
         }
         return Collections.unmodifiableList(words);
+    }
+
+    /**
+     * The groups claim's words that a consumer may carry: a group with a comma would read as two upstream
+     * ({@code X-Consumer-Groups}), so it is left out, as the JWT filter does.
+     */
+    private static List<String> groups(JsonNode value) {
+        return words(value).stream().filter(io.gatehouse.api.Consumer::isValidGroup).toList();
     }
 
     private static void addWord(List<String> words, String word) {

@@ -133,6 +133,13 @@ class IntrospectionFilterTest extends AgainstEndpoint {
     }
 
     @Test
+    void aGroupWithACommaIsLeftOutForItWouldReadAsTwoUpstream() throws Exception {
+        harness.endpoint.active("t-comma-groups", "\"sub\":\"alice\",\"groups\":[\"staff\",\"users,admins\"]");
+        Harness.Outcome outcome = Harness.bearer(harness.filter("groups_claim: groups"), "t-comma-groups").passed();
+        assertEquals(List.of("staff"), outcome.exchange().authenticated().orElseThrow().groups());
+    }
+
+    @Test
     void groupsMayBeASpaceSeparatedString() throws Exception {
         harness.endpoint.active("t-string-groups", "\"sub\":\"alice\",\"roles\":\" staff  admins \"");
         Harness.Outcome outcome = Harness.bearer(harness.filter("groups_claim: roles"), "t-string-groups").passed();
