@@ -5,6 +5,7 @@ import io.gatehouse.api.Chain;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.observe.RequestObserver;
 
 import java.util.List;
 import java.util.Objects;
@@ -22,10 +23,27 @@ public final class FilterChain {
 
     private final NamedFilter[] filters;
     private final Terminal terminal;
+    private final RequestObserver observer;
+    private final boolean timed;
 
     public FilterChain(List<NamedFilter> filters, Terminal terminal) {
+        this(filters, terminal, RequestObserver.NOOP);
+    }
+
+    /**
+     * @param observer told of each filter's time; the chain also hands it to each exchange it runs
+     *                 ({@link GatewayExchange#observer()}), for the upstream attempts and the completion
+     */
+    public FilterChain(List<NamedFilter> filters, Terminal terminal, RequestObserver observer) {
         this.filters = filters.toArray(NamedFilter[]::new);
         this.terminal = Objects.requireNonNull(terminal);
+        this.observer = Objects.requireNonNull(observer);
+        this.timed = observer != RequestObserver.NOOP;
+    }
+
+    /** @return the names of the chain's filters in order, as the observer counts them */
+    public List<String> filterNames() {
+        return java.util.Arrays.stream(filters).map(NamedFilter::name).toList();
     }
 
     /**
@@ -42,6 +60,9 @@ public final class FilterChain {
 
     /** Runs the exchange through every filter and the terminal. */
     public Response run(Exchange exchange) throws Exception {
+        if (exchange instanceof GatewayExchange gateway) {
+            gateway.observer(observer);
+        }
         return proceedFrom(0, exchange, exchange);
     }
 
@@ -51,18 +72,29 @@ public final class FilterChain {
         }
         NamedFilter current = filters[index];
         Link next = new Link(index + 1, current.name(), outer);
+        long start = timed ? System.nanoTime() : 0;
         Response response;
         try {
             response = current.filter().filter(exchange, next);
         } catch (Throwable e) {
+            observe(outer, index, start, next, true);
             next.done(null);
             throw e;
         }
+        observe(outer, index, start, next, false);
         next.done(response);
         if (response == null) {
             throw new IllegalStateException("filter '" + current.name() + "' returned null instead of a Response");
         }
         return response;
+    }
+
+    private void observe(Exchange outer, int index, long start, Link next, boolean failed) {
+        if (timed && outer instanceof GatewayExchange gateway) {
+            long end = System.nanoTime();
+            long inner = next.proceeded ? next.proceedEnd - next.proceedStart : 0;
+            observer.filterDone(gateway, index, start, end, end - start - inner, failed);
+        }
     }
 
     /** The chain as one filter sees it; enforces proceed-at-most-once and names the culprit. */
@@ -72,6 +104,8 @@ public final class FilterChain {
         private final Exchange outer;
         private boolean proceeded;
         private Response produced;
+        private long proceedStart;
+        private long proceedEnd;
 
         private Link(int index, String caller, Exchange outer) {
             this.index = index;
@@ -85,7 +119,12 @@ public final class FilterChain {
                 throw new IllegalStateException("filter '" + caller + "' called chain.proceed() more than once");
             }
             proceeded = true;
-            produced = proceedFrom(index, Objects.requireNonNull(exchange, "exchange"), outer);
+            proceedStart = timed ? System.nanoTime() : 0;
+            try {
+                produced = proceedFrom(index, Objects.requireNonNull(exchange, "exchange"), outer);
+            } finally {
+                proceedEnd = timed ? System.nanoTime() : 0;
+            }
             return produced;
         }
 

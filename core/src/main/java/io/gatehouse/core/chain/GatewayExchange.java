@@ -36,6 +36,7 @@ public final class GatewayExchange implements Exchange {
     private boolean completed;
     private boolean upstreamFailed;
     private boolean closeConnection;
+    private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
@@ -171,6 +172,16 @@ public final class GatewayExchange implements Exchange {
         return closeConnection;
     }
 
+    /** @return the observer of the chain serving this exchange ({@code NOOP} until a chain runs it) */
+    public io.gatehouse.core.observe.RequestObserver observer() {
+        return observer;
+    }
+
+    /** Set by the chain that runs the exchange. */
+    public void observer(io.gatehouse.core.observe.RequestObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer);
+    }
+
     @Override
     public void onComplete(Consumer<Completion> listener) {
         if (completed) {
@@ -197,6 +208,12 @@ public final class GatewayExchange implements Exchange {
                             + " failed: " + e);
                 }
             }
+        }
+        try {
+            observer.completed(this, completion);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "observing the completion of request " + requestId
+                    + " failed: " + e);
         }
     }
 }

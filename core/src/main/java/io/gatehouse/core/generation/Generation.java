@@ -32,13 +32,14 @@ public final class Generation implements AutoCloseable {
     private final StateStore.Scope states;
     private final TrustedProxies trustedProxies;
     private final IdentityHeaders identityHeaders;
+    private final io.gatehouse.core.observe.RequestObserver unroutedObserver;
     private final Instant createdAt = Instant.now();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     Generation(long number, GatewayConfig config, RouteTable<RouteRuntime> routes, List<RouteRuntime> routeList,
                Map<String, Upstream> upstreams, List<FilterChain.NamedFilter> globalFilters,
                List<AutoCloseable> closeables, StateStore.Scope states, TrustedProxies trustedProxies,
-               IdentityHeaders identityHeaders) {
+               IdentityHeaders identityHeaders, io.gatehouse.core.observe.RequestObserver unroutedObserver) {
         this.number = number;
         this.config = config;
         this.routes = routes;
@@ -49,6 +50,12 @@ public final class Generation implements AutoCloseable {
         this.states = states;
         this.trustedProxies = trustedProxies;
         this.identityHeaders = identityHeaders;
+        this.unroutedObserver = unroutedObserver;
+    }
+
+    /** @return the observer of requests no route matched (or refused before routing): the global filters' chain */
+    public io.gatehouse.core.observe.RequestObserver unroutedObserver() {
+        return unroutedObserver;
     }
 
     public long number() {

@@ -6,6 +6,7 @@ import io.gatehouse.core.builtin.StripPrefixFilter;
 import io.gatehouse.core.chain.CheckByCreating;
 import io.gatehouse.core.chain.FilterChain;
 import io.gatehouse.core.chain.FilterChain.NamedFilter;
+import io.gatehouse.core.observe.RequestObserver;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
 import io.gatehouse.core.config.ConfigException;
@@ -58,6 +59,7 @@ public final class GenerationBuilder {
     private final Path home;
     private final Supplier<ScriptHost> scripts;
     private final StateStore states = new StateStore();
+    private final RequestObserver.Factory observers;
 
     /**
      * @param registry the component factories
@@ -66,9 +68,16 @@ public final class GenerationBuilder {
      *                 to load the scripts), so a check of a config without scripts never starts one
      */
     public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts) {
+        this(registry, home, scripts, RequestObserver.Factory.NOOP);
+    }
+
+    /** @param observers makes the observer (meters, tracing) of each route's chain */
+    public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts,
+                             RequestObserver.Factory observers) {
         this.registry = registry;
         this.home = home;
         this.scripts = scripts;
+        this.observers = observers;
     }
 
     /**
@@ -138,10 +147,11 @@ public final class GenerationBuilder {
                 chain.add(new NamedFilter("rewrite", new RewriteFilter(route.rewrite())));
             }
             Upstream upstream = upstreams.get(route.upstream());
-            FilterChain filterChain = new FilterChain(FilterChain.guarded(route.id(), chain), exchange -> {
+            List<NamedFilter> guarded = FilterChain.guarded(route.id(), chain);
+            FilterChain filterChain = new FilterChain(guarded, exchange -> {
                 GatewayExchange gateway = (GatewayExchange) exchange;
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout());
-            });
+            }, observers.forChain(route.id(), guarded.stream().map(NamedFilter::name).toList()));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
                     chain.stream().map(NamedFilter::name).toList(), inFlight(scope, route.id()));
             routeList.add(runtime);
@@ -155,7 +165,8 @@ public final class GenerationBuilder {
                 config.upstreams().keySet().stream().filter(name -> !made.contains(name)).toList());
         return new Generation(number, config, table, List.copyOf(routeList), upstreams,
                 List.copyOf(globals), List.copyOf(created), scope, trusted,
-                IdentityHeaders.of(config.server().identityHeaders(), trusted));
+                IdentityHeaders.of(config.server().identityHeaders(), trusted),
+                observers.forChain("", globals.stream().map(NamedFilter::name).toList()));
     }
 
     /** The route's count of requests in progress: one per route id, whatever else of the route a reload changes. */

@@ -7,6 +7,7 @@ import io.gatehouse.api.Headers;
 import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.observe.RequestObserver.AttemptOutcome;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.upstream.Upstream;
@@ -89,6 +90,8 @@ public final class HttpProxy {
                 Response response = send(outgoing, upstream, endpoint, timeouts);
                 long answeredIn = System.nanoTime() - start;
                 boolean failed = response.status() >= 500;
+                exchange.observer().attemptDone(exchange, upstream, endpoint, attempt, start, start + answeredIn,
+                        failed ? AttemptOutcome.ERROR_STATUS : AttemptOutcome.SUCCESS);
                 if (failed) {
                     upstream.failed(endpoint);
                 } else {
@@ -108,10 +111,12 @@ public final class HttpProxy {
             } catch (UpstreamFailure e) {
                 if (cancelled(e)) {
                     // the caller gave up on the request (a script call that ended): nobody's failure
+                    attemptDone(exchange, upstream, endpoint, attempt, start, AttemptOutcome.CANCELLED);
                     completed(upstream, endpoint, System.nanoTime() - start, false);
                     upstream.circuitReleased(endpoint);
                     throw new GatewayException(499, "cancelled", "the request was cancelled", e);
                 }
+                attemptDone(exchange, upstream, endpoint, attempt, start, outcome(e.kind()));
                 completed(upstream, endpoint, System.nanoTime() - start, true);
                 upstream.failed(endpoint);
                 upstream.circuitResult(endpoint, true);
@@ -125,15 +130,32 @@ public final class HttpProxy {
                 tried = addTried(tried, endpoint);
             } catch (ClientBodyException e) {
                 // the client's failure: the endpoint did nothing wrong, and there is no body left to send again
+                attemptDone(exchange, upstream, endpoint, attempt, start, AttemptOutcome.CANCELLED);
                 completed(upstream, endpoint, System.nanoTime() - start, false);
                 upstream.circuitReleased(endpoint);
                 throw e.toGatewayException();
             } catch (RuntimeException | Error e) {
+                attemptDone(exchange, upstream, endpoint, attempt, start, AttemptOutcome.CANCELLED);
                 completed(upstream, endpoint, System.nanoTime() - start, false);
                 upstream.circuitReleased(endpoint);
                 throw e;
             }
         }
+    }
+
+    private static void attemptDone(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, int attempt,
+                                    long start, AttemptOutcome outcome) {
+        exchange.observer().attemptDone(exchange, upstream, endpoint, attempt, start, System.nanoTime(), outcome);
+    }
+
+    private static AttemptOutcome outcome(UpstreamFailure.Kind kind) {
+        return switch (kind) {
+            case UNREACHABLE -> AttemptOutcome.UNREACHABLE;
+            case TIMEOUT, STOPPED_READING -> AttemptOutcome.TIMEOUT;
+            case BAD_RESPONSE -> AttemptOutcome.BAD_RESPONSE;
+            case ERROR_STATUS -> AttemptOutcome.ERROR_STATUS;
+            case BROKEN, NO_ENDPOINT, CIRCUIT_OPEN -> AttemptOutcome.BROKEN;
+        };
     }
 
     /**

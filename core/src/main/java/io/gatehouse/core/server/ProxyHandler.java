@@ -218,7 +218,7 @@ final class ProxyHandler {
     private static Response runAroundError(Generation generation, GatewayExchange exchange, GatewayException e) {
         FilterChain chain = new FilterChain(generation.globalFilters(), ex -> {
             throw e;
-        });
+        }, generation.unroutedObserver());
         return runChain(chain, exchange);
     }
 
