@@ -4,11 +4,13 @@ import io.gatehouse.core.builtin.Builtins;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
 import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.config.LoadedConfig;
 import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationBuilder;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.observe.AdminViews;
+import io.gatehouse.core.observe.tracing.Tracing;
 import io.gatehouse.core.plugin.PluginHost;
 import io.gatehouse.core.reload.ConfigWatcher;
 import io.gatehouse.core.script.ScriptHost;
@@ -42,16 +44,21 @@ public final class Gateway implements AutoCloseable {
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile ReloadStatus lastReload;
+    private final io.opentelemetry.sdk.trace.SpanProcessor spanProcessor;
+    private volatile Tracing tracing = Tracing.OFF;
     private GatewayServer server;
     private AdminServer admin;
 
-    private Gateway(Path home, Path configFile, Map<String, String> env, PluginHost plugins) {
+    private Gateway(Path home, Path configFile, Map<String, String> env, PluginHost plugins,
+                    io.opentelemetry.sdk.trace.SpanProcessor spanProcessor) {
         this.configFile = configFile;
+        this.spanProcessor = spanProcessor;
         this.env = env;
         this.plugins = plugins;
         this.scripts = ScriptHost.start(home.resolve("scripts"));
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
-        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts);
+        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts,
+                (routeId, filterNames) -> tracing.forChain(routeId, filterNames));
     }
 
     /**
@@ -63,9 +70,21 @@ public final class Gateway implements AutoCloseable {
      * @throws ConfigException when the config is invalid; nothing is left running
      */
     public static Gateway start(Path home, Path configFile, Map<String, String> env) throws ConfigException {
+        return start(home, configFile, env, null);
+    }
+
+    /**
+     * Loads plugins and config, and starts serving, with spans going to {@code spans} (tests, embedding) instead of
+     * the exporter of {@code tracing.otlp}.
+     *
+     * @param spans where the spans of sampled requests go, or {@code null} for the configured exporter
+     * @throws ConfigException when the config is invalid; nothing is left running
+     */
+    public static Gateway start(Path home, Path configFile, Map<String, String> env,
+                                io.opentelemetry.sdk.trace.SpanProcessor spans) throws ConfigException {
         PluginHost plugins = PluginHost.start(home.resolve("plugins"), Builtins.factories());
         plugins.registry().problemMessages().forEach(p -> LOG.log(Level.WARNING, "plugin refused: {0}", p));
-        Gateway gateway = new Gateway(home, configFile, env, plugins);
+        Gateway gateway = new Gateway(home, configFile, env, plugins, spans);
         try {
             gateway.startServing();
             return gateway;
@@ -76,7 +95,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startServing() throws ConfigException {
-        Generation first = builder.build(ConfigLoader.read(configFile, env));
+        LoadedConfig loaded = ConfigLoader.read(configFile, env);
+        if (loaded.problems().isEmpty() && loaded.config() != null) {
+            tracing = Tracing.of(loaded.config().tracing(), spanProcessor);
+        }
+        Generation first = builder.build(loaded);
         // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
         generations.swap(first);
         GatewayConfig config = first.config();
@@ -137,8 +160,11 @@ public final class Gateway implements AutoCloseable {
 
     private static void warnAboutRestartOnlyChanges(GatewayConfig running, GatewayConfig next) {
         if (!running.server().equals(next.server()) || !running.admin().equals(next.admin())
-                || !running.demo().equals(next.demo())) {
-            LOG.log(Level.WARNING, "changes to server, admin and demo take effect on restart only");
+                || !running.demo().equals(next.demo())
+                || !java.util.Objects.equals(running.tracing().otlp(), next.tracing().otlp())
+                || !running.tracing().serviceName().equals(next.tracing().serviceName())) {
+            LOG.log(Level.WARNING, "changes to server, admin, demo, tracing.otlp and tracing.service_name take "
+                    + "effect on restart only");
         }
     }
 
@@ -167,6 +193,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         generations.close();
+        tracing.close();
         scripts.close();
         plugins.close();
     }

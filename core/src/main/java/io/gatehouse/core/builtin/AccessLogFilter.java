@@ -6,13 +6,17 @@ import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Response;
+import io.gatehouse.api.Problems;
+import io.gatehouse.core.config.ByteSize;
 import io.gatehouse.core.observe.AccessLog;
+import io.gatehouse.core.observe.AccessLogField;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code filter.access_log}: one JSON line per request, written once the response has been sent (so bytes and
- * duration are true), to stdout or to a file.
+ * duration are true), to stdout or to a file rotated by size.
  */
 public final class AccessLogFilter implements Filter {
 
@@ -28,15 +32,29 @@ public final class AccessLogFilter implements Filter {
         return chain.proceed(exchange);
     }
 
+    /** @return the lines dropped because the log could not keep up */
+    public long dropped() {
+        return log.dropped();
+    }
+
     @Override
     public void close() {
         log.close();
     }
 
     /**
-     * @param file where to append the lines, relative to the gateway home; default stdout
+     * @param file      where to append the lines, relative to the gateway home; default stdout
+     * @param fields    the fields of each line, in the log's own order (see {@link AccessLogField}); default all
+     * @param maxSize   the size at which {@code file} is rotated ({@code access.log} becomes {@code access.log.1});
+     *                  default 100MiB; 0 never rotates
+     * @param maxFiles  how many rotated files to keep; default 5
      */
-    public record Config(String file) {
+    public record Config(String file, List<String> fields, ByteSize maxSize, Integer maxFiles) {
+        public Config {
+            fields = fields == null ? null : List.copyOf(fields);
+            maxSize = maxSize == null ? ByteSize.ofMib(100) : maxSize;
+            maxFiles = maxFiles == null ? 5 : maxFiles;
+        }
     }
 
     /** Creates {@link AccessLogFilter}s. */
@@ -52,9 +70,29 @@ public final class AccessLogFilter implements Filter {
         }
 
         @Override
+        public void validate(Config config, Problems problems) {
+            if (config.fields() != null) {
+                if (config.fields().isEmpty()) {
+                    problems.add("fields", "must name at least one field (" + AccessLogField.keys() + ")");
+                }
+                for (int i = 0; i < config.fields().size(); i++) {
+                    String key = config.fields().get(i);
+                    if (AccessLogField.of(key) == null) {
+                        problems.add("fields[" + i + "]", "unknown field '" + key + "'; known: "
+                                + AccessLogField.keys());
+                    }
+                }
+            }
+            if (config.maxFiles() < 0) {
+                problems.add("max_files", "must be 0 or more, got " + config.maxFiles());
+            }
+        }
+
+        @Override
         public Filter create(Config config, PluginContext context) throws Exception {
             Path file = config.file() == null ? null : context.home().resolve(config.file());
-            return new AccessLogFilter(AccessLog.open(file));
+            return new AccessLogFilter(AccessLog.open(file, AccessLogField.of(config.fields()),
+                    config.maxSize().bytes(), config.maxFiles()));
         }
     }
 }

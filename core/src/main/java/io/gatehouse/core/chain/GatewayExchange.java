@@ -4,6 +4,7 @@ import io.gatehouse.api.Completion;
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Request;
+import io.gatehouse.core.observe.tracing.TraceContext;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ public final class GatewayExchange implements Exchange {
     private boolean upstreamFailed;
     private boolean closeConnection;
     private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
+    private TraceContext trace;
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
@@ -180,6 +182,22 @@ public final class GatewayExchange implements Exchange {
     /** Set by the chain that runs the exchange. */
     public void observer(io.gatehouse.core.observe.RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer);
+    }
+
+    /**
+     * @return the exchange's W3C trace context: set at intake; an exchange made elsewhere (a script's fetch, a
+     *         test) without one gets a new, unsampled trace
+     */
+    public TraceContext trace() {
+        if (trace == null) {
+            trace = TraceContext.newTrace(0);
+        }
+        return trace;
+    }
+
+    /** Set at intake, from the client's {@code traceparent} or new. */
+    public void trace(TraceContext trace) {
+        this.trace = java.util.Objects.requireNonNull(trace);
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class ConfigValidator {
         }
         config.upstreams().forEach((name, upstream) -> validateUpstream(name, upstream, problems));
         validateRoutes(config, problems);
+        TracingConfig.validate(config.tracing(), problems);
         return problems;
     }
 

@@ -13,13 +13,15 @@ import java.util.Map;
  * @param upstreams      upstreams by name; default none
  * @param routes         routes, in precedence order for equal specificity; default none
  * @param globalFilters  filters run around every route's filters, in order; default none
+ * @param tracing        trace context propagation, sampling and span export; default: propagate, export nothing
  */
 public record GatewayConfig(ServerConfig server,
                             AdminConfig admin,
                             DemoConfig demo,
                             Map<String, UpstreamConfig> upstreams,
                             List<RouteConfig> routes,
-                            List<FilterSpec> globalFilters) {
+                            List<FilterSpec> globalFilters,
+                            TracingConfig tracing) {
     public GatewayConfig {
         server = server == null ? new ServerConfig(null, null, null, null, null, null) : server;
         admin = admin == null ? new AdminConfig(null, null, null) : admin;
@@ -27,5 +29,6 @@ public record GatewayConfig(ServerConfig server,
         upstreams = upstreams == null ? Map.of() : upstreams;
         routes = routes == null ? List.of() : routes;
         globalFilters = globalFilters == null ? List.of() : globalFilters;
+        tracing = tracing == null ? TracingConfig.defaults() : tracing;
     }
 }

@@ -5,6 +5,7 @@ import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
+import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.proxy.HttpProxy;
 import io.gatehouse.core.upstream.Upstream;
 
@@ -49,8 +50,19 @@ final class GenerationUpstreamCalls implements UpstreamCalls {
             throw new GatewayException(500, "unknown_upstream", "no upstream named '" + name
                     + "' in the config (known: " + String.join(", ", upstreams.keySet()) + ")");
         }
+        long start = System.nanoTime();
         GatewayExchange sub = new GatewayExchange(parent.requestId(), request, parent.routeId(), Map.of(),
-                parent.clientIp(), parent.peer(), System.nanoTime());
-        return proxy.forward(sub, upstream, parent.peer(), timeout);
+                parent.clientIp(), parent.peer(), start);
+        TraceContext trace = parent.trace().forFetch();
+        sub.trace(trace);
+        try {
+            Response response = proxy.forward(sub, upstream, parent.peer(), timeout);
+            parent.trace().fetchDone(trace, name, request, sub.endpoint(), start, System.nanoTime(),
+                    response.status(), null);
+            return response;
+        } catch (GatewayException e) {
+            parent.trace().fetchDone(trace, name, request, sub.endpoint(), start, System.nanoTime(), 0, e.code());
+            throw e;
+        }
     }
 }

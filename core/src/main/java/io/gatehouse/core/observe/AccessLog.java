@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.gatehouse.api.Completion;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.core.chain.GatewayExchange;
+import io.gatehouse.core.observe.tracing.TraceContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -16,17 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes access log lines (JSON, one object a line): time, request id, route, method, path, status, outcome,
- * upstream endpoint, bytes sent, duration, client address. A request only renders its line and hands it to a
- * bounded queue; one writer thread appends the lines in batches and flushes when it has caught up, so no request
- * waits on a lock or on the disk. When the queue is full (the disk cannot keep up) lines are dropped and counted,
+ * Writes access log lines (JSON, one object a line) with the {@link AccessLogField}s chosen: time, request and trace
+ * ids, route, method, path, status, outcome, upstream endpoint and attempts, bytes in and out, duration, client
+ * address, consumer. A request only renders its line and hands it to a bounded queue; one writer thread appends the
+ * lines in batches, rotates the file by size and flushes when it has caught up, so no request waits on a lock or on
+ * the disk. When the queue is full (the disk cannot keep up) lines are dropped and counted ({@link #dropped()}),
  * never requests slowed.
  */
 public final class AccessLog implements AutoCloseable {
@@ -39,31 +43,46 @@ public final class AccessLog implements AutoCloseable {
 
     private final OutputStream out;
     private final boolean ownsStream;
+    private final Set<AccessLogField> fields;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
-    private long lastDropLog;
+    private volatile long lastDropLog = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
 
-    private AccessLog(OutputStream out, boolean ownsStream, String name) {
+    private AccessLog(OutputStream out, boolean ownsStream, String name, Set<AccessLogField> fields) {
         this.out = out;
         this.ownsStream = ownsStream;
+        this.fields = EnumSet.copyOf(fields);
         this.writer = Thread.ofPlatform().daemon().name("gatehouse-access-log " + name).start(this::drain);
     }
 
-    /** Opens a log writing to {@code file} (appending), or to stdout when {@code null}. */
+    /** Opens a log of every field, appending to {@code file} (never rotated), or to stdout when {@code null}. */
     public static AccessLog open(Path file) throws IOException {
+        return open(file, EnumSet.allOf(AccessLogField.class), 0, 0);
+    }
+
+    /**
+     * Opens a log.
+     *
+     * @param file     where to append, or {@code null} for stdout
+     * @param fields   the fields of each line
+     * @param maxSize  the file size at which it is rotated; 0 never rotates
+     * @param maxFiles how many rotated files to keep
+     */
+    public static AccessLog open(Path file, Set<AccessLogField> fields, long maxSize, int maxFiles)
+            throws IOException {
         if (file == null) {
-            return new AccessLog(new FileOutputStream(java.io.FileDescriptor.out), false, "stdout");
+            return new AccessLog(new FileOutputStream(java.io.FileDescriptor.out), false, "stdout", fields);
         }
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        return new AccessLog(new FileOutputStream(file.toFile(), true), true, file.toString());
+        return new AccessLog(new RotatingFile(file, maxSize, maxFiles), true, file.toString(), fields);
     }
 
     /** Queues the line of a completed exchange; never blocks. */
     public void write(Exchange exchange, Completion completion) {
-        if (!queue.offer(render(exchange, completion))) {
+        if (!queue.offer(render(exchange, completion, fields))) {
             long count = dropped.incrementAndGet();
             long now = System.nanoTime();
             if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
@@ -71,6 +90,11 @@ public final class AccessLog implements AutoCloseable {
                 LOG.log(Level.WARNING, "access log cannot keep up: {0} line(s) dropped so far", count);
             }
         }
+    }
+
+    /** @return how many lines were dropped because the queue was full, since the log was opened */
+    public long dropped() {
+        return dropped.get();
     }
 
     private void drain() {
@@ -104,29 +128,16 @@ public final class AccessLog implements AutoCloseable {
     }
 
     static byte[] render(Exchange exchange, Completion completion) {
+        return render(exchange, completion, EnumSet.allOf(AccessLogField.class));
+    }
+
+    static byte[] render(Exchange exchange, Completion completion, Set<AccessLogField> fields) {
         GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(320);
         try (JsonGenerator json = JSON.createGenerator(buffer)) {
             json.writeStartObject();
-            json.writeStringField("time", Instant.now().toString());
-            json.writeStringField("request_id", exchange.requestId());
-            json.writeStringField("route", exchange.routeId());
-            json.writeStringField("method", exchange.request().method());
-            json.writeStringField("path", gateway != null ? gateway.originalPath() : exchange.request().path());
-            json.writeStringField("upstream_path", exchange.request().path());
-            json.writeNumberField("status", completion.status());
-            json.writeStringField("outcome", completion.outcome().name().toLowerCase(java.util.Locale.ROOT));
-            json.writeStringField("upstream", gateway == null || gateway.endpoint() == null ? null
-                    : gateway.endpoint().id());
-            json.writeNumberField("bytes", completion.bytesSent());
-            json.writeNumberField("duration_ms", completion.duration().toNanos() / 1_000_000.0);
-            json.writeStringField("client_ip", exchange.clientIp());
-            if (exchange.authenticated().isPresent()) {
-                json.writeStringField("consumer", exchange.authenticated().get().id());
-                json.writeStringField("credential", exchange.authenticated().get().credential());
-            }
-            if (completion.error().isPresent()) {
-                json.writeStringField("error", String.valueOf(completion.error().get().getMessage()));
+            for (AccessLogField field : fields) {
+                write(json, field, exchange, gateway, completion);
             }
             json.writeEndObject();
         } catch (IOException e) {
@@ -134,6 +145,43 @@ public final class AccessLog implements AutoCloseable {
         }
         buffer.write('\n');
         return buffer.toByteArray();
+    }
+
+    private static void write(JsonGenerator json, AccessLogField field, Exchange exchange, GatewayExchange gateway,
+                              Completion completion) throws IOException {
+        TraceContext trace = gateway == null ? null : gateway.trace();
+        switch (field) {
+            case TIME -> json.writeStringField("time", Instant.now().toString());
+            case REQUEST_ID -> json.writeStringField("request_id", exchange.requestId());
+            case TRACE_ID -> json.writeStringField("trace_id", trace == null ? null : trace.traceId());
+            case SPAN_ID -> json.writeStringField("span_id", trace == null ? null : trace.spanIdHex());
+            case ROUTE -> json.writeStringField("route", exchange.routeId());
+            case METHOD -> json.writeStringField("method", exchange.request().method());
+            case PATH -> json.writeStringField("path", gateway != null ? gateway.originalPath()
+                    : exchange.request().path());
+            case UPSTREAM_PATH -> json.writeStringField("upstream_path", exchange.request().path());
+            case STATUS -> json.writeNumberField("status", completion.status());
+            case OUTCOME -> json.writeStringField("outcome",
+                    completion.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            case UPSTREAM -> json.writeStringField("upstream", gateway == null || gateway.endpoint() == null ? null
+                    : gateway.endpoint().id());
+            case ATTEMPTS -> json.writeNumberField("attempts", trace == null ? 0 : trace.attempts());
+            case BYTES_IN -> json.writeNumberField("bytes_in", completion.bytesReceived());
+            case BYTES -> json.writeNumberField("bytes", completion.bytesSent());
+            case DURATION_MS -> json.writeNumberField("duration_ms", completion.duration().toNanos() / 1_000_000.0);
+            case CLIENT_IP -> json.writeStringField("client_ip", exchange.clientIp());
+            case CONSUMER -> {
+                if (exchange.authenticated().isPresent()) {
+                    json.writeStringField("consumer", exchange.authenticated().get().id());
+                    json.writeStringField("credential", exchange.authenticated().get().credential());
+                }
+            }
+            case ERROR -> {
+                if (completion.error().isPresent()) {
+                    json.writeStringField("error", String.valueOf(completion.error().get().getMessage()));
+                }
+            }
+        }
     }
 
     /** Writes what is queued, then closes. */

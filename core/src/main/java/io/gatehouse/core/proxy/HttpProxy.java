@@ -8,6 +8,7 @@ import io.gatehouse.api.Request;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.observe.RequestObserver.AttemptOutcome;
+import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.upstream.Upstream;
@@ -85,6 +86,8 @@ public final class HttpProxy {
                 upstream.retryBudget().request(System.nanoTime());
             }
             exchange.endpoint(endpoint);
+            // each attempt is its own span: the upstream sees it as the parent, so retries show in the trace
+            request.headers().set(TraceContext.TRACEPARENT, exchange.trace().nextAttempt());
             long start = System.nanoTime();
             try {
                 Response response = send(outgoing, upstream, endpoint, timeouts);

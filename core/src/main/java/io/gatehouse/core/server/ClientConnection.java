@@ -125,7 +125,8 @@ final class ClientConnection implements ServerConnection {
         }
         deadline.disarm();
         Exchange exchange = new Exchange(head, framing);
-        listener.handler().handle(head, exchange.body(), peer, exchange::send);
+        listener.handler().handle(head, exchange.body(), peer,
+                (served, response) -> exchange.send(served, response).withBytesReceived(exchange.bytesRead()));
         return exchange.keepAlive;
     }
 
@@ -188,6 +189,10 @@ final class ClientConnection implements ServerConnection {
             return body == null ? Body.empty() : Body.of(body, framing.length());
         }
 
+        long bytesRead() {
+            return body == null ? 0 : body.bytesRead();
+        }
+
         @Override
         public void beforeRead() {
             if (continuePending) {
@@ -236,7 +241,7 @@ final class ClientConnection implements ServerConnection {
             FAILURES.log("incomplete " + exchange.routeId(), () -> "request " + exchange.requestId() + " on route '"
                     + exchange.routeId() + "': the response broke before it was sent: " + error.getMessage());
             Response problem = ProblemResponses.of(502, "upstream_error", "the upstream response was incomplete",
-                    exchange.requestId(), exchange.originalPath());
+                    exchange.requestId(), exchange.trace().traceId(), exchange.originalPath());
             ResponseWriter.Result result = writer.write(problem, new ResponseWriter.Framing(
                     head.method().equals("HEAD"), head.http10(), true));
             keepAlive = false;

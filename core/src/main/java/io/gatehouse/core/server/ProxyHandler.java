@@ -15,6 +15,7 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.InFlight;
 import io.gatehouse.core.generation.RouteRuntime;
+import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.ForwardedHeaders;
 import io.gatehouse.core.proxy.HopByHop;
@@ -204,10 +205,14 @@ final class ProxyHandler {
         generation.identityHeaders().removeUnlessTrusted(headers, peer.address());
         String clientIp = ForwardedHeaders.clientIp(peer.address(), headers, generation.trustedProxies());
         String requestId = RequestIds.fromOrNew(headers.first(RequestIds.HEADER).orElse(null));
+        // before any filter runs: a malformed traceparent is gone, and the trace id is known to every problem
+        TraceContext trace = TraceContext.intake(headers, generation.config().tracing().sampleRatio());
         Request request = new Request(head.method(), peer.secure() ? "https" : "http",
                 stripPort(headers.first("Host").orElse("")), path, head.rawQuery(), headers, body);
-        return new GatewayExchange(requestId, request, routeId, params, clientIp, peer.address(), start,
-                reportedPath);
+        GatewayExchange exchange = new GatewayExchange(requestId, request, routeId, params, clientIp,
+                peer.address(), start, reportedPath);
+        exchange.trace(trace);
+        return exchange;
     }
 
     private static void complete(GatewayExchange exchange, Completion completion) {
@@ -234,17 +239,18 @@ final class ProxyHandler {
                 FAILURES.log(exchange.routeId() + " " + e.code(), () -> "request " + exchange.requestId()
                         + " on route '" + exchange.routeId() + "': " + e.getMessage());
             }
-            return ProblemResponses.of(e, exchange.requestId(), exchange.originalPath());
+            return ProblemResponses.of(e, exchange.requestId(), exchange.trace().traceId(),
+                    exchange.originalPath());
         } catch (Exception | Error e) {
             ClientBodyException clientFault = clientFault(e);
             if (clientFault != null) {
                 return ProblemResponses.of(clientFault.toGatewayException(), exchange.requestId(),
-                        exchange.originalPath());
+                        exchange.trace().traceId(), exchange.originalPath());
             }
             LOG.log(Level.ERROR, "request " + exchange.requestId() + " on route '" + exchange.routeId()
                     + "' failed", e);
             return ProblemResponses.of(500, "internal_error", "the gateway failed to handle the request",
-                    exchange.requestId(), exchange.originalPath());
+                    exchange.requestId(), exchange.trace().traceId(), exchange.originalPath());
         }
     }
 
