@@ -38,11 +38,22 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public static GatewayFixture start(Path home, String yaml) throws Exception {
+        return start(home, yaml, null);
+    }
+
+    /** Starts a gateway whose spans go to {@code spans} (e.g. a processor over an in-memory exporter). */
+    public static GatewayFixture start(String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
+            throws Exception {
+        return start(Files.createTempDirectory("gatehouse-test"), yaml, spans);
+    }
+
+    private static GatewayFixture start(Path home, String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
+            throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("plugins"));
         Path file = home.resolve("conf/gatehouse.yaml");
         Files.writeString(file, withListeners(yaml));
-        return new GatewayFixture(home, file, Gateway.start(home, file, Map.of()));
+        return new GatewayFixture(home, file, Gateway.start(home, file, Map.of(), spans));
     }
 
     public static String withListeners(String yaml) {
