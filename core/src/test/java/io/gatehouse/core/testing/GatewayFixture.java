@@ -47,7 +47,8 @@ public final class GatewayFixture implements AutoCloseable {
         return start(Files.createTempDirectory("gatehouse-test"), yaml, spans);
     }
 
-    private static GatewayFixture start(Path home, String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
+    /** Starts a gateway in {@code home} whose spans go to {@code spans}, or to its exporter for {@code null}. */
+    public static GatewayFixture start(Path home, String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
             throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("plugins"));
