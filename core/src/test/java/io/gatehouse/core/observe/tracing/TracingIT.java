@@ -245,6 +245,54 @@ class TracingIT {
         }
     }
 
+    @Test
+    void aScriptFetchIsAClientSpanUnderTheScriptsFilterAndTheParentOfWhatItsUpstreamGot() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("gatehouse-test");
+        java.nio.file.Files.createDirectories(home.resolve("scripts"));
+        java.nio.file.Files.writeString(home.resolve("scripts/aggregate.js"), """
+                export async function filter(exchange, chain, config) {
+                    const side = await exchange.upstreams.fetch('side', { path: '/side' });
+                    const gone = await exchange.upstreams.fetch('dead', { path: '/gone' }).catch(e => e.code);
+                    exchange.request.headers.set('x-side', side.status + ' ' + gone);
+                    return chain.proceed(exchange);
+                }
+                """);
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (RawUpstream side = RawUpstream.start(r -> RawUpstream.Reply.ok("side"));
+             GatewayFixture scripted = GatewayFixture.start(home, """
+                     upstreams:
+                       app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                       side: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                       dead:
+                         discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }
+                         retries: 0
+                     routes:
+                       - { id: agg, match: { path: /agg }, upstream: app, filters: [ { script: aggregate.js } ] }
+                     """.formatted(app.url(), side.url(), deadPort), SimpleSpanProcessor.create(exporter))) {
+            HttpResponse<String> response = scripted.send("GET", "/agg", "X-Request-Id", "agg-1");
+            assertEquals(200, response.statusCode());
+            RawUpstream.Received main = receivedBy(app, "agg-1");
+            assertEquals("200 upstream_unreachable", main.header("x-side"));
+            String traceId = main.header("traceparent").substring(3, 35);
+            List<SpanData> spans = awaitTrace(exporter, traceId);
+            SpanData script = spans.stream().filter(s -> s.getName().contains("aggregate.js")
+                    || s.getName().startsWith("script")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span of the script's filter: " + names(spans)));
+            SpanData fetch = spans.stream().filter(s -> s.getName().equals("fetch side")).findFirst()
+                    .orElseThrow(() -> new AssertionError(names(spans)));
+            assertEquals(SpanKind.CLIENT, fetch.getKind());
+            assertEquals(script.getSpanId(), fetch.getParentSpanId(), "under the filter the script ran in");
+            assertEquals("/side", attr(fetch, "url.path"));
+            assertEquals(200L, fetch.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
+            String sideTraceparent = side.received().getFirst().header("traceparent");
+            assertEquals("00-" + traceId + "-" + fetch.getSpanId() + "-01", sideTraceparent);
+            SpanData failed = spans.stream().filter(s -> s.getName().equals("fetch dead")).findFirst()
+                    .orElseThrow(() -> new AssertionError(names(spans)));
+            assertEquals("upstream_unreachable", attr(failed, "error.type"));
+            assertEquals(StatusCode.ERROR, failed.getStatus().getStatusCode());
+        }
+    }
+
     static RawUpstream.Received receivedBy(RawUpstream upstream, String requestId) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
