@@ -90,11 +90,6 @@ public final class Tracing implements RequestObserver.Factory, AutoCloseable {
                 .build();
     }
 
-    /** @return whether spans are recorded at all */
-    public boolean records() {
-        return provider != null;
-    }
-
     @Override
     public RequestObserver forChain(String routeId, List<String> filterNames) {
         return spans == null ? RequestObserver.NOOP : new TracingObserver(spans, routeId, filterNames);

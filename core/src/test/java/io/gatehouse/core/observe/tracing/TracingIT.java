@@ -246,6 +246,27 @@ class TracingIT {
     }
 
     @Test
+    void theSampleRatioTakesEffectOnReload() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"))) {
+            String config = """
+                    tracing: { sample_ratio: %s }
+                    upstreams:
+                      app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                    routes:
+                      - { id: app, match: { path: /app }, upstream: app }
+                    """;
+            try (GatewayFixture reloaded = GatewayFixture.start(config.formatted("1.0", upstream.url()))) {
+                assertEquals(200, reloaded.send("GET", "/app").statusCode());
+                assertTrue(reloaded.reload(config.formatted("0.0", upstream.url())).problems().isEmpty());
+                assertEquals(200, reloaded.send("GET", "/app").statusCode());
+                List<RawUpstream.Received> received = upstream.received();
+                assertTrue(received.get(0).header("traceparent").endsWith("-01"));
+                assertTrue(received.get(1).header("traceparent").endsWith("-00"));
+            }
+        }
+    }
+
+    @Test
     void aScriptFetchIsAClientSpanUnderTheScriptsFilterAndTheParentOfWhatItsUpstreamGot() throws Exception {
         java.nio.file.Path home = java.nio.file.Files.createTempDirectory("gatehouse-test");
         java.nio.file.Files.createDirectories(home.resolve("scripts"));
