@@ -86,7 +86,7 @@ class AccessLogAndRequestIdIT {
         assertEquals("", notFound.get("route").asText());
     }
 
-    private static JsonNode awaitLine(Path log, String requestId) throws Exception {
+    static JsonNode awaitLine(Path log, String requestId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {

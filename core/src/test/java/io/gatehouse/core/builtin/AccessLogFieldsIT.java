@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,15 +30,10 @@ class AccessLogFieldsIT {
     @Test
     void aLineCarriesTheTraceIdTheUpstreamGotBytesInAndAttempts() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"));
-             GatewayFixture gateway = GatewayFixture.start("""
-                     upstreams:
-                       app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                     routes:
-                       - { id: app, match: { path: /app }, upstream: app }
-                     global_filters:
-                       - request_id
-                       - access_log: { file: logs/access.log }
-                     """.formatted(upstream.url()))) {
+             GatewayFixture gateway = gatewayTo(upstream, """
+                     - request_id
+                     - access_log: { file: logs/access.log }
+                     """)) {
             HttpResponse<String> response = gateway.client().send(java.net.http.HttpRequest.newBuilder(
                             gateway.uri("/app")).header("X-Request-Id", "log-trace-1")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello world")).build(),
@@ -64,14 +58,9 @@ class AccessLogFieldsIT {
     @Test
     void onlyTheListedFieldsAreWritten() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"));
-             GatewayFixture gateway = GatewayFixture.start("""
-                     upstreams:
-                       app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                     routes:
-                       - { id: app, match: { path: /app }, upstream: app }
-                     global_filters:
-                       - access_log: { file: logs/access.log, fields: [status, request_id, trace_id] }
-                     """.formatted(upstream.url()))) {
+             GatewayFixture gateway = gatewayTo(upstream, """
+                     - access_log: { file: logs/access.log, fields: [status, request_id, trace_id] }
+                     """)) {
             gateway.send("GET", "/app", "X-Request-Id", "fields-1");
             JsonNode line = awaitLine(gateway.home().resolve("logs/access.log"), "fields-1");
             Set<String> keys = new TreeSet<>();
@@ -86,14 +75,9 @@ class AccessLogFieldsIT {
     @Test
     void theFileIsRotatedBySizeKeepingMaxFiles() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"));
-             GatewayFixture gateway = GatewayFixture.start("""
-                     upstreams:
-                       app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
-                     routes:
-                       - { id: app, match: { path: /app }, upstream: app }
-                     global_filters:
-                       - access_log: { file: logs/access.log, max_size: 1KiB, max_files: 2 }
-                     """.formatted(upstream.url()))) {
+             GatewayFixture gateway = gatewayTo(upstream, """
+                     - access_log: { file: logs/access.log, max_size: 1KiB, max_files: 2 }
+                     """)) {
             for (int i = 0; i < 40; i++) {
                 gateway.send("GET", "/app", "X-Request-Id", "rotate-" + i);
             }
@@ -151,25 +135,22 @@ class AccessLogFieldsIT {
                 tracing: { otlp: { timeout: 1s }, samples: 3 }
                 """).close());
         List<String> missingPaths = missing.problems().stream().map(Problem::path).toList();
-        assertTrue(missingPaths.contains("tracing.samples"), missing.problems().toString());
+        assertTrue(missingPaths.containsAll(List.of("tracing.samples", "tracing.otlp.endpoint")),
+                missing.problems().toString());
+    }
+
+    /** A gateway with one route, {@code /app}, to {@code upstream}, and these global filters (YAML list items). */
+    static GatewayFixture gatewayTo(RawUpstream upstream, String globalFilters) throws Exception {
+        return GatewayFixture.start("""
+                upstreams:
+                  app: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                routes:
+                  - { id: app, match: { path: /app }, upstream: app }
+                global_filters:
+                %s""".formatted(upstream.url(), globalFilters.indent(2)));
     }
 
     static JsonNode awaitLine(Path log, String requestId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                seen = Files.readAllLines(log);
-                for (String line : seen) {
-                    JsonNode json = JSON.readTree(line);
-                    JsonNode id = json.get("request_id");
-                    if (id != null && requestId.equals(id.asText())) {
-                        return json;
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no access log line for " + requestId + " in " + seen);
+        return AccessLogAndRequestIdIT.awaitLine(log, requestId);
     }
 }
