@@ -68,8 +68,13 @@ final class RotatingFile extends OutputStream {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            // keep logging to the file as it is rather than stop: a full disk shows up when writing
-            LOG.log(System.Logger.Level.WARNING, "rotating the access log " + file + " failed: " + e);
+            // keep logging to the file as it is rather than stop (a full disk shows up when writing), and try
+            // again once another max_size has been written, not before every line
+            LOG.log(System.Logger.Level.WARNING, "rotating the access log " + file + " failed (trying again after "
+                    + maxSize + " more bytes): " + e);
+            open();
+            size = 0;
+            return;
         }
         open();
     }
