@@ -71,6 +71,17 @@ class RotatingFileTest {
         assertFalse(Files.exists(dir.resolve("access.log.1")));
     }
 
+    @Test
+    void aRotationThatFailsKeepsTheLinesInTheFileAndTriesAgainLater() throws IOException {
+        Path log = dir.resolve("access.log");
+        Files.createDirectories(dir.resolve("access.log.1/in-the-way")); // cannot be replaced
+        try (RotatingFile file = new RotatingFile(log, 100, 1)) {
+            writeLines(file, 0, 6);
+        }
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), firstLetters(log), "nothing lost");
+        assertTrue(Files.isDirectory(dir.resolve("access.log.1/in-the-way")));
+    }
+
     private static List<String> firstLetters(Path file) throws IOException {
         return Files.readAllLines(file).stream().map(line -> line.substring(5, 6)).toList();
     }
