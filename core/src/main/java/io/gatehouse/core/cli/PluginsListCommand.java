@@ -96,7 +96,8 @@ final class PluginsListCommand implements Callable<Integer> {
         List<BuiltinRow> builtins = new ArrayList<>();
         for (String id : Installed.builtinIds()) {
             String origin = registry.origin(id).orElse("");
-            builtins.add(new BuiltinRow(id, origin.startsWith("plugin ") ? origin.substring("plugin ".length()) : null));
+            String replacedBy = origin.startsWith("plugin ") ? origin.substring("plugin ".length()) : null;
+            builtins.add(new BuiltinRow(id, replacedBy));
         }
         return new Listing(List.copyOf(plugins.values()), builtins);
     }

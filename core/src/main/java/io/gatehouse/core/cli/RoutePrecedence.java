@@ -71,7 +71,7 @@ final class RoutePrecedence {
         return entries;
     }
 
-    /** As {@link RouteTable} files them: canonical, and only {@code *} when any pattern is {@code *} or none is given. */
+    /** As {@link RouteTable} files them: canonical; only {@code *} when a pattern is {@code *} or none is given. */
     private static Set<String> hosts(MatchConfig match) {
         Set<String> hosts = new LinkedHashSet<>();
         for (String host : match.allHosts()) {
