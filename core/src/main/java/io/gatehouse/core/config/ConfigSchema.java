@@ -12,6 +12,7 @@ import java.lang.reflect.WildcardType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class ConfigSchema {
         }
         Set<String> refusedKeys = problems.stream().map(p -> topKey(p.path())).collect(Collectors.toSet());
         List<Key> keys = new ArrayList<>();
-        walk(type, "", empty, refusedKeys, keys, 0);
+        walk(type, "", empty != null ? empty : withRequiredFilled(type), refusedKeys, keys, 0);
         RecordShape shape = RecordShape.of(type);
         boolean scalarFirst = !shape.keys.isEmpty() && shape.types[0] instanceof Class<?> first
                 && (ScalarConverter.supports(first) || first == Object.class);
@@ -108,6 +109,47 @@ public final class ConfigSchema {
                 walk(nested, inner, element, Set.of(), out, depth + 1);
             }
         }
+    }
+
+    /**
+     * For the defaults of a record an empty config does not bind: one bound with a stand-in value for each
+     * {@link Required} key (shown as {@code required} anyway); {@code null} if even that does not bind.
+     */
+    private static Object withRequiredFilled(Class<?> type) {
+        RecordShape shape = RecordShape.of(type);
+        Map<String, Object> filled = new LinkedHashMap<>();
+        for (int i = 0; i < shape.keys.size(); i++) {
+            if (shape.required[i]) {
+                filled.put(shape.keys.get(i), standIn(shape.types[i]));
+            }
+        }
+        return filled.isEmpty() ? null : new RecordBinder().bind(filled, type, "", new ArrayList<>());
+    }
+
+    private static Object standIn(Type type) {
+        type = unwrap(type);
+        if (type instanceof ParameterizedType p) {
+            return isList(p) ? List.of() : Map.of();
+        }
+        if (!(type instanceof Class<?> c)) {
+            return "x";
+        }
+        if (c == boolean.class || c == Boolean.class) {
+            return false;
+        }
+        if (c == Duration.class) {
+            return "1s";
+        }
+        if (c.isEnum()) {
+            return ScalarConverter.configName((Enum<?>) c.getEnumConstants()[0]);
+        }
+        if (c.isPrimitive() || Number.class.isAssignableFrom(c) || c == ByteSize.class) {
+            return 1;
+        }
+        if (c == List.class) {
+            return List.of();
+        }
+        return c.isRecord() || c == Map.class ? Map.of() : "x";
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
