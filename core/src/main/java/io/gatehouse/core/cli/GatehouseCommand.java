@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
  * <p>Exit codes, the same for every command: {@value #OK} success; {@value #PROBLEMS} the config, a plugin or the
  * input has problems (each printed as a {@code path: problem} line); {@value #USAGE} a usage error (unknown
  * option, missing argument, unknown component id, nothing on stdin for {@code hash-key}).
+ *
+ * <p>Not final only so that {@link io.gatehouse.core.Main} can be this command too
+ * ({@code new CommandLine(new Main())}, as tests of other modules run {@code check}).
  */
 @Command(name = "gatehouse", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = Versions.FirstLine.class,
@@ -24,7 +27,7 @@ import java.util.concurrent.Callable;
         subcommands = {RunCommand.class, CheckCommand.class, RoutesCommand.class, PluginsCommand.class,
                 VersionCommand.class, HashKeyCommand.class, DemoCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
-public final class GatehouseCommand implements Callable<Integer> {
+public class GatehouseCommand implements Callable<Integer> {
 
     /** The command succeeded. */
     public static final int OK = 0;
@@ -35,6 +38,10 @@ public final class GatehouseCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The command; {@link #commandLine()} wraps it. */
+    public GatehouseCommand() {
+    }
 
     /** @return the command line, ready to {@code execute} */
     public static CommandLine commandLine() {

@@ -41,6 +41,17 @@ class HelpAndCompletionTest {
         assertEquals(2, command.exit(), command.toString());
     }
 
+    /** Other modules' tests run {@code new CommandLine(new Main()).execute("check", ...)}. */
+    @Test
+    void mainIsTheCommandToo() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine commandLine = new picocli.CommandLine(new io.gatehouse.core.Main());
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, commandLine.execute("version"));
+        assertTrue(out.toString().startsWith("Gatehouse "), out.toString());
+        assertEquals(2, new picocli.CommandLine(new io.gatehouse.core.Main()).execute("check"));
+    }
+
     @Test
     void completionIsABashScriptForEveryCommand() {
         Cli.Result result = Cli.run("completion");
