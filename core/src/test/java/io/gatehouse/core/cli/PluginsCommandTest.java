@@ -101,7 +101,7 @@ class PluginsCommandTest {
         JsonNode parts = json.get("schema").get("keys").get(0);
         assertEquals("parts", parts.get("key").asText());
         assertEquals("integer", parts.get("type").asText());
-        assertEquals("required", parts.get("defaultValue").asText());
+        assertEquals("required", parts.get("default_value").asText());
         assertTrue(parts.get("doc").asText().contains("segments"), parts.toString());
         assertEquals("parts", json.get("schema").get("shortcut").asText());
     }

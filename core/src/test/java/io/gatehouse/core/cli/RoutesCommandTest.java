@@ -8,6 +8,7 @@ import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.RouteRule;
 import io.gatehouse.core.route.RouteTable;
+import io.gatehouse.core.testing.DocExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +91,19 @@ class RoutesCommandTest {
         assertEquals(1, result.exit(), result.toString());
         assertEquals("", result.out());
         assertEquals("routes[1].upstream: unknown upstream 'nowhere' (known upstreams: users)\n", result.err());
+    }
+
+    /** docs/cli.md shows a config and the table routes prints for it: the table is what it prints. */
+    @Test
+    void theDocumentedTableIsWhatRoutesPrints() throws Exception {
+        Path file = write(DocExample.yaml("docs/cli.md", "cli-routes"));
+        Cli.Result result = Cli.run("routes", file.toString(), "--home", home.toString());
+        assertEquals(0, result.exit(), result.toString());
+        Path page = Path.of("../docs/cli.md").toAbsolutePath().normalize();
+        Matcher output = Pattern.compile("<!-- output: cli-routes -->\\s*```text\\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(page));
+        assertTrue(output.find(), "docs/cli.md has no text block marked <!-- output: cli-routes -->");
+        assertEquals(output.group(1), result.out());
     }
 
     @Test
