@@ -1,13 +1,11 @@
 package io.gatehouse.core.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code gatehouse check FILE}: every problem of every stage, one {@code path: problem} line each. */
@@ -21,18 +19,15 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The config file to check.")
-    Path file;
-
-    @Option(names = "--home", paramLabel = "DIR", description = Home.OPTION_HELP)
-    Path home;
+    @Mixin
+    ConfigFileOptions config;
 
     @Override
     public Integer call() {
-        ConfigCheck check = ConfigCheck.of(file, Home.resolve(home), System.getenv());
+        ConfigCheck check = config.check();
         PrintWriter out = spec.commandLine().getOut();
         if (check.ok()) {
-            out.println(file + ": OK");
+            out.println(config.file + ": OK");
             out.flush();
             return GatehouseCommand.OK;
         }

@@ -51,15 +51,8 @@ final class PluginsDescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Description description = Installed.read(Home.resolve(home), this::describe);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(description));
-        } else {
-            print(description, out);
-        }
-        out.flush();
-        return GatehouseCommand.OK;
+        return Output.print(spec, json, Installed.read(Home.resolve(home), this::describe),
+                PluginsDescribeCommand::print);
     }
 
     private Description describe(ComponentRegistry registry) {

@@ -63,15 +63,8 @@ final class PluginsListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Listing listing = Installed.read(Home.resolve(home), PluginsListCommand::listing);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(listing));
-        } else {
-            print(listing, out);
-        }
-        out.flush();
-        return GatehouseCommand.OK;
+        return Output.print(spec, json, Installed.read(Home.resolve(home), PluginsListCommand::listing),
+                PluginsListCommand::print);
     }
 
     static Listing listing(ComponentRegistry registry) {

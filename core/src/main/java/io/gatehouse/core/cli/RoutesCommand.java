@@ -1,13 +1,12 @@
 package io.gatehouse.core.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,35 +24,28 @@ final class RoutesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The config file.")
-    Path file;
-
-    @Option(names = "--home", paramLabel = "DIR", description = Home.OPTION_HELP)
-    Path home;
+    @Mixin
+    ConfigFileOptions config;
 
     @Option(names = "--json", description = "Print a JSON array of the entries instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        ConfigCheck check = ConfigCheck.of(file, Home.resolve(home), System.getenv());
+        ConfigCheck check = config.check();
         if (!check.ok()) {
             PrintWriter err = spec.commandLine().getErr();
             check.lines().forEach(err::println);
             err.flush();
             return GatehouseCommand.PROBLEMS;
         }
-        List<RoutePrecedence.Entry> entries = RoutePrecedence.of(check.loaded().config());
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(entries));
-        } else if (entries.isEmpty()) {
-            out.println("no routes");
-        } else {
-            table(entries).print(out);
-        }
-        out.flush();
-        return GatehouseCommand.OK;
+        return Output.print(spec, json, RoutePrecedence.of(check.loaded().config()), (entries, out) -> {
+            if (entries.isEmpty()) {
+                out.println("no routes");
+            } else {
+                table(entries).print(out);
+            }
+        });
     }
 
     private static TextTable table(List<RoutePrecedence.Entry> entries) {

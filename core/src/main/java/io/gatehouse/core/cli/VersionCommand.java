@@ -5,7 +5,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,15 +23,9 @@ final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Map<String, String> versions = new LinkedHashMap<>();
-            Versions.all().forEach(part -> versions.put(part.name(), part.version()));
-            out.println(Json.write(versions));
-        } else {
-            Versions.all().forEach(out::println);
-        }
-        out.flush();
-        return GatehouseCommand.OK;
+        Map<String, String> versions = new LinkedHashMap<>();
+        Versions.all().forEach(part -> versions.put(part.name(), part.version()));
+        return Output.print(spec, json, versions, (all, out) -> all.forEach((name, version) ->
+                out.println(new Versions.Part(name, version))));
     }
 }
