@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,6 +57,12 @@ class CliIT {
         assertEquals("", check.err(), "nothing on stderr: " + check);
         assertEquals(5, check.out().lines().count(), check.toString());
         assertEquals(docBlock("output: cli-five-stages"), check.out());
+
+        // The same on the Truffle interpreter, where the launcher puts GraalVM on the class path.
+        Result interpreted = run(Map.of("GATEHOUSE_JIT", "0"), "check", config.toString(), "--home", home.toString());
+        assertEquals(1, interpreted.exit(), interpreted.toString());
+        assertEquals("", interpreted.err(), "nothing on stderr: " + interpreted);
+        assertEquals(check.out(), interpreted.out());
     }
 
     /** A plugin's own config is checked too, by the plugin's record and its validate. */
@@ -196,14 +203,24 @@ class CliIT {
     }
 
     private static Result run(String... args) throws Exception {
+        return run(Map.of(), args);
+    }
+
+    private static Result run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
-        return exec(command);
+        return exec(command, env);
     }
 
     private static Result exec(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dist.toFile()).start();
+        return exec(command, Map.of());
+    }
+
+    private static Result exec(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dist.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         process.getOutputStream().close();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         String out = read(process.getInputStream());

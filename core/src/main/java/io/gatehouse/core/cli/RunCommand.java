@@ -3,8 +3,11 @@ package io.gatehouse.core.cli;
 import io.gatehouse.core.Gateway;
 import io.gatehouse.core.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,6 +19,9 @@ import java.util.concurrent.CountDownLatch;
                 + "2 usage error."})
 final class RunCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--home", paramLabel = "DIR", description = Home.OPTION_HELP)
     Path home;
 
@@ -26,16 +32,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path base = Home.resolve(home);
         Path file = config == null ? base.resolve("conf/gatehouse.yaml") : config.toAbsolutePath();
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(file)) {
-            System.err.println(file + ": file not found");
+            err.println(file + ": file not found");
+            err.flush();
             return GatehouseCommand.PROBLEMS;
         }
         Gateway gateway;
         try {
             gateway = Gateway.start(base, file, System.getenv());
         } catch (ConfigException e) {
-            System.err.println("gatehouse: " + file + " is invalid:");
-            e.problems().forEach(p -> System.err.println(p));
+            err.println("gatehouse: " + file + " is invalid:");
+            e.problems().forEach(err::println);
+            err.flush();
             return GatehouseCommand.PROBLEMS;
         }
         CountDownLatch stopped = new CountDownLatch(1);
