@@ -1,6 +1,7 @@
 package io.gatehouse.core.builtin;
 
 import io.gatehouse.api.Chain;
+import io.gatehouse.api.Doc;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
@@ -31,7 +32,8 @@ public final class RequestIdFilter implements Filter {
     /**
      * @param header the header name; default {@code X-Request-Id}
      */
-    public record Config(String header) {
+    public record Config(
+            @Doc("the header carrying the request id, to the upstream and back to the client") String header) {
         public Config {
             header = header == null ? "X-Request-Id" : header;
         }

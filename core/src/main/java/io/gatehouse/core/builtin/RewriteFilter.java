@@ -1,6 +1,7 @@
 package io.gatehouse.core.builtin;
 
 import io.gatehouse.api.Chain;
+import io.gatehouse.api.Doc;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
@@ -33,7 +34,8 @@ public final class RewriteFilter implements Filter {
     /**
      * @param path the new path template, starting with {@code /}; required
      */
-    public record Config(@Required String path) {
+    public record Config(
+            @Doc("the new path template, starting with /; may use the match's :params") @Required String path) {
     }
 
     /** Creates {@link RewriteFilter}s; shortcut {@code rewrite: /users/:id}. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.builtin;
 
 import io.gatehouse.api.DiscoveryFactory;
+import io.gatehouse.api.Doc;
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.PluginContext;
 import io.gatehouse.api.Problems;
@@ -33,7 +34,7 @@ public final class StaticDiscovery implements ServiceDiscovery {
     /**
      * @param endpoints the endpoints; required, at least one
      */
-    public record Config(@Required List<EndpointConfig> endpoints) {
+    public record Config(@Doc("the endpoints; at least one") @Required List<EndpointConfig> endpoints) {
     }
 
     /**
@@ -41,7 +42,9 @@ public final class StaticDiscovery implements ServiceDiscovery {
      * @param weight   relative share; default 1
      * @param metadata free-form labels; default none
      */
-    public record EndpointConfig(@Required String url, Integer weight, Map<String, String> metadata) {
+    public record EndpointConfig(@Doc("base URL, http://host:port") @Required String url,
+                                 @Doc("relative share of the requests") Integer weight,
+                                 @Doc("free-form labels, e.g. for balancers") Map<String, String> metadata) {
         public EndpointConfig {
             weight = weight == null ? 1 : weight;
             metadata = metadata == null ? Map.of() : metadata;

@@ -1,6 +1,7 @@
 package io.gatehouse.core.builtin;
 
 import io.gatehouse.api.Chain;
+import io.gatehouse.api.Doc;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
@@ -41,7 +42,7 @@ public final class StripPrefixFilter implements Filter {
     /**
      * @param parts how many leading segments to drop; must be &gt; 0
      */
-    public record Config(int parts) {
+    public record Config(@Doc("how many leading path segments to drop; more than 0") int parts) {
     }
 
     /** Creates {@link StripPrefixFilter}s; shortcut {@code strip_prefix: 2}. */

@@ -3,6 +3,7 @@ package io.gatehouse.core.script;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.api.Chain;
+import io.gatehouse.api.Doc;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.FilterFactory;
@@ -196,8 +197,12 @@ public final class ScriptFilter implements Filter {
      *                      default {@code 50ms}
      * @param fetchTimeout  the timeout of {@code exchange.upstreams.fetch} calls that give none; default {@code 5s}
      */
-    public record Config(@Required String file, Map<String, Object> config, Duration timeout,
-                         Duration fetchTimeout) {
+    public record Config(@Doc("the script, relative to scripts/") @Required String file,
+                         @Doc("any object, handed to the script's filter as its third argument")
+                         Map<String, Object> config,
+                         @Doc("the JavaScript time one call may use (waiting for upstreams does not count)")
+                         Duration timeout,
+                         @Doc("the timeout of exchange.upstreams.fetch calls that give none") Duration fetchTimeout) {
         public Config {
             config = config == null ? Map.of() : config;
             timeout = timeout == null ? Duration.ofMillis(50) : timeout;

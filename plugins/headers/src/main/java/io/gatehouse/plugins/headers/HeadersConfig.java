@@ -1,5 +1,7 @@
 package io.gatehouse.plugins.headers;
 
+import io.gatehouse.api.Doc;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,9 @@ import java.util.Map;
  * @param request  what to change on the request before it goes upstream; default: nothing
  * @param response what to change on the response before it goes back to the client; default: nothing
  */
-public record HeadersConfig(Rules request, Rules response) {
+public record HeadersConfig(
+        @Doc("what to change on the request before it goes upstream; default: nothing") Rules request,
+        @Doc("what to change on the response before it goes back to the client; default: nothing") Rules response) {
 
     /** Applies the defaults. */
     public HeadersConfig {
@@ -32,7 +36,11 @@ public record HeadersConfig(Rules request, Rules response) {
      * @param add    values to append after any the header already has; default: none
      * @param remove header names to drop, in any case; default: none
      */
-    public record Rules(Map<String, String> set, Map<String, String> add, List<String> remove) {
+    public record Rules(
+            @Doc("headers to replace (every value of the name) with one value; applied after remove")
+            Map<String, String> set,
+            @Doc("values to append after any the header already has; applied last") Map<String, String> add,
+            @Doc("header names to drop, in any case; applied first") List<String> remove) {
 
         static final Rules NONE = new Rules(null, null, null);
 

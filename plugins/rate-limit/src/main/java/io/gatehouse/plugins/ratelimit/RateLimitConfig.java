@@ -1,5 +1,7 @@
 package io.gatehouse.plugins.ratelimit;
 
+import io.gatehouse.api.Doc;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -18,8 +20,14 @@ import java.util.List;
  * @param maxKeys      how many keys (clients, consumers...) each policy tracks in memory at most; idle keys expire
  *                     sooner; default {@code 100000}
  */
-public record RateLimitConfig(List<Policy> policies, Backend backend, RedisSettings redis, OnRedisError onRedisError,
-                              Boolean headers, Long maxKeys) {
+public record RateLimitConfig(
+        @Doc("the limits a request must pass, checked in order; at least one") List<Policy> policies,
+        @Doc("where the counters live: local (this node's memory) or redis (shared by every node)") Backend backend,
+        @Doc("how to reach Redis, for backend: redis") RedisSettings redis,
+        @Doc("what a request gets while Redis cannot answer: allow (no limit), deny (503), or local (this node "
+                + "limits alone, to redis.local_share of each limit)") OnRedisError onRedisError,
+        @Doc("whether responses carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset") Boolean headers,
+        @Doc("how many keys each policy tracks in memory at most; idle keys expire sooner") Long maxKeys) {
 
     /** Applies the defaults. */
     public RateLimitConfig {
@@ -55,7 +63,16 @@ public record RateLimitConfig(List<Policy> policies, Backend backend, RedisSetti
      * @param group     shares this policy's counters with every policy of the same group on any route; all of them
      *                  must have the same definition; default none (the counters are this route's)
      */
-    public record Policy(String key, Algorithm algorithm, Long limit, Duration window, Long burst, String group) {
+    public record Policy(
+            @Doc("what is counted separately: global, ip, consumer, header:<name>, route, or several joined with +")
+            String key,
+            @Doc("sliding_window (at most limit requests over any window) or token_bucket (limit tokens per window "
+                    + "refill a bucket of burst)") Algorithm algorithm,
+            @Doc("requests per window; required, at least 1") Long limit,
+            @Doc("the window") Duration window,
+            @Doc("the token bucket's size; default: limit") Long burst,
+            @Doc("shares this policy's counters with every policy of the same group on any route; default: this "
+                    + "route's own counters") String group) {
 
         /** Applies the defaults. */
         public Policy {
@@ -79,8 +96,14 @@ public record RateLimitConfig(List<Policy> policies, Backend backend, RedisSetti
      * @param localShare the share of each limit this node allows alone while Redis is down
      *                   ({@code on_redis_error: local}); default {@code 1.0}, set {@code 1/nodes}
      */
-    public record RedisSettings(String host, Integer port, String password, Integer database, Duration timeout,
-                                Integer poolSize, Double localShare) {
+    public record RedisSettings(@Doc("the Redis host") String host,
+                                @Doc("the Redis port") Integer port,
+                                @Doc("the Redis password, usually ${REDIS_PASSWORD}") String password,
+                                @Doc("the Redis database number") Integer database,
+                                @Doc("connect and answer timeout") Duration timeout,
+                                @Doc("connections at most") Integer poolSize,
+                                @Doc("the share of each limit this node allows alone while Redis is down; set "
+                                        + "1/nodes") Double localShare) {
 
         /** Applies the defaults. */
         public RedisSettings {

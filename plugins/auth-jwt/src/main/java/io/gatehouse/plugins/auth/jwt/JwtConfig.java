@@ -1,5 +1,7 @@
 package io.gatehouse.plugins.auth.jwt;
 
+import io.gatehouse.api.Doc;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,13 +62,39 @@ import java.util.Map;
  * @param cacheSize          how many verified tokens are remembered at most; default {@code 10000}, {@code 0} turns
  *                           the cache off
  */
-public record JwtConfig(String secret, boolean secretBase64, String publicKeyFile, String jwksUrl,
-                        List<String> algorithms, Duration refreshInterval, Duration minRefreshInterval,
-                        Duration fetchTimeout, String issuer, List<String> audiences, Duration leeway,
-                        List<String> requiredClaims, Map<String, Object> claims, List<String> scopes,
-                        String scopeClaim, String consumerClaim, String groupsClaim,
-                        Map<String, String> forwardClaims, String cookie, String queryParam, boolean keepCredential,
-                        String realm, String anonymous, Duration cacheTtl, Integer cacheSize) {
+public record JwtConfig(
+        @Doc("an HMAC secret (HS256/384/512), usually ${JWT_SECRET}; at least 32 bytes for HS256, 48 for HS384, "
+                + "64 for HS512; one key source of three") String secret,
+        @Doc("whether secret is base64 or base64url text of the key bytes") boolean secretBase64,
+        @Doc("a PEM file with the RSA or EC public key, relative to the gateway home; one key source of three")
+        String publicKeyFile,
+        @Doc("an http(s) URL of a JSON Web Key Set; one key source of three") String jwksUrl,
+        @Doc("the alg values accepted; required with jwks_url; default HS256 with a secret, the key's own family "
+                + "with a PEM file") List<String> algorithms,
+        @Doc("how often the JWKS is fetched again in the background") Duration refreshInterval,
+        @Doc("the least time between two JWKS fetches caused by an unknown kid, and between retries")
+        Duration minRefreshInterval,
+        @Doc("how long one JWKS fetch may take, connecting included") Duration fetchTimeout,
+        @Doc("the iss the token must carry, compared exactly; default: not checked") String issuer,
+        @Doc("the token's aud must hold one of these; default: not checked") List<String> audiences,
+        @Doc("clock skew allowed on exp, nbf and iat") Duration leeway,
+        @Doc("claims the token must carry; [] accepts tokens that never expire") List<String> requiredClaims,
+        @Doc("claims the token must carry with exactly these values") Map<String, Object> claims,
+        @Doc("scopes the token must grant, all of them, or the answer is 403") List<String> scopes,
+        @Doc("the claim holding the scopes, space-separated or an array") String scopeClaim,
+        @Doc("the claim naming the consumer") String consumerClaim,
+        @Doc("the claim holding the consumer's groups; default: no groups") String groupsClaim,
+        @Doc("claims sent to the upstream as request headers, claim name to header name")
+        Map<String, String> forwardClaims,
+        @Doc("also take the token from this cookie; default: only the Authorization header") String cookie,
+        @Doc("also take the token from this query parameter; default: only the Authorization header")
+        String queryParam,
+        @Doc("send the token on to the upstream; default: removed") boolean keepCredential,
+        @Doc("the realm of the WWW-Authenticate challenge") String realm,
+        @Doc("the consumer id to admit a request without a token as; default: refused with 401") String anonymous,
+        @Doc("how long a verified token is remembered (its claims are checked on every request); 0s: no cache")
+        Duration cacheTtl,
+        @Doc("how many verified tokens are remembered at most; 0: no cache") Integer cacheSize) {
 
     static final Duration DEFAULT_MIN_REFRESH = Duration.ofSeconds(30);
 

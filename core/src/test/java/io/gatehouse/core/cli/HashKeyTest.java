@@ -1,4 +1,4 @@
-package io.gatehouse.core;
+package io.gatehouse.core.cli;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,22 +15,22 @@ class HashKeyTest {
 
     @Test
     void hashesTheKeyWithoutItsTrailingNewline() {
-        assertEquals(ABC, Main.HashKey.hash(bytes("abc")));
-        assertEquals(ABC, Main.HashKey.hash(bytes("abc\n")));
-        assertEquals(ABC, Main.HashKey.hash(bytes("abc\r\n")));
+        assertEquals(ABC, HashKeyCommand.hash(bytes("abc")));
+        assertEquals(ABC, HashKeyCommand.hash(bytes("abc\n")));
+        assertEquals(ABC, HashKeyCommand.hash(bytes("abc\r\n")));
     }
 
     @Test
     void onlyOneTrailingNewlineIsDropped() {
-        assertNull(Main.HashKey.hash(bytes("abc\n\n")), "two lines are not one key");
+        assertNull(HashKeyCommand.hash(bytes("abc\n\n")), "two lines are not one key");
     }
 
     @Test
     void refusesWhatIsNotOneKey() {
-        assertNull(Main.HashKey.hash(bytes("")));
-        assertNull(Main.HashKey.hash(bytes("\n")));
-        assertNull(Main.HashKey.hash(bytes("a\nb")));
-        assertNull(Main.HashKey.hash(new byte[Main.HashKey.MAX_KEY_BYTES + 1]));
+        assertNull(HashKeyCommand.hash(bytes("")));
+        assertNull(HashKeyCommand.hash(bytes("\n")));
+        assertNull(HashKeyCommand.hash(bytes("a\nb")));
+        assertNull(HashKeyCommand.hash(new byte[HashKeyCommand.MAX_KEY_BYTES + 1]));
     }
 
     private static byte[] bytes(String text) {
