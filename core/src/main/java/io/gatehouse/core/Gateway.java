@@ -53,7 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final Path home;
     private final ReloadHistory history = new ReloadHistory(20);
     private volatile ReloadStatus lastReload;
-    private volatile ConfigText serving;
+    private volatile Serving serving;
     private volatile String apiWritten;
     private AuditLog audit = AuditLog.OFF;
     private GatewayServer server;
@@ -99,17 +99,17 @@ public final class Gateway implements AutoCloseable {
         if (config.demo().enabled()) {
             resources.add(DemoBackend.start(config.demo().host(), config.demo().port()));
         }
-        serving = ConfigText.of(text);
+        serving = new Serving(first.number(), ConfigText.of(text));
         audit = AuditLog.open(config.admin().auditLog(), home);
         resources.add(audit);
         lastReload = history.add(new ReloadStatus(Instant.now(), first.number(), List.of(), "startup", "-"));
-        audit.reload(lastReload, null, serving.digest());
+        audit.reload(lastReload, null, serving.text().digest());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
         if (config.admin().port() >= 0) {
             AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, scripts,
                     server::listening);
-            AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text(), configFile.toString(), env),
+            AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
             // further raw handlers (path pattern → handler, behind any token) go in the last argument
             admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(), Map.of());
@@ -161,7 +161,7 @@ public final class Gateway implements AutoCloseable {
     public ReloadStatus reload(String source, String who) {
         reloadLock.lock();
         try {
-            String before = serving.digest();
+            String before = serving.text().digest();
             String text;
             try {
                 text = ConfigLoader.readText(configFile);
@@ -183,20 +183,20 @@ public final class Gateway implements AutoCloseable {
      * Changes the config through the admin API: edits the file's text, builds the edited config exactly as a
      * reload would, writes it back to the file (atomically) and swaps it in. Serialised with reloads.
      *
-     * @param ifMatch the generations the change may be based on ({@code If-Match}), or {@code null} for any
+     * @param ifMatch the entity tags the change may be based on ({@code If-Match}), or {@code null} for any
      * @param edit    the edit of the file's text
      * @return the outcome; a refused edit leaves the file and the serving generation as they were
      */
-    public ConfigChange change(java.util.Set<Long> ifMatch, String who, ConfigEdit edit) {
+    public ConfigChange change(java.util.Set<String> ifMatch, String who, ConfigEdit edit) {
         reloadLock.lock();
         try {
-            long current = generations.current().number();
-            if (ifMatch != null && !ifMatch.contains(current)) {
-                return audited(edit, who, ConfigChange.refused(412, "stale", "the config changed: generation "
-                        + current + " serves, the change was based on " + ifMatch + "; read it again and retry"));
+            if (ifMatch != null && !ifMatch.contains(serving.etag())) {
+                return audited(edit, who, ConfigChange.refused(412, "stale", "the config changed: "
+                        + serving.etag() + " serves, the change was based on " + String.join(", ", ifMatch)
+                        + "; read it again and retry"));
             }
             String text = ConfigLoader.readText(configFile);
-            if (!ConfigText.of(text).digest().equals(serving.digest())) {
+            if (!ConfigText.of(text).digest().equals(serving.text().digest())) {
                 return audited(edit, who, ConfigChange.refused(409, "config_file_changed", configFile
                         + " was edited and that edit is not serving (see GET /config/status); fix or reload it "
                         + "before changing the config here"));
@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
 
     private ConfigChange audited(ConfigEdit edit, String who, ConfigChange change) {
         audit.change(edit.action(), edit.target(), who, change, generations.current().number());
-        return change;
+        return change.withEtag(serving.etag());
     }
 
     /**
@@ -249,7 +249,7 @@ public final class Gateway implements AutoCloseable {
             }
             warnAboutRestartOnlyChanges(current.config(), next.config());
             generations.swap(next);
-            serving = text;
+            serving = new Serving(next.number(), text);
             lastReload = history.add(new ReloadStatus(Instant.now(), next.number(), List.of(), source, who));
             LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s)",
                     writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size());
@@ -298,6 +298,14 @@ public final class Gateway implements AutoCloseable {
         return generations.current().number();
     }
 
+    /**
+     * @return the entity tag of the serving config: {@code "<generation>-<digest>"} (quoted), where the digest is
+     * of the config file's text, so a tag from before a restart never matches a different config after it
+     */
+    public String etag() {
+        return serving.etag();
+    }
+
     /** @return the outcome of the last (re)load */
     public ReloadStatus lastReload() {
         return lastReload;
@@ -315,6 +323,13 @@ public final class Gateway implements AutoCloseable {
         generations.close();
         scripts.close();
         plugins.close();
+    }
+
+    /** The serving generation's number and the text it was built from, swapped together. */
+    private record Serving(long generation, ConfigText text) {
+        String etag() {
+            return "\"" + generation + "-" + text.digest().substring(0, 16) + "\"";
+        }
     }
 
     /**

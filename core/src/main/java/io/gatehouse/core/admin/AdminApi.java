@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * The core endpoints of the admin API: the read-only views, {@code /config} (redacted), {@code /config/status}
  * (with the reload history), {@code /openapi.json}, and the writes ({@code POST /reload}, {@code PUT}/{@code DELETE}
- * of routes and upstreams). Every JSON read carries {@code ETag: "<generation>"}; a write may send it back in
+ * of routes and upstreams). Every JSON read carries the serving config's {@code ETag}; a write may send it back in
  * {@code If-Match} and is refused (412) when another change came first.
  */
 public final class AdminApi {
@@ -61,7 +61,7 @@ public final class AdminApi {
     /** A JSON read: {@code null} from a view with a parameter is 404, from one without 503 (not ready). */
     private AdminOperation read(String path, Function<AdminRequest, Object> view) {
         return new AdminOperation("GET", path, request -> {
-            long generation = gateway.generation();
+            String etag = gateway.etag();
             Object value = view.apply(request);
             if (value == null) {
                 return request.params().isEmpty()
@@ -69,13 +69,8 @@ public final class AdminApi {
                         : AdminReply.problem(404, "not_found", "no " + path.substring(1, path.indexOf('/', 1) - 1)
                         + " '" + request.params().values().iterator().next() + "'", request.requestId());
             }
-            return AdminReply.json(200, value).header("ETag", etag(generation));
+            return AdminReply.json(200, value).header("ETag", etag);
         });
-    }
-
-    /** @return the entity tag of a generation */
-    static String etag(long generation) {
-        return "\"" + generation + "\"";
     }
 
     private Object status() {
@@ -110,7 +105,7 @@ public final class AdminApi {
                     + status.problems().size() + " problem(s)); generation " + status.generation() + " still serves",
                     status.problems(), request.requestId());
         }
-        return AdminReply.json(200, entry(status)).header("ETag", etag(status.generation()));
+        return AdminReply.json(200, entry(status)).header("ETag", gateway.etag());
     }
 
     private AdminReply openApi() {

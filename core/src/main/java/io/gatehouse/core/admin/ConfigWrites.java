@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * The admin API's config writes: {@code PUT}/{@code DELETE} of {@code /routes/{id}} and {@code /upstreams/{name}}.
  * A body is JSON ({@code application/json}) or YAML ({@code application/yaml}, {@code application/x-yaml},
- * {@code text/yaml}); anything else is 415. {@code If-Match} with the generation a client read ({@code ETag}) makes
+ * {@code text/yaml}); anything else is 415. {@code If-Match} with the entity tag a client read ({@code ETag}) makes
  * the write conditional (412 when stale); without it the write applies to whatever serves, as in Kong and APISIX.
  */
 final class ConfigWrites {
@@ -97,12 +97,12 @@ final class ConfigWrites {
     }
 
     private AdminReply change(AdminRequest request, ConfigEdit edit) {
-        Set<Long> ifMatch = ifMatch(request.header().apply("If-Match"));
+        Set<String> ifMatch = ifMatch(request.header().apply("If-Match"));
         ConfigChange change = gateway.change(ifMatch, request.caller().name(), edit);
         if (!change.applied()) {
             AdminReply reply = AdminReply.problem(change.status(), change.code(), change.detail(), change.problems(),
                     request.requestId());
-            return reply.header("ETag", AdminApi.etag(gateway.generation()));
+            return reply.header("ETag", change.etag());
         }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("result", "applied");
@@ -110,7 +110,7 @@ final class ConfigWrites {
         view.put("target", edit.target());
         view.put("generation", change.reload().generation());
         AdminReply reply = AdminReply.json(change.status(), view)
-                .header("ETag", AdminApi.etag(change.reload().generation()));
+                .header("ETag", change.etag());
         return reply;
     }
 
@@ -124,28 +124,20 @@ final class ConfigWrites {
     }
 
     /**
-     * @return the generations an {@code If-Match} names, {@code null} for none or {@code *} (any); an entity tag
-     * that is no generation of ours is left out, so it matches nothing
+     * @return the entity tags an {@code If-Match} names, {@code null} for none or {@code *} (any). A weak tag
+     * ({@code W/"..."}) never matches (If-Match compares strongly); an unquoted one is taken as if quoted
      */
-    static Set<Long> ifMatch(String header) {
+    static Set<String> ifMatch(String header) {
         if (header == null || header.isBlank() || header.strip().equals("*")) {
             return null;
         }
-        Set<Long> generations = new HashSet<>();
+        Set<String> tags = new HashSet<>();
         for (String tag : header.split(",")) {
             String t = tag.strip();
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
-                t = t.substring(1, t.length() - 1);
-            }
-            try {
-                generations.add(Long.parseLong(t));
-            } catch (NumberFormatException e) {
-                // matches no generation
+            if (!t.startsWith("W/") && !t.isEmpty()) {
+                tags.add(t.startsWith("\"") ? t : "\"" + t + "\"");
             }
         }
-        return generations;
+        return tags;
     }
 }
