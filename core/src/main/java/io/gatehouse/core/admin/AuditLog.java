@@ -134,12 +134,11 @@ public final class AuditLog implements AutoCloseable {
 
     private void write(Map<String, Object> line) {
         try {
-            byte[] bytes = JSON.writeValueAsBytes(line);
-            synchronized (out) {
-                out.write(bytes);
-                out.write('\n');
-                out.flush();
-            }
+            byte[] json = JSON.writeValueAsBytes(line);
+            byte[] bytes = java.util.Arrays.copyOf(json, json.length + 1);
+            bytes[json.length] = '\n';
+            out.write(bytes); // one write, so a line shared with stdout's other writers stays whole
+            out.flush();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot write the audit log ({0}): {1}", e.getMessage(), line);
         }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigView {
 
-    static final String REDACTED = "<redacted>";
+    /** What stands for a redacted value. */
+    public static final String REDACTED = "<redacted>";
     private static final Pattern SECRET_KEY = Pattern.compile(
             ".*(secret|token|password|passwd|credential|api_?key|private_?key|authorization).*|hash|.*_hash");
     private static final Pattern URL_USERINFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
@@ -61,7 +62,7 @@ public final class ConfigView {
     }
 
     /** @return whether a config key names a secret */
-    static boolean secretKey(String key) {
+    public static boolean secretKey(String key) {
         return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches();
     }
 

@@ -2,6 +2,7 @@ package io.gatehouse.core.observe;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.Gateway;
+import io.gatehouse.core.admin.ConfigView;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
@@ -127,7 +128,9 @@ public final class AdminViews {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("url", endpoint.id());
             view.put("weight", endpoint.weight());
-            view.put("metadata", endpoint.metadata());
+            Map<String, String> metadata = new LinkedHashMap<>(endpoint.metadata());
+            metadata.replaceAll((key, value) -> ConfigView.secretKey(key) ? ConfigView.REDACTED : value);
+            view.put("metadata", metadata);
             view.put("health", health.getOrDefault(endpoint.id(), Map.of()));
             endpoints.add(view);
         }

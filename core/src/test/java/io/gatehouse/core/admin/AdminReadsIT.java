@@ -82,6 +82,9 @@ class AdminReadsIT {
         assertTrue(gateway.gateway().etag().matches("\"" + gateway.gateway().generation() + "-[0-9a-f]{16}\""));
         HttpResponse<String> upstream = get("/upstreams/up");
         assertEquals("up", json(upstream).get("name").asText());
+        assertEquals("eu-1", json(upstream).at("/endpoints/0/metadata/zone").asText());
+        assertEquals("<redacted>", json(upstream).at("/endpoints/0/metadata/api_token").asText());
+        assertFalse(get("/upstreams").body().contains("pw-9921"));
         HttpResponse<String> missing = get("/routes/nope");
         assertEquals(404, missing.statusCode());
         assertProblem(missing, "not_found");
