@@ -29,7 +29,11 @@ class AdminReadsIT {
 
     @BeforeEach
     void start() throws Exception {
-        gateway = GatewayFixture.start(Files.createTempDirectory("gatehouse-reads"), """
+        java.nio.file.Path home = Files.createTempDirectory("gatehouse-reads");
+        Files.createDirectories(home.resolve("scripts"));
+        Files.writeString(home.resolve("scripts/pass.js"),
+                "export function filter(exchange, chain) {\n  return chain.proceed(exchange);\n}\n");
+        gateway = GatewayFixture.start(home, """
                 admin: { port: 0, tokens: [ { name: ops, token: 0f8c2b6e91d4a735c2e8b1f09d6a4c73, access: read_write } ] }
                 upstreams:
                   up:
@@ -40,7 +44,11 @@ class AdminReadsIT {
                           metadata: { zone: eu-1, api_token: literal-secret-in-an-option, db_password: pw-9921 }
                     health: { active: { path: "/health?key=${PROBE_KEY:probe-default-5521}" } }
                 routes:
-                  - { id: r1, match: { path: /r1 }, upstream: up }
+                  - id: r1
+                    match: { path: /r1 }
+                    upstream: up
+                    filters:
+                      - script: { file: pass.js, config: { client_secret: filter-option-secret-4410, mode: fast } }
                 """, Map.of("UP_URL", "http://user:url-password-3317@127.0.0.1:9", "PROBE_KEY", ENV_SECRET));
     }
 
@@ -57,7 +65,7 @@ class AdminReadsIT {
     void theConfigIsShownWithEverySecretRedacted() throws Exception {
         HttpResponse<String> response = get("/config");
         assertEquals(200, response.statusCode(), response.body());
-        for (String secret : new String[] {ENV_SECRET, "probe-default-5521", "literal-secret-in-an-option",
+        for (String secret : new String[] {ENV_SECRET, "filter-option-secret-4410", "probe-default-5521", "literal-secret-in-an-option",
                 "pw-9921", "url-password-3317", "0f8c2b6e91d4a735c2e8b1f09d6a4c73"}) {
             assertFalse(response.body().contains(secret), secret + " in " + response.body());
         }
@@ -70,6 +78,9 @@ class AdminReadsIT {
         assertEquals("ops", config.at("/admin/tokens/0/name").asText());
         assertEquals("<redacted>", config.at("/admin/tokens/0/token").asText());
         assertEquals("/r1", config.at("/routes/0/match/path").asText());
+        JsonNode filterConfig = config.at("/routes/0/filters/0/script/config");
+        assertEquals("<redacted>", filterConfig.get("client_secret").asText());
+        assertEquals("fast", filterConfig.get("mode").asText());
         assertTrue(response.headers().firstValue("ETag").isPresent());
     }
 
@@ -105,7 +116,7 @@ class AdminReadsIT {
         assertEquals("applied", json(reload).get("result").asText());
         assertEquals("/r1b", json(get("/routes/r1")).get("path").asText());
 
-        Files.writeString(gateway.configFile(), file.replace("upstream: up }", "upstream: gone }"));
+        Files.writeString(gateway.configFile(), file.replace("upstream: up\n", "upstream: gone\n"));
         HttpResponse<String> rejected = call(gateway, "POST", "/reload", null, "Authorization",
                 "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
         assertEquals(422, rejected.statusCode(), rejected.body());
