@@ -38,23 +38,33 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public static GatewayFixture start(Path home, String yaml) throws Exception {
-        return start(home, yaml, null);
+        return start(home, yaml, Map.of(), null);
     }
 
     /** Starts a gateway whose spans go to {@code spans} (e.g. a processor over an in-memory exporter). */
     public static GatewayFixture start(String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
             throws Exception {
-        return start(Files.createTempDirectory("gatehouse-test"), yaml, spans);
+        return start(Files.createTempDirectory("gatehouse-test"), yaml, Map.of(), spans);
     }
 
     /** Starts a gateway in {@code home} whose spans go to {@code spans}, or to its exporter for {@code null}. */
     public static GatewayFixture start(Path home, String yaml, io.opentelemetry.sdk.trace.SpanProcessor spans)
             throws Exception {
+        return start(home, yaml, Map.of(), spans);
+    }
+
+    /** Starts a gateway whose {@code ${VAR}} references are substituted from {@code env}. */
+    public static GatewayFixture start(Path home, String yaml, Map<String, String> env) throws Exception {
+        return start(home, yaml, env, null);
+    }
+
+    private static GatewayFixture start(Path home, String yaml, Map<String, String> env,
+                                        io.opentelemetry.sdk.trace.SpanProcessor spans) throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("plugins"));
         Path file = home.resolve("conf/gatehouse.yaml");
         Files.writeString(file, withListeners(yaml));
-        return new GatewayFixture(home, file, Gateway.start(home, file, Map.of(), spans));
+        return new GatewayFixture(home, file, Gateway.start(home, file, env, spans));
     }
 
     public static String withListeners(String yaml) {
