@@ -49,11 +49,13 @@ public final class AdminServer implements AutoCloseable {
                                     List<AdminEndpoint> plugins) {
         byte[] token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         Map<String, AdminEndpoint> mounted = mountable(endpoints.keySet(), plugins);
+        DashboardAssets dashboard = new DashboardAssets();
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .routing(routing -> {
+                    dashboard.register(routing); // static files only, no data: served without the token
                     endpoints.forEach((path, supplier) -> routing.get(path, (req, res) -> {
                         if (authorized(req, token, res)) {
                             respond(res, supplier.get());
@@ -80,6 +82,7 @@ public final class AdminServer implements AutoCloseable {
     private static Map<String, AdminEndpoint> mountable(java.util.Set<String> corePaths, List<AdminEndpoint> plugins) {
         java.util.Set<String> taken = new java.util.HashSet<>();
         corePaths.forEach(path -> taken.add(path.split("/")[1]));
+        taken.add(DashboardAssets.PATH.substring(1));
         Map<String, AdminEndpoint> mounted = new java.util.LinkedHashMap<>();
         for (AdminEndpoint endpoint : plugins) {
             String name = endpoint.name();
