@@ -418,7 +418,7 @@ function drawRoutes(view, metricsText) {
     ].filter(Boolean).join(' ');
     const filters = el('td', null, { class: 'filters' });
     for (const name of route.filters || []) {
-      filters.append(el('span', name, { class: 'filter' }));
+      filters.append(el('span', name, { class: 'filter' }), ' ');
     }
     const stats = metricsText === null ? null : routeStats(route.id);
     const spark = el('td');

@@ -1,0 +1,329 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.core.testing.Backend;
+import io.gatehouse.core.testing.EchoRoutes;
+import io.gatehouse.core.testing.GatewayFixture;
+import io.gatehouse.core.testing.HeadlessChromium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard in a real headless chromium: it loads with no console error, shows the routes and their filters,
+ * a route added while it is open, an endpoint turning unhealthy when its backend stops, asks for the admin token
+ * and shows a refused write. Writes a screenshot to {@code target/dashboard.png}.
+ */
+class DashboardIT {
+
+    /** Generous: active checks every 100 ms and a poll every 2 s, on a machine shared with other builds. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T opened(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    private Backend backend(String name, int port) {
+        return Backend.startOn(port, routing -> routing
+                .get("/health", (req, res) -> res.send("ok"))
+                .get("/*", (req, res) -> res.send(name)));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String config(int portA, int portB, String extraRoute) {
+        return """
+                upstreams:
+                  alpha:
+                    discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }
+                    health:
+                      active: { path: /health, interval: 100ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 1 }
+                  beta:
+                    discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }
+                    health:
+                      active: { path: /health, interval: 100ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 1 }
+                global_filters:
+                  - request_id
+                routes:
+                  - { id: to-alpha, match: { path: /a/*rest }, upstream: alpha, strip_prefix: 1 }
+                  - { id: to-beta, match: { path: /b/*rest, methods: [GET] }, upstream: beta, filters: [ { script: guard.js } ] }
+                  - { id: "<img src=x onerror=alert(1)>&amp;", match: { path: /markup }, upstream: alpha }
+                %s""".formatted(portA, portB, extraRoute);
+    }
+
+    @Test
+    void thePageShowsRoutesANewRouteAndAnEndpointGoingDownWithoutConsoleErrors() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        opened(backend("alpha", portA));
+        Backend beta = opened(backend("beta", portB));
+        Path home = Files.createTempDirectory("gatehouse-dashboard");
+        writeScript(home, GUARD);
+        GatewayFixture gateway = opened(GatewayFixture.start(home, config(portA, portB, "")));
+        HeadlessChromium chromium = opened(HeadlessChromium.start());
+        for (int i = 0; i < 20; i++) {
+            assertEquals("alpha", gateway.get("/a/x").body());
+            assertEquals("beta", gateway.get("/b/x").body());
+        }
+
+        chromium.driver().get(gateway.adminUri("/").toString());
+        assertEquals(gateway.adminUri("/ui").toString(), chromium.driver().getCurrentUrl(), "/ redirects to /ui");
+        awaitText(chromium, "tr[data-route='to-alpha']", text -> text.startsWith("to-alpha ANY /a/*rest alpha"));
+        awaitText(chromium, "tr[data-route='to-alpha'] td.filters", "request_id strip_prefix");
+        awaitText(chromium, "tr[data-route='to-beta']", text -> text.startsWith("to-beta GET /b/*rest beta"));
+        awaitText(chromium, "tr[data-route='to-beta'] td.filters", "request_id script");
+        awaitText(chromium, "tr[data-endpoint='http://127.0.0.1:" + portB + "'] td.health", "healthy");
+        awaitText(chromium, "tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.health", "healthy");
+
+        // a route id is drawn as text
+        awaitText(chromium, "tr[data-route='<img src=x onerror=alert(1)>&amp;'] td", "<img src=x onerror=alert(1)>&amp;");
+        assertTrue(chromium.driver().findElements(By.cssSelector("main img")).isEmpty(), "no markup from the API");
+
+        addRoute(gateway, portA, portB);
+        awaitText(chromium, "tr[data-route='added']", text -> text.startsWith("added ANY /added alpha"));
+
+        writeScript(home, "export function filter(exchange, chain) {\n  return chain.proceed(exchange\n} // <i>x</i>\n");
+        awaitText(chromium, "tr[data-script='guard.js'] td.error", text -> text.contains("guard.js:3"));
+        assertTrue(chromium.driver().findElements(By.cssSelector("main i")).isEmpty(), "no markup from the API");
+
+        if (servesRequestMetrics(gateway)) {
+            for (int i = 0; i < 50; i++) {
+                gateway.get("/a/x");
+            }
+            awaitText(chromium, "tr[data-route='to-alpha'] td.rate", text -> !text.equals("\u2014"));
+            awaitText(chromium, "tr[data-route='to-alpha'] td.p99", text -> text.endsWith("ms") || text.endsWith("s"));
+        }
+
+        beta.close();
+        awaitText(chromium, "tr[data-endpoint='http://127.0.0.1:" + portB + "'] td.health", "unhealthy");
+        assertEquals("healthy", chromium.driver().findElement(
+                By.cssSelector("tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.health")).getText());
+
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target/dashboard.png"), chromium.driver().getScreenshotAs(OutputType.BYTES));
+
+        chromium.driver().executeScript("console.error('dashboard-it probe')");
+        List<String> errors = errors(chromium.console(), absentEndpoints(gateway));
+        assertEquals(1, errors.size(), "console errors: " + errors);
+        assertTrue(errors.getFirst().contains("dashboard-it probe"), "the console is read: " + errors);
+    }
+
+    @Test
+    void theRateErrorShareAndP99AreComputedFromScrapesAsPrometheusWould() throws Exception {
+        GatewayFixture gateway = opened(GatewayFixture.start("""
+                upstreams:
+                  up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
+                routes:
+                  - { id: r, match: { path: /r }, upstream: up }
+                """));
+        HeadlessChromium chromium = opened(HeadlessChromium.start());
+        chromium.driver().get(gateway.adminUri("/ui").toString());
+        await(chromium, "tr[data-route='r']");
+        String before = """
+                # TYPE gatehouse_requests_total counter
+                gatehouse_requests_total{route="q\\"d",method="GET",status_class="2xx"} 10
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.01"} 10
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.1"} 10
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.5"} 10
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="+Inf"} 10
+                """;
+        String after = """
+                # HELP gatehouse_requests_total requests
+                gatehouse_requests_total{route="q\\"d",method="GET",status_class="2xx"} 90.0
+                gatehouse_requests_total{route="q\\"d",method="POST",status_class="5xx"} 10.0 1700000000000
+                gatehouse_requests_total{route="other",method="GET",status_class="2xx"} NaN
+                gatehouse_requests_total{route="broken",method="GET" 5
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.01"} 60
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.1"} 95
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="0.5"} 100
+                gatehouse_request_duration_seconds_bucket{route="q\\"d",le="+Inf"} 100
+                gatehouse_request_duration_seconds_count{route="q\\"d"} 100
+                """;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) chromium.driver().executeScript("""
+                const then = reduceScrape(parsePrometheus(arguments[0]), 0).routes.get('q"d');
+                const now = reduceScrape(parsePrometheus(arguments[1]), 2000);
+                const route = now.routes.get('q"d');
+                const p99 = quantile(0.99, route.buckets, then.buckets);
+                return { routes: [...now.routes.keys()].join(','), total: route.total, errors: route.errors,
+                         p99: formatLatency(p99), p50: formatLatency(quantile(0.5, route.buckets, then.buckets)),
+                         restarted: formatLatency(quantile(0.99, route.buckets, new Map())),
+                         share: formatShare(route.errors / (route.total - then.total)) };
+                """, before, after);
+        assertEquals("q\"d", result.get("routes"), "the NaN sample and the malformed line are left out");
+        assertEquals(100L, ((Number) result.get("total")).longValue());
+        assertEquals(10L, ((Number) result.get("errors")).longValue());
+        // of the 90 new requests, 50 are under 10 ms, 35 more under 100 ms, 5 more under 500 ms: the 89.1st
+        // is in the last bucket, 4.1/5 of the way from 100 to 500 ms; the 45th is 45/50 of the way to 10 ms
+        assertEquals("428 ms", result.get("p99"));
+        assertEquals("9.0 ms", result.get("p50"));
+        assertEquals("420 ms", result.get("restarted"));
+        assertEquals("11 %", result.get("share"));
+    }
+
+    @Test
+    void theTokenIsAskedForKeptInTheTabAndARefusedWriteIsShown() throws Exception {
+        String token = "dashboard-it-7f3a9c1e5b2d4086";
+        GatewayFixture gateway = opened(GatewayFixture.start("admin: { port: 0, token: " + token + " }\n" + """
+                upstreams:
+                  up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
+                routes:
+                  - { id: r, match: { path: /r }, upstream: up }
+                """));
+        HeadlessChromium chromium = opened(HeadlessChromium.start());
+        chromium.driver().get(gateway.adminUri("/ui").toString());
+        WebElement login = await(chromium, "#login");
+        new WebDriverWait(chromium.driver(), DEADLINE).until(driver -> login.isDisplayed());
+        assertTrue(chromium.driver().findElements(By.cssSelector("tr[data-route]")).isEmpty());
+
+        signIn(chromium, "wrong-" + token);
+        awaitText(chromium, "#login p", "The admin API refused this token.");
+        signIn(chromium, token);
+        await(chromium, "tr[data-route='r']");
+        assertFalse(login.isDisplayed());
+        assertEquals(token, chromium.driver().executeScript("return sessionStorage.getItem('gatehouse.admin.token')"));
+
+        chromium.driver().findElement(By.id("reload")).click();
+        HttpResponse<String> direct = gateway.client().send(HttpRequest.newBuilder(gateway.adminUri("/reload"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String expected = direct.statusCode() / 100 == 2 ? "Reload done"
+                : "Reload failed: " + direct.statusCode() + ": " + EchoRoutes.JSON.readTree(direct.body())
+                        .get("detail").asText();
+        awaitText(chromium, "#message", text -> text.startsWith(expected));
+        Thread.sleep(2 * 2000); // two polls: a refusal stays until the next write
+        assertTrue(chromium.driver().findElement(By.id("message")).getText().startsWith(expected));
+
+        List<String> unexpected = chromium.console().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage)
+                .filter(message -> !message.matches("\\S+ - Failed to load resource: the server responded with a "
+                        + "status of (401|" + direct.statusCode() + "|404) .*"))
+                .toList();
+        assertTrue(unexpected.isEmpty(), "only the refused requests are logged: " + unexpected);
+    }
+
+    private static void signIn(HeadlessChromium chromium, String token) {
+        WebElement field = chromium.driver().findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token);
+        chromium.driver().findElement(By.cssSelector("#login button[type=submit]")).click();
+    }
+
+    private static final String GUARD = """
+            export function filter(exchange, chain) {
+                return chain.proceed(exchange);
+            }
+            """;
+
+    /** Writes scripts/guard.js as editors do: a new file renamed over the old. */
+    private static void writeScript(Path home, String source) throws Exception {
+        Files.createDirectories(home.resolve("scripts"));
+        Path temp = home.resolve("scripts/guard.js.tmp");
+        Files.writeString(temp, source);
+        Files.move(temp, home.resolve("scripts/guard.js"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Whether this build's gateway has the request metrics the page charts (another part of issue 11 adds them). */
+    private static boolean servesRequestMetrics(GatewayFixture gateway) throws Exception {
+        HttpResponse<String> metrics = gateway.admin("/metrics");
+        return metrics.statusCode() == 200 && metrics.body().contains("gatehouse_requests_total");
+    }
+
+    /** PUT /routes/{id} where the admin API has it; otherwise the config file is rewritten and hot-reloaded. */
+    private static void addRoute(GatewayFixture gateway, int portA, int portB) throws Exception {
+        String route = "{\"id\":\"added\",\"match\":{\"path\":\"/added\"},\"upstream\":\"alpha\"}";
+        HttpResponse<String> put = gateway.client().send(HttpRequest.newBuilder(gateway.adminUri("/routes/added"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(route)).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() == 404 || put.statusCode() == 405) {
+            assertTrue(gateway.reload(config(portA, portB,
+                    "  - { id: added, match: { path: /added }, upstream: alpha }\n"))
+                    .problems().isEmpty());
+        } else {
+            assertTrue(put.statusCode() / 100 == 2, put.statusCode() + " " + put.body());
+        }
+        assertEquals("alpha", gateway.get("/added").body());
+    }
+
+    /** The admin paths the page asks for that this gateway does not serve (each 404s once in the console). */
+    private static List<String> absentEndpoints(GatewayFixture gateway) throws Exception {
+        List<String> absent = new ArrayList<>();
+        for (String path : List.of("/metrics", "/config/status", "/plugins", "/scripts")) {
+            if (gateway.admin(path).statusCode() == 404) {
+                absent.add(path);
+            }
+        }
+        return absent;
+    }
+
+    /** Console errors, leaving out the 404s of endpoints this build's gateway does not have (yet). */
+    private static List<String> errors(List<LogEntry> console, List<String> absent) {
+        return console.stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage)
+                .filter(message -> absent.stream().noneMatch(path -> message.contains(path + " ")
+                        && message.contains("404")))
+                .toList();
+    }
+
+    private static WebElement await(HeadlessChromium chromium, String css) {
+        return new WebDriverWait(chromium.driver(), DEADLINE).ignoring(StaleElementReferenceException.class)
+                .until(driver -> {
+            List<WebElement> found = driver.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : found.getFirst();
+        });
+    }
+
+    private static void awaitText(HeadlessChromium chromium, String css, String text) {
+        awaitText(chromium, css, text::equals);
+    }
+
+    private static void awaitText(HeadlessChromium chromium, String css, Predicate<String> text) {
+        List<String> seen = new ArrayList<>();
+        // the page redraws its tables every poll: an element found before may be gone, so look again each time
+        new WebDriverWait(chromium.driver(), DEADLINE).withMessage(() -> css + " never read as expected; last: " + seen)
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> {
+                    seen.clear();
+                    driver.findElements(By.cssSelector(css)).forEach(element -> seen.add(element.getText()));
+                    return seen.stream().anyMatch(text);
+                });
+    }
+}

@@ -1,0 +1,100 @@
+package io.gatehouse.core.testing;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+
+/**
+ * Debian's headless chromium, driven by Debian's chromedriver (packages {@code chromium} and
+ * {@code chromium-driver}) through Selenium. Both binaries are given to Selenium explicitly, so Selenium Manager
+ * never runs and nothing is downloaded. Missing, they skip the test, except under CI ({@code CI=true|1}, which
+ * {@code .ci/run} sets), where they fail it: there {@code distribution/dev/test} has installed them.
+ */
+public final class HeadlessChromium implements AutoCloseable {
+
+    private static final Path BROWSER = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private final ChromeDriver driver;
+    private final Path profile;
+    private final List<LogEntry> console = new ArrayList<>();
+
+    private HeadlessChromium(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** Starts a browser with a fresh profile, recording the page's console at every level. */
+    public static HeadlessChromium start() throws IOException {
+        require(BROWSER, "chromium");
+        require(DRIVER, "chromium-driver");
+        Path profile = Files.createTempDirectory("gatehouse-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER.toFile());
+        options.addArguments("--headless=new", "--window-size=1400,1800", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
+                "--disable-background-networking", "--disable-component-update", "--user-data-dir=" + profile);
+        if ("root".equals(System.getProperty("user.name"))) {
+            options.addArguments("--no-sandbox"); // chromium refuses to run as root with its sandbox
+        }
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new HeadlessChromium(new ChromeDriver(service, options), profile);
+    }
+
+    private static void require(Path binary, String debianPackage) {
+        if (Files.isExecutable(binary)) {
+            return;
+        }
+        String missing = binary + " is missing: install the Debian package " + debianPackage
+                + " (distribution/dev/test does when run as root)";
+        String ci = System.getenv("CI");
+        if ("true".equalsIgnoreCase(ci) || "1".equals(ci)) {
+            throw new AssertionError(missing + "; CI is set, so this fails instead of skipping");
+        }
+        Assumptions.abort(missing + "; skipping");
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** @return every console entry the page has logged since the browser started (kept across calls) */
+    public List<LogEntry> console() {
+        console.addAll(driver.manage().logs().get(LogType.BROWSER).getAll());
+        return List.copyOf(console);
+    }
+
+    /** Forgets the console entries read so far. */
+    public void clearConsole() {
+        console();
+        console.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
