@@ -1,6 +1,7 @@
 package io.gatehouse.core.server;
 
 import io.gatehouse.core.testing.Backend;
+import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.HeadlessChromium;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardIT {
 
-    /** Generous: active checks every 100 ms and a poll every 2 s, on a machine shared with other builds. */
+    /** Generous: active checks every second and a poll every 2 s, on a machine shared with other builds. */
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -66,24 +67,14 @@ class DashboardIT {
         }
     }
 
-    private static String config(int portA, int portB, String extraRoute) {
-        return """
-                upstreams:
-                  alpha:
-                    discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }
-                    health:
-                      active: { path: /health, interval: 100ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 1 }
-                  beta:
-                    discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }
-                    health:
-                      active: { path: /health, interval: 100ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 1 }
-                global_filters:
-                  - request_id
-                routes:
-                  - { id: to-alpha, match: { path: /a/*rest }, upstream: alpha, strip_prefix: 1 }
-                  - { id: to-beta, match: { path: /b/*rest, methods: [GET] }, upstream: beta, filters: [ { script: guard.js } ] }
-                  - { id: "<img src=x onerror=alert(1)>&amp;", match: { path: /markup }, upstream: alpha }
-                %s""".formatted(portA, portB, extraRoute);
+    /** The docs' example on the backends' ports, with a scripted route and one whose id is markup. */
+    private static String config(int portA, int portB, String extraRoute) throws Exception {
+        return DocExample.yaml("docs/dashboard.md", "dashboard-health")
+                .replace("127.0.0.1:8081", "127.0.0.1:" + portA)
+                .replace("127.0.0.1:8082", "127.0.0.1:" + portB)
+                + "  - { id: scripted, match: { path: /s }, upstream: beta, filters: [ { script: guard.js } ] }\n"
+                + "  - { id: \"<img src=x onerror=alert(1)>&amp;\", match: { path: /markup }, upstream: alpha }\n"
+                + extraRoute;
     }
 
     @Test
@@ -99,6 +90,7 @@ class DashboardIT {
         for (int i = 0; i < 20; i++) {
             assertEquals("alpha", gateway.get("/a/x").body());
             assertEquals("beta", gateway.get("/b/x").body());
+            assertEquals("beta", gateway.get("/s").body());
         }
 
         chromium.driver().get(gateway.adminUri("/").toString());
@@ -106,7 +98,8 @@ class DashboardIT {
         awaitText(chromium, "tr[data-route='to-alpha']", text -> text.startsWith("to-alpha ANY /a/*rest alpha"));
         awaitText(chromium, "tr[data-route='to-alpha'] td.filters", "request_id strip_prefix");
         awaitText(chromium, "tr[data-route='to-beta']", text -> text.startsWith("to-beta GET /b/*rest beta"));
-        awaitText(chromium, "tr[data-route='to-beta'] td.filters", "request_id script");
+        awaitText(chromium, "tr[data-route='to-beta'] td.filters", "request_id");
+        awaitText(chromium, "tr[data-route='scripted'] td.filters", "request_id script");
         awaitText(chromium, "tr[data-endpoint='http://127.0.0.1:" + portB + "'] td.health", "healthy");
         awaitText(chromium, "tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.health", "healthy");
 
