@@ -1,9 +1,18 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.admin.AdminApi;
+import io.gatehouse.core.admin.AuditLog;
+import io.gatehouse.core.admin.ConfigChange;
+import io.gatehouse.core.admin.ConfigEdit;
+import io.gatehouse.core.admin.ConfigFileWriter;
+import io.gatehouse.core.admin.ConfigText;
+import io.gatehouse.core.admin.ConfigView;
+import io.gatehouse.core.admin.ReloadHistory;
 import io.gatehouse.core.builtin.Builtins;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
 import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.config.LoadedConfig;
 import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationBuilder;
@@ -41,11 +50,17 @@ public final class Gateway implements AutoCloseable {
     private final GenerationHolder generations = new GenerationHolder();
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Path home;
+    private final ReloadHistory history = new ReloadHistory(20);
     private volatile ReloadStatus lastReload;
+    private volatile ConfigText serving;
+    private volatile String apiWritten;
+    private AuditLog audit = AuditLog.OFF;
     private GatewayServer server;
     private AdminServer admin;
 
     private Gateway(Path home, Path configFile, Map<String, String> env, PluginHost plugins) {
+        this.home = home;
         this.configFile = configFile;
         this.env = env;
         this.plugins = plugins;
@@ -76,63 +91,188 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startServing() throws ConfigException {
-        Generation first = builder.build(ConfigLoader.read(configFile, env));
+        String text = ConfigLoader.readText(configFile);
+        Generation first = builder.build(ConfigLoader.read(text, configFile.toString(), env));
         // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
         generations.swap(first);
         GatewayConfig config = first.config();
         if (config.demo().enabled()) {
             resources.add(DemoBackend.start(config.demo().host(), config.demo().port()));
         }
-        lastReload = new ReloadStatus(Instant.now(), first.number(), List.of());
+        serving = ConfigText.of(text);
+        audit = AuditLog.open(config.admin().auditLog(), home);
+        resources.add(audit);
+        lastReload = history.add(new ReloadStatus(Instant.now(), first.number(), List.of(), "startup", "-"));
+        audit.reload(lastReload, null, serving.digest());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
         if (config.admin().port() >= 0) {
-            admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
-                    () -> lastReload, scripts, server::listening).endpoints(), plugins.adminEndpoints());
+            AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, scripts,
+                    server::listening);
+            AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text(), configFile.toString(), env),
+                    history);
+            admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(), Map.of());
             resources.add(admin);
         }
         try {
-            resources.add(ConfigWatcher.watch(configFile, this::reload));
+            resources.add(ConfigWatcher.watch(configFile, this::fileChanged));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot watch {0} for changes ({1}); hot reload is off", configFile,
                     e.getMessage());
         }
     }
 
-    /**
-     * Re-reads the config file and swaps in the new generation. An invalid config, or a component that fails to
-     * create (with an exception or an {@link Error}, such as a plugin's {@link NoClassDefFoundError}), keeps the
-     * running generation and is reported in the log and in the admin API ({@code GET /config}).
-     *
-     * @return what happened
-     */
-    public ReloadStatus reload() {
+    /** The watcher's callback: reloads, unless the file holds exactly what an admin API write put there. */
+    private void fileChanged() {
         reloadLock.lock();
         try {
-            Generation current = generations.current();
+            String written = apiWritten;
             try {
-                Generation next = builder.build(ConfigLoader.read(configFile, env));
-                warnAboutRestartOnlyChanges(current.config(), next.config());
-                generations.swap(next);
-                lastReload = new ReloadStatus(Instant.now(), next.number(), List.of());
-                LOG.log(Level.INFO, "config reloaded: generation {0}, {1} route(s)", next.number(),
-                        next.config().routes().size());
+                if (written != null && written.equals(ConfigText.of(ConfigLoader.readText(configFile)).digest())) {
+                    return; // our own write-back, served already
+                }
             } catch (ConfigException e) {
-                refused(current, e.problems(), e.getMessage());
-            } catch (RuntimeException | LinkageError e) {
-                // a bug of ours, not the config's: the builder reports every failure of a component as a problem
-                LOG.log(Level.ERROR, "config reload failed", e);
-                refused(current, List.of(new Problem(configFile.toString(), "reload failed: " + e)), e.toString());
+                // reload() reports it
             }
-            return lastReload;
+            reload();
         } finally {
             reloadLock.unlock();
         }
     }
 
-    private void refused(Generation current, List<Problem> problems, String why) {
-        lastReload = new ReloadStatus(Instant.now(), current.number(), problems);
-        LOG.log(Level.ERROR, "config reload rejected; still serving generation {0}:\n{1}", current.number(), why);
+    /**
+     * Re-reads the config file and swaps in the new generation. An invalid config, or a component that fails to
+     * create (with an exception or an {@link Error}, such as a plugin's {@link NoClassDefFoundError}), keeps the
+     * running generation and is reported in the log and in the admin API ({@code GET /config/status}).
+     *
+     * @return what happened
+     */
+    public ReloadStatus reload() {
+        return reload("file", "file");
+    }
+
+    /**
+     * Like {@link #reload()}, on someone's behalf.
+     *
+     * @param source {@code file} (the watcher) or {@code api} ({@code POST /reload})
+     * @param who    the admin token's name, {@code file} for the watcher
+     */
+    public ReloadStatus reload(String source, String who) {
+        reloadLock.lock();
+        try {
+            String before = serving.digest();
+            String text;
+            try {
+                text = ConfigLoader.readText(configFile);
+            } catch (ConfigException e) {
+                ReloadStatus status = refused(e.problems(), e.getMessage(), source, who, true);
+                audit.reload(status, before, null);
+                return status;
+            }
+            ReloadStatus status = apply(ConfigLoader.read(text, configFile.toString(), env), ConfigText.of(text),
+                    source, who, false);
+            audit.reload(status, before, ConfigText.of(text).digest());
+            return status;
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    /**
+     * Changes the config through the admin API: edits the file's text, builds the edited config exactly as a
+     * reload would, writes it back to the file (atomically) and swaps it in. Serialised with reloads.
+     *
+     * @param ifMatch the generations the change may be based on ({@code If-Match}), or {@code null} for any
+     * @param edit    the edit of the file's text
+     * @return the outcome; a refused edit leaves the file and the serving generation as they were
+     */
+    public ConfigChange change(java.util.Set<Long> ifMatch, String who, ConfigEdit edit) {
+        reloadLock.lock();
+        try {
+            long current = generations.current().number();
+            if (ifMatch != null && !ifMatch.contains(current)) {
+                return audited(edit, who, ConfigChange.refused(412, "stale", "the config changed: generation "
+                        + current + " serves, the change was based on " + ifMatch + "; read it again and retry"));
+            }
+            String text = ConfigLoader.readText(configFile);
+            if (!ConfigText.of(text).digest().equals(serving.digest())) {
+                return audited(edit, who, ConfigChange.refused(409, "config_file_changed", configFile
+                        + " was edited and that edit is not serving (see GET /config/status); fix or reload it "
+                        + "before changing the config here"));
+            }
+            ConfigEdit.Edited edited = edit.apply(text);
+            if (edited.refusal() != null) {
+                return audited(edit, who, edited.refusal());
+            }
+            ConfigText next = ConfigText.of(edited.text());
+            ReloadStatus status = apply(ConfigLoader.read(next.text(), configFile.toString(), env), next, "api", who,
+                    true);
+            return audited(edit, who, ConfigChange.done(status, edited));
+        } catch (ConfigException e) {
+            return audited(edit, who, ConfigChange.refused(500, "config_unreadable", e.getMessage()));
+        } catch (java.io.UncheckedIOException e) {
+            return audited(edit, who, ConfigChange.refused(500, "config_write_failed", "cannot write "
+                    + configFile + ": " + e.getCause().getMessage() + "; nothing was changed"));
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    private ConfigChange audited(ConfigEdit edit, String who, ConfigChange change) {
+        audit.change(edit.action(), edit.target(), who, change, generations.current().number());
+        return change;
+    }
+
+    /**
+     * Builds {@code candidate} and swaps it in; the one path of every config change (file, API). Must hold the
+     * reload lock.
+     *
+     * @param writeBack write {@code text} to the config file before the swap (an admin API change)
+     */
+    private ReloadStatus apply(LoadedConfig candidate, ConfigText text, String source, String who,
+                               boolean writeBack) {
+        Generation current = generations.current();
+        try {
+            Generation next = builder.build(candidate);
+            if (writeBack) {
+                try {
+                    ConfigFileWriter.write(configFile, text.text());
+                } catch (IOException e) {
+                    next.close();
+                    LOG.log(Level.ERROR, "cannot write the config back to " + configFile, e);
+                    throw new java.io.UncheckedIOException(e);
+                }
+                apiWritten = text.digest();
+            } else {
+                apiWritten = null;
+            }
+            warnAboutRestartOnlyChanges(current.config(), next.config());
+            generations.swap(next);
+            serving = text;
+            lastReload = history.add(new ReloadStatus(Instant.now(), next.number(), List.of(), source, who));
+            LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s)",
+                    writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size());
+        } catch (ConfigException e) {
+            return refused(e.problems(), e.getMessage(), source, who, !writeBack);
+        } catch (RuntimeException | LinkageError e) {
+            // a bug of ours, not the config's: the builder reports every failure of a component as a problem
+            LOG.log(Level.ERROR, "config reload failed", e);
+            return refused(List.of(new Problem(configFile.toString(), "reload failed: " + e)), e.toString(), source,
+                    who, !writeBack);
+        }
+        return lastReload;
+    }
+
+    /** @param fromFile whether the file holds the refused config (then it is the last reload's result) */
+    private ReloadStatus refused(List<Problem> problems, String why, String source, String who, boolean fromFile) {
+        long number = generations.current().number();
+        ReloadStatus status = history.add(new ReloadStatus(Instant.now(), number, problems, source, who));
+        if (fromFile) {
+            lastReload = status;
+        }
+        LOG.log(Level.ERROR, "config {0} rejected; still serving generation {1}:\n{2}",
+                fromFile ? "reload" : "change by " + who, number, why);
+        return status;
     }
 
     private static void warnAboutRestartOnlyChanges(GatewayConfig running, GatewayConfig next) {
@@ -150,6 +290,11 @@ public final class Gateway implements AutoCloseable {
     /** @return the port of the admin listener, or -1 when it is disabled */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** @return the number of the serving generation */
+    public long generation() {
+        return generations.current().number();
     }
 
     /** @return the outcome of the last (re)load */
@@ -172,12 +317,28 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The outcome of a config (re)load.
+     * The outcome of a config (re)load or change.
      *
      * @param at         when it happened
      * @param generation the generation serving afterwards
      * @param problems   why the new config was rejected; empty when it was applied
+     * @param source     {@code startup}, {@code file} (the watcher) or {@code api}
+     * @param who        the admin token's name; {@code file} for the watcher, {@code -} at startup or when the
+     *                   admin API is open
      */
-    public record ReloadStatus(Instant at, long generation, List<Problem> problems) {
+    public record ReloadStatus(Instant at, long generation, List<Problem> problems, String source, String who) {
+        public ReloadStatus {
+            problems = List.copyOf(problems);
+        }
+
+        /** A file reload's outcome. */
+        public ReloadStatus(Instant at, long generation, List<Problem> problems) {
+            this(at, generation, problems, "file", "file");
+        }
+
+        /** @return whether the change was applied */
+        public boolean applied() {
+            return problems.isEmpty();
+        }
     }
 }

@@ -59,21 +59,55 @@ public final class ConfigLoader {
      * @return the config (possibly partial) and every problem found, including an unreadable file
      */
     public static LoadedConfig read(Path file, Map<String, String> env) {
-        String source = file.toString();
         String text;
         try {
-            if (Files.size(file) > MAX_CHARS) {
-                return unreadable(source, source, "file too large (at most 4 MiB)");
-            }
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return unreadable(source, source, "file not found");
-        } catch (CharacterCodingException e) {
-            return unreadable(source, source, "not valid UTF-8");
-        } catch (IOException e) {
-            return unreadable(source, source, "cannot read: " + e);
+            text = readText(file);
+        } catch (ConfigException e) {
+            return new LoadedConfig(file.toString(), null, e.problems());
         }
-        return read(text, source, env);
+        return read(text, file.toString(), env);
+    }
+
+    /**
+     * Reads a config file's text (UTF-8), as {@link #read(Path, Map)} does before parsing it.
+     *
+     * @throws ConfigException with one problem when the file is missing, unreadable, too large or not UTF-8
+     */
+    public static String readText(Path file) throws ConfigException {
+        String source = file.toString();
+        try {
+            if (Files.size(file) > MAX_CHARS) {
+                throw fail(source, source, "file too large (at most 4 MiB)");
+            }
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw fail(source, source, "file not found");
+        } catch (CharacterCodingException e) {
+            throw fail(source, source, "not valid UTF-8");
+        } catch (IOException e) {
+            throw fail(source, source, "cannot read: " + e);
+        }
+    }
+
+    /**
+     * The YAML tree of config text after {@code ${VAR}} substitution, with the paths of the scalars substitution
+     * changed, for views that must hide values taken from the environment.
+     *
+     * @throws ConfigException when the text is not YAML
+     */
+    public static SubstitutedTree substitutedTree(String yaml, String sourceName, Map<String, String> env)
+            throws ConfigException {
+        Object tree = readYaml(yaml, sourceName);
+        java.util.Set<String> substituted = new java.util.HashSet<>();
+        Object out = EnvSubstitution.apply(tree == null ? Map.of() : tree, env, "", new ArrayList<>(), substituted);
+        return new SubstitutedTree(out, java.util.Set.copyOf(substituted));
+    }
+
+    /**
+     * @param tree        the substituted tree: maps, lists and scalars
+     * @param substituted the config paths ({@code routes[0].rewrite}) of the scalars that held a {@code ${...}}
+     */
+    public record SubstitutedTree(Object tree, java.util.Set<String> substituted) {
     }
 
     /**
@@ -163,10 +197,6 @@ public final class ConfigLoader {
         }
         memo.put(node, size);
         return size;
-    }
-
-    private static LoadedConfig unreadable(String source, String path, String message) {
-        return new LoadedConfig(source, null, List.of(new Problem(path, message)));
     }
 
     private static ConfigException fail(String source, String path, String message) {

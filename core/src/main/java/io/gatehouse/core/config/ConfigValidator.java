@@ -80,10 +80,12 @@ public final class ConfigValidator {
         }
         checkPort(admin.port(), "admin.port", true, problems);
         boolean enabled = admin.port() == null || admin.port() != -1;
-        boolean noToken = admin.token() == null || admin.token().isBlank();
+        boolean noToken = admin.allTokens().isEmpty();
         if (enabled && noToken && !isLoopback(admin.host())) {
-            problems.add(new Problem("admin.token", "required when admin.host is not a loopback address"));
+            problems.add(new Problem("admin.token", "required when admin.host is not a loopback address "
+                    + "(admin.token or admin.tokens)"));
         }
+        AdminTokenRules.validate(admin, problems);
     }
 
     private static void validateUpstream(String name, UpstreamConfig upstream, List<Problem> problems) {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code no}, {@code on}, {@code 0123}, {@code 1:30} and {@code 2024-01-01} stay the strings they look like
  * (YAML 1.1 reads them as false, true, 83, 90 and a Date).
  */
-final class CoreSchemaResolver extends Resolver {
+public final class CoreSchemaResolver extends Resolver {
     private static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
     // A leading zero would be read as octal by SnakeYAML's int constructor: keep such scalars as strings.
     private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9]*)|0x[0-9a-fA-F]+");

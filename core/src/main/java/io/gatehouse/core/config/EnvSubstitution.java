@@ -33,20 +33,33 @@ final class EnvSubstitution {
 
     /** @return a copy of {@code node} with every string scalar substituted */
     static Object apply(Object node, Map<String, String> env, String path, List<Problem> problems) {
+        return apply(node, env, path, problems, null);
+    }
+
+    /**
+     * @param substituted where the paths of the scalars holding a reference ({@code ${...}}, not {@code $${}) are
+     *                    added; {@code null} for none
+     * @return a copy of {@code node} with every string scalar substituted
+     */
+    static Object apply(Object node, Map<String, String> env, String path, List<Problem> problems,
+                        java.util.Set<String> substituted) {
         if (node instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
             map.forEach((key, value) -> out.put(key, apply(value, env, ConfigPath.key(path, String.valueOf(key)),
-                    problems)));
+                    problems, substituted)));
             return out;
         }
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(apply(list.get(i), env, ConfigPath.index(path, i), problems));
+                out.add(apply(list.get(i), env, ConfigPath.index(path, i), problems, substituted));
             }
             return out;
         }
         if (node instanceof String s && s.indexOf('$') >= 0) {
+            if (substituted != null && s.replace("$${", "").contains("${")) {
+                substituted.add(path);
+            }
             return substitute(s, env, path, problems);
         }
         return node;

@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the admin API shows: JSON-ready views of the serving generation, the plugins and the last reload.
+ * What the admin API shows: JSON-ready views of the serving generation, the plugins and the scripts.
  */
 public final class AdminViews {
 
@@ -48,7 +48,6 @@ public final class AdminViews {
         endpoints.put("/routes", this::routes);
         endpoints.put("/upstreams", this::upstreams);
         endpoints.put("/plugins", this::plugins);
-        endpoints.put("/config", this::config);
         endpoints.put("/scripts", scripts::status);
         return endpoints;
     }
@@ -66,23 +65,40 @@ public final class AdminViews {
         }
         List<Object> routes = new ArrayList<>();
         for (RouteRuntime route : generation.routeList()) {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("id", route.config().id());
-            view.put("path", route.config().match().path());
-            view.put("methods", route.config().match().methods());
-            view.put("hosts", route.config().match().allHosts());
-            view.put("upstream", route.config().upstream());
-            view.put("rewrite", route.config().rewrite());
-            view.put("strip_prefix", route.config().stripPrefix());
-            view.put("timeout_ms", route.config().timeout().toMillis());
-            view.put("filters", route.filterNames());
-            if (route.config().maxConcurrentRequests() != null) {
-                view.put("max_concurrent_requests", route.config().maxConcurrentRequests());
-                view.put("in_flight", route.inFlight().count());
-            }
-            routes.add(view);
+            routes.add(routeView(route));
         }
         return Map.of("generation", generation.number(), "routes", routes);
+    }
+
+    /** @return the view of the serving route {@code id}, or {@code null} when there is none */
+    public Object route(String id) {
+        Generation generation = generations.current();
+        if (generation != null) {
+            for (RouteRuntime route : generation.routeList()) {
+                if (route.config().id().equals(id)) {
+                    return routeView(route);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Object> routeView(RouteRuntime route) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", route.config().id());
+        view.put("path", route.config().match().path());
+        view.put("methods", route.config().match().methods());
+        view.put("hosts", route.config().match().allHosts());
+        view.put("upstream", route.config().upstream());
+        view.put("rewrite", route.config().rewrite());
+        view.put("strip_prefix", route.config().stripPrefix());
+        view.put("timeout_ms", route.config().timeout().toMillis());
+        view.put("filters", route.filterNames());
+        if (route.config().maxConcurrentRequests() != null) {
+            view.put("max_concurrent_requests", route.config().maxConcurrentRequests());
+            view.put("in_flight", route.inFlight().count());
+        }
+        return view;
     }
 
     private Object upstreams() {
@@ -92,43 +108,41 @@ public final class AdminViews {
         }
         List<Object> upstreams = new ArrayList<>();
         for (Upstream upstream : generation.upstreams().values()) {
-            List<Object> endpoints = new ArrayList<>();
-            Map<String, Map<String, Object>> health = upstream.healthView();
-            for (Endpoint endpoint : upstream.endpoints()) {
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("url", endpoint.id());
-                view.put("weight", endpoint.weight());
-                view.put("metadata", endpoint.metadata());
-                view.put("health", health.getOrDefault(endpoint.id(), Map.of()));
-                endpoints.add(view);
-            }
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("name", upstream.name());
-            view.put("discovery", generation.config().upstreams().get(upstream.name()).discovery().type());
-            view.put("balancer", generation.config().upstreams().get(upstream.name()).balancer().type());
-            view.put("retries", upstream.config().retries());
-            view.put("retry_budget", upstream.retryBudget().view(System.nanoTime()));
-            view.put("endpoints", endpoints);
-            upstreams.add(view);
+            upstreams.add(upstreamView(generation, upstream));
         }
         return Map.of("generation", generation.number(), "upstreams", upstreams);
+    }
+
+    /** @return the view of the serving upstream {@code name}, or {@code null} when there is none */
+    public Object upstream(String name) {
+        Generation generation = generations.current();
+        Upstream upstream = generation == null ? null : generation.upstreams().get(name);
+        return upstream == null ? null : upstreamView(generation, upstream);
+    }
+
+    private static Map<String, Object> upstreamView(Generation generation, Upstream upstream) {
+        List<Object> endpoints = new ArrayList<>();
+        Map<String, Map<String, Object>> health = upstream.healthView();
+        for (Endpoint endpoint : upstream.endpoints()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("url", endpoint.id());
+            view.put("weight", endpoint.weight());
+            view.put("metadata", endpoint.metadata());
+            view.put("health", health.getOrDefault(endpoint.id(), Map.of()));
+            endpoints.add(view);
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", upstream.name());
+        view.put("discovery", generation.config().upstreams().get(upstream.name()).discovery().type());
+        view.put("balancer", generation.config().upstreams().get(upstream.name()).balancer().type());
+        view.put("retries", upstream.config().retries());
+        view.put("retry_budget", upstream.retryBudget().view(System.nanoTime()));
+        view.put("endpoints", endpoints);
+        return view;
     }
 
     private Object plugins() {
         return Map.of("plugins", registry.plugins(), "components", registry.ids(),
                 "problems", registry.problems());
-    }
-
-    private Object config() {
-        Gateway.ReloadStatus status = lastReload.get();
-        if (status == null) {
-            return null;
-        }
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("generation", status.generation());
-        view.put("last_reload", status.at().toString());
-        view.put("last_reload_ok", status.problems().isEmpty());
-        view.put("problems", status.problems().stream().map(Object::toString).toList());
-        return view;
     }
 }

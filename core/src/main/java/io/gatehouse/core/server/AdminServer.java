@@ -1,34 +1,44 @@
 package io.gatehouse.core.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.api.AdminEndpoint;
-import io.helidon.webserver.http.Handler;
-import java.util.List;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gatehouse.core.admin.AdminAuth;
+import io.gatehouse.core.admin.AdminOperation;
+import io.gatehouse.core.admin.AdminReply;
+import io.gatehouse.core.admin.AdminRequest;
 import io.gatehouse.core.config.AdminConfig;
 import io.gatehouse.core.error.ProblemResponses;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The admin listener: read-only JSON views of the gateway ({@code /health}, {@code /ready}, {@code /routes},
- * {@code /upstreams}, ...). Each endpoint is a supplier of a Jackson-serialisable value; a supplier returning
- * {@code null} means "not ready" (503). Plugins add their own endpoints ({@link AdminEndpoint}), mounted under their
- * names. When a token is configured every request must carry it as a bearer token.
+ * The admin listener: the core's {@link AdminOperation}s, the plugins' {@link AdminEndpoint}s (mounted under their
+ * names) and extra handlers (raw Helidon handlers by path pattern, such as {@code /metrics} or the dashboard's
+ * files). Every request needs a configured bearer token ({@link AdminAuth}) unless none is configured; {@code GET}
+ * needs any token, other methods a read-write one (extra handlers: any token). A refusal is a problem: 401 with
+ * {@code WWW-Authenticate: Bearer} for a missing or unknown token (logged at WARNING with the client's address),
+ * 403 for a read-only token that writes.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The largest request body accepted (413 beyond). */
+    static final int MAX_BODY = 1024 * 1024;
 
     private final WebServer server;
 
@@ -36,19 +46,39 @@ public final class AdminServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the admin listener serving {@code endpoints} (path → supplier). */
+    /** Starts the admin listener serving read-only {@code endpoints} (path → JSON view). */
     public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints) {
         return start(config, endpoints, List.of());
     }
 
-    /**
-     * Starts the admin listener serving {@code endpoints} (path → supplier) and the plugins' endpoints, each under
-     * its name; a plugin endpoint whose name is malformed or taken is logged and left out.
-     */
+    /** Starts the admin listener serving read-only {@code endpoints} (path → JSON view) and the plugins' ones. */
     public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints,
                                     List<AdminEndpoint> plugins) {
-        byte[] token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
-        Map<String, AdminEndpoint> mounted = mountable(endpoints.keySet(), plugins);
+        List<AdminOperation> operations = new ArrayList<>();
+        endpoints.forEach((path, view) -> operations.add(new AdminOperation("GET", path, r -> {
+            Object value = view.get();
+            return value == null ? AdminReply.problem(503, "not_ready", "the gateway is not ready", r.requestId())
+                    : AdminReply.json(200, value);
+        })));
+        return start(config, operations, plugins, Map.of());
+    }
+
+    /**
+     * Starts the admin listener.
+     *
+     * @param operations the core's endpoints
+     * @param plugins    the plugins' endpoints, each under its name; one whose name is malformed or taken is logged
+     *                   and left out
+     * @param extra      further handlers by Helidon path pattern ({@code /metrics}, {@code /ui/*}), behind any
+     *                   token
+     */
+    public static AdminServer start(AdminConfig config, List<AdminOperation> operations, List<AdminEndpoint> plugins,
+                                    Map<String, Handler> extra) {
+        AdminAuth auth = new AdminAuth(config.allTokens());
+        Set<String> corePaths = new LinkedHashSet<>();
+        operations.forEach(op -> corePaths.add(op.template()));
+        corePaths.addAll(extra.keySet());
+        Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         DashboardAssets dashboard = new DashboardAssets();
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -56,75 +86,143 @@ public final class AdminServer implements AutoCloseable {
                 .shutdownHook(false)
                 .routing(routing -> {
                     dashboard.register(routing); // static files only, no data: served without the token
-                    endpoints.forEach((path, supplier) -> routing.get(path, (req, res) -> {
-                        if (authorized(req, token, res)) {
-                            respond(res, supplier.get());
+                    extra.forEach((path, handler) -> routing.any(path, (req, res) -> {
+                        if (caller(auth, req, res, false) != null) {
+                            handler.handle(req, res);
                         }
                     }));
                     mounted.forEach((name, endpoint) -> {
                         Handler handler = (req, res) -> {
-                            if (authorized(req, token, res)) {
+                            String method = req.prologue().method().text();
+                            boolean write = !method.equals("GET") && !method.equals("HEAD");
+                            if (caller(auth, req, res, write) != null) {
                                 PluginEndpoints.serve(endpoint, req, res);
                             }
                         };
                         routing.any("/" + name, handler);
                         routing.any("/" + name + "/*", handler);
                     });
-                    routing.any((req, res) -> problem(res, 404, "not_found", "no admin endpoint "
-                            + req.path().rawPath() + "; try " + String.join(", ", endpoints.keySet())));
+                    routing.any((req, res) -> dispatch(operations, auth, req, res));
                 })
                 .build()
                 .start();
         return new AdminServer(server);
     }
 
+    private static void dispatch(List<AdminOperation> operations, AdminAuth auth, ServerRequest req,
+                                 ServerResponse res) {
+        String method = req.prologue().method().text();
+        String path = req.path().rawPath();
+        Set<String> allowed = new LinkedHashSet<>();
+        for (AdminOperation operation : operations) {
+            Map<String, String> params;
+            try {
+                params = operation.match(path);
+            } catch (IllegalArgumentException e) {
+                problem(res, 400, "bad_path", "malformed percent-encoding in " + path);
+                return;
+            }
+            if (params == null) {
+                continue;
+            }
+            if (!operation.method().equals(method)) {
+                allowed.add(operation.method());
+                continue;
+            }
+            AdminAuth.Caller caller = caller(auth, req, res, operation.write());
+            if (caller != null) {
+                serve(operation, params, caller, req, res);
+            }
+            return;
+        }
+        if (!allowed.isEmpty()) {
+            res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+            problem(res, 405, "method_not_allowed", method + " " + path + " is not supported; try "
+                    + String.join(", ", allowed));
+            return;
+        }
+        Set<String> paths = new LinkedHashSet<>();
+        operations.forEach(op -> paths.add(op.template()));
+        problem(res, 404, "not_found", "no admin endpoint " + path + "; try " + String.join(", ", paths));
+    }
+
+    private static void serve(AdminOperation operation, Map<String, String> params, AdminAuth.Caller caller,
+                              ServerRequest req, ServerResponse res) {
+        byte[] body = new byte[0];
+        if (operation.write()) {
+            try (InputStream in = req.content().inputStream()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (body.length > MAX_BODY) {
+                res.header(HeaderNames.CONNECTION, "close");
+                problem(res, 413, "body_too_large", "the body is larger than " + MAX_BODY + " bytes");
+                return;
+            }
+        }
+        String requestId = RequestIds.generate();
+        AdminRequest request = new AdminRequest(operation.method(), params,
+                name -> req.headers().first(HeaderNames.create(name)).orElse(null), body, caller, requestId);
+        AdminReply reply;
+        try {
+            reply = operation.handler().handle(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "admin " + operation.method() + " " + operation.template() + " failed", e);
+            reply = AdminReply.problem(500, "admin_failed", "the admin endpoint failed; see the gateway's log",
+                    requestId);
+        }
+        res.status(reply.status());
+        res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+        if (reply.contentType().equals(ProblemResponses.CONTENT_TYPE)) {
+            res.header(RequestIds.HEADER, requestId);
+        }
+        reply.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        res.send(reply.body());
+    }
+
+    /**
+     * @return who sent the request, or {@code null} after answering 401 or 403
+     */
+    private static AdminAuth.Caller caller(AdminAuth auth, ServerRequest req, ServerResponse res, boolean write) {
+        AdminAuth.Caller caller = auth.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        if (caller == null) {
+            boolean sent = req.headers().contains(HeaderNames.AUTHORIZATION);
+            LOG.log(Level.WARNING, "admin API: {0} {1} from {2} refused: {3}", req.prologue().method().text(),
+                    req.path().rawPath(), req.remotePeer().address(), sent ? "unknown token" : "no token");
+            res.header(HeaderNames.WWW_AUTHENTICATE, sent ? "Bearer realm=\"gatehouse-admin\", error=\"invalid_token\""
+                    : "Bearer realm=\"gatehouse-admin\"");
+            problem(res, 401, "unauthorized", "the admin API needs 'Authorization: Bearer <token>' with a token "
+                    + "from admin.tokens or admin.token");
+            return null;
+        }
+        if (write && !caller.mayWrite()) {
+            problem(res, 403, "forbidden", "token '" + caller.name() + "' is read-only; this needs a read_write "
+                    + "token");
+            return null;
+        }
+        return caller;
+    }
+
     /** @return the plugin endpoints by name, without those whose name is malformed or taken */
-    private static Map<String, AdminEndpoint> mountable(java.util.Set<String> corePaths, List<AdminEndpoint> plugins) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
+    private static Map<String, AdminEndpoint> mountable(Set<String> corePaths, List<AdminEndpoint> plugins) {
+        Set<String> taken = new HashSet<>();
         corePaths.forEach(path -> taken.add(path.split("/")[1]));
         taken.add(DashboardAssets.PATH.substring(1));
-        Map<String, AdminEndpoint> mounted = new java.util.LinkedHashMap<>();
+        Map<String, AdminEndpoint> mounted = new LinkedHashMap<>();
         for (AdminEndpoint endpoint : plugins) {
             String name = endpoint.name();
             if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
-                LOG.log(System.Logger.Level.WARNING, "admin endpoint {0} of a plugin has a malformed name {1}; not "
-                        + "mounted", endpoint.getClass().getName(), name);
+                LOG.log(Level.WARNING, "admin endpoint {0} of a plugin has a malformed name {1}; not mounted",
+                        endpoint.getClass().getName(), name);
             } else if (!taken.add(name)) {
-                LOG.log(System.Logger.Level.WARNING, "admin endpoint /{0} of {1} is taken already; not mounted", name,
+                LOG.log(Level.WARNING, "admin endpoint /{0} of {1} is taken already; not mounted", name,
                         endpoint.getClass().getName());
             } else {
                 mounted.put(name, endpoint);
             }
         }
         return mounted;
-    }
-
-    private static boolean authorized(ServerRequest req, byte[] token, ServerResponse res) {
-        if (token == null) {
-            return true;
-        }
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        byte[] given = header.startsWith("Bearer ") ? header.substring(7).getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        if (MessageDigest.isEqual(given, token)) {
-            return true;
-        }
-        res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        problem(res, 401, "unauthorized", "the admin API needs 'Authorization: Bearer <admin.token>'");
-        return false;
-    }
-
-    private static void respond(ServerResponse res, Object value) {
-        if (value == null) {
-            problem(res, 503, "not_ready", "the gateway is not ready");
-            return;
-        }
-        try {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(JSON.writeValueAsBytes(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static void problem(ServerResponse res, int status, String code, String detail) {
@@ -135,6 +233,7 @@ public final class AdminServer implements AutoCloseable {
         res.send(ProblemResponses.render(status, code, detail, requestId, null));
     }
 
+    /** @return the port it listens on */
     public int port() {
         return server.port();
     }

@@ -499,13 +499,14 @@ const seenReloads = [];
 function drawHistory(status, legacy) {
   let history;
   if (status && Array.isArray(status.history)) {
-    history = status.history.slice().reverse();
+    const when = (h) => Date.parse(h.at ?? h.time) || 0;
+    history = status.history.slice().sort((a, b) => when(b) - when(a)); // newest first, whatever the API's order
   } else {
     const last = legacy && legacy.last_reload !== undefined ? legacy : status;
     if (last && last.last_reload !== undefined && !seenReloads.some((r) => r.at === last.last_reload)) {
       seenReloads.unshift({
         at: last.last_reload, generation: last.generation,
-        result: last.last_reload_ok === false ? 'refused' : 'applied', problems: last.problems || [],
+        result: last.last_reload_ok === false ? 'rejected' : 'applied', problems: last.problems || [],
       });
     }
     history = seenReloads;
@@ -515,7 +516,7 @@ function drawHistory(status, legacy) {
     for (const p of h.problems || []) {
       problems.append(el('div', typeof p === 'string' ? p : describeProblem(p)));
     }
-    return row([h.at, h.generation, stateCell(h.result), h.source, h.who, problems]);
+    return row([h.at ?? h.time, h.generation, stateCell(h.result), h.source, h.who, problems]);
   });
   if (rows.length === 0) {
     rows.push(row([el('td', 'no reloads reported', { colspan: 6, class: 'muted' })]));
@@ -589,6 +590,7 @@ function reportWrite(what, promise) {
   }, (e) => {
     showError(what, e);
     $('message').dataset.sticky = 'true';
+    pollNow(); // a refusal such as 412 means the config moved on: show where it is now
   });
 }
 
@@ -625,6 +627,27 @@ function editorTarget() {
   return fresh || $('editor-route').value;
 }
 
+const REDACTED = '<redacted>';
+
+/**
+ * The route as the config file has it (what PUT takes back), from the redacted GET /config, with the ETag of
+ * that read; on a gateway whose /config has no config tree, the route's view from GET /routes/{id}.
+ */
+async function loadRoute(id) {
+  const response = await api('GET', '/config');
+  const body = await response.json();
+  const routes = body && body.config && Array.isArray(body.config.routes) ? body.config.routes : null;
+  if (routes) {
+    const route = routes.find((r) => r && r.id === id);
+    if (!route) {
+      throw new Error(`the config has no route '${id}' (any more)`);
+    }
+    return { route, etag: response.headers.get('ETag') };
+  }
+  const single = await api('GET', routePath(id));
+  return { route: await single.json(), etag: single.headers.get('ETag') };
+}
+
 function routePath(id) {
   return `/routes/${encodeURIComponent(id)}`;
 }
@@ -634,13 +657,14 @@ function setupEditor() {
     const id = $('editor-route').value;
     if (!id) return;
     reportWrite('Loading the route', (async () => {
-      const response = await api('GET', routePath(id));
-      const body = await response.json();
-      editing = { id, etag: response.headers.get('ETag') };
+      const { route, etag } = await loadRoute(id);
+      editing = { id, etag };
       $('editor-new').value = '';
-      $('editor-body').value = JSON.stringify(body, null, 2);
-      $('editor-etag').textContent = editing.etag ? `ETag ${editing.etag}` : 'no ETag';
-      return `Loaded route ${id}.`;
+      $('editor-body').value = JSON.stringify(route, null, 2);
+      $('editor-etag').textContent = etag ? `ETag ${etag}` : 'no ETag';
+      return JSON.stringify(route).includes(REDACTED)
+        ? `Loaded route ${id}. It holds redacted secrets: write them in again before saving.`
+        : `Loaded route ${id}.`;
     })());
   });
   $('editor').addEventListener('submit', (event) => {

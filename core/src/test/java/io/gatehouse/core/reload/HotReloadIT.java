@@ -64,7 +64,7 @@ class HotReloadIT {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         String report = "";
         while (System.nanoTime() < deadline) {
-            report = gateway.admin("/config").body();
+            report = gateway.admin("/config/status").body();
             if (report.contains("nowhere")) {
                 break;
             }

@@ -94,7 +94,7 @@ class PluginReloadIT {
         assertEquals(List.of("routes[1].filters[0].missing_class: filter.missing_class could not be created: "
                 + "NoClassDefFoundError: com/example/ratelimit/Store"), refused.problems().stream()
                 .map(Object::toString).toList());
-        JsonNode report = new ObjectMapper().readTree(gateway.admin("/config").body());
+        JsonNode report = new ObjectMapper().readTree(gateway.admin("/config/status").body());
         assertFalse(report.get("last_reload_ok").asBoolean(), report.toString());
         assertEquals(refused.problems().getFirst().toString(), report.get("problems").get(0).asText());
         assertEquals("open=1", answer(), "the filter the refused build created is closed");

@@ -76,7 +76,7 @@ class ScriptRunawayModuleIT {
         assertEquals("200/0", ScriptHome.served(gateway, "/spin"));
 
         ScriptHome.await("the config reload applied", () -> gateway.get("/fresh").statusCode() == 201);
-        JsonNode config = JSON.readTree(gateway.admin("/config").body());
+        JsonNode config = JSON.readTree(gateway.admin("/config/status").body());
         assertTrue(config.get("last_reload_ok").asBoolean(), config.toString());
 
         ScriptHome.write(home, "spin.js", ScriptHome.versioned(2));

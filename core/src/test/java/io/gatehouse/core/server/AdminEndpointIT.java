@@ -28,7 +28,7 @@ class AdminEndpointIT {
     static void start() throws Exception {
         log = LogCapture.of("io.gatehouse.core.server");
         gateway = GatewayFixture.start(FaultPlugins.home(), """
-                admin: { port: 0, token: adm1n-t0ken }
+                admin: { port: 0, token: adm1n-t0ken-for-the-plugin-endpoint-test }
                 upstreams:
                   up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
                 routes:
@@ -46,7 +46,7 @@ class AdminEndpointIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.adminUri(path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (withToken) {
-            request.header("Authorization", "Bearer adm1n-t0ken");
+            request.header("Authorization", "Bearer adm1n-t0ken-for-the-plugin-endpoint-test");
         }
         return gateway.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

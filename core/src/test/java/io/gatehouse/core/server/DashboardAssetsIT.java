@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardAssetsIT {
 
-    private static final String TOKEN = "d4shb0ard-test-token";
+    private static final String TOKEN = "d4shb0ard-test-token-5e81c0a9";
     private static GatewayFixture gateway;
 
     @BeforeAll

@@ -1,0 +1,92 @@
+package io.gatehouse.core.admin;
+
+import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.config.ConfigLoader;
+import io.gatehouse.core.config.ConfigPath;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /config}: the serving config as loaded (after {@code ${VAR}} substitution), with secrets replaced by
+ * {@value #REDACTED}:
+ * <ul>
+ *   <li>every value that came from the environment (a scalar that held a <code>${...}</code> reference);
+ *   <li>every value whose key names a secret: {@code *secret*}, {@code *token*}, {@code *password*},
+ *       {@code *passwd*}, {@code *credential*}, {@code *api_key*}/{@code *apikey*}, {@code *private_key*},
+ *       {@code *authorization*}, and {@code hash}/{@code *_hash} (hashes of API keys and passwords can be
+ *       brute-forced offline when the key is weak). A list under such a key is redacted item by item; in a map
+ *       under it, each value is judged by its own key (so an admin token's {@code name} shows, its {@code token}
+ *       does not);
+ *   <li>the password of a URL ({@code scheme://user:password@host}).
+ * </ul>
+ */
+public final class ConfigView {
+
+    static final String REDACTED = "<redacted>";
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            ".*(secret|token|password|passwd|credential|api_?key|private_?key|authorization).*|hash|.*_hash");
+    private static final Pattern URL_USERINFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
+
+    private final Supplier<String> text;
+    private final String source;
+    private final Map<String, String> env;
+
+    /**
+     * @param text   the serving config's text
+     * @param source its file name
+     * @param env    the environment it was substituted with
+     */
+    public ConfigView(Supplier<String> text, String source, Map<String, String> env) {
+        this.text = text;
+        this.source = source;
+        this.env = env;
+    }
+
+    /** @return the redacted config tree */
+    public Object redacted() {
+        ConfigLoader.SubstitutedTree tree;
+        try {
+            tree = ConfigLoader.substitutedTree(text.get(), source, env);
+        } catch (ConfigException e) {
+            return null; // the serving config was read from this text: cannot happen
+        }
+        return redact(tree.tree(), "", false, tree.substituted());
+    }
+
+    /** @return whether a config key names a secret */
+    static boolean secretKey(String key) {
+        return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches();
+    }
+
+    private static Object redact(Object node, String path, boolean secret, Set<String> substituted) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((key, value) -> {
+                String name = String.valueOf(key);
+                out.put(name, redact(value, ConfigPath.key(path, name), secretKey(name), substituted));
+            });
+            return out;
+        }
+        if (node instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                out.add(redact(list.get(i), ConfigPath.index(path, i), secret, substituted));
+            }
+            return out;
+        }
+        if (node == null) {
+            return null;
+        }
+        if (secret || substituted.contains(path)) {
+            return REDACTED;
+        }
+        return node instanceof String s ? URL_USERINFO.matcher(s).replaceFirst("$1" + REDACTED + "@") : node;
+    }
+}
