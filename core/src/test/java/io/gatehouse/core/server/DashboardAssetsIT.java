@@ -26,17 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardAssetsIT {
 
+    /** A route {@code r} to an upstream {@code up} that nothing listens on: something for the page to list. */
+    static final String ONE_ROUTE = """
+            upstreams:
+              up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
+            routes:
+              - { id: r, match: { path: /r }, upstream: up }
+            """;
     private static final String TOKEN = "d4shb0ard-test-token-5e81c0a9";
     private static GatewayFixture gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayFixture.start("admin: { port: 0, token: " + TOKEN + " }\n" + """
-                upstreams:
-                  up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
-                routes:
-                  - { id: r, match: { path: /r }, upstream: up }
-                """);
+        gateway = GatewayFixture.start("admin: { port: 0, token: " + TOKEN + " }\n" + ONE_ROUTE);
     }
 
     @AfterAll

@@ -139,12 +139,7 @@ class DashboardIT {
 
     @Test
     void theRateErrorShareAndP99AreComputedFromScrapesAsPrometheusWould() throws Exception {
-        GatewayFixture gateway = opened(GatewayFixture.start("""
-                upstreams:
-                  up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
-                routes:
-                  - { id: r, match: { path: /r }, upstream: up }
-                """));
+        GatewayFixture gateway = opened(GatewayFixture.start(DashboardAssetsIT.ONE_ROUTE));
         HeadlessChromium chromium = opened(HeadlessChromium.start());
         chromium.driver().get(gateway.adminUri("/ui").toString());
         await(chromium, "tr[data-route='r']");
@@ -198,12 +193,8 @@ class DashboardIT {
                   tokens:
                     - { name: ops, token: %s, access: read_write }
                     - { name: viewer, token: %s, access: read_only }
-                upstreams:
-                  up: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
-                routes:
-                  - { id: r, match: { path: /r }, upstream: up }
-                  - { id: other, match: { path: /other }, upstream: up }
-                """.formatted(READ_WRITE, READ_ONLY)));
+                """.formatted(READ_WRITE, READ_ONLY) + DashboardAssetsIT.ONE_ROUTE
+                + "  - { id: other, match: { path: /other }, upstream: up }\n"));
         HeadlessChromium chromium = opened(HeadlessChromium.start());
         chromium.driver().get(gateway.adminUri("/ui").toString());
         WebElement login = await(chromium, "#login");
