@@ -45,6 +45,8 @@ final class DashboardAssets {
 
     DashboardAssets() {
         add("index.html", "text/html; charset=utf-8");
+        add("api.js", "text/javascript; charset=utf-8");
+        add("metrics.js", "text/javascript; charset=utf-8");
         add("app.js", "text/javascript; charset=utf-8");
         add("app.css", "text/css; charset=utf-8");
         add("favicon.svg", "image/svg+xml");

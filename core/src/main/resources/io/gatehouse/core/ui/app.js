@@ -1,399 +1,5 @@
-// The Gatehouse dashboard: polls the admin API every two seconds and draws what it answers.
-// Plain ES2020, no framework, no build step. Every value from the API is drawn with textContent or
-// setAttribute, never parsed as HTML: route ids, script errors and plugin messages come from config
-// files and plugins, and the page must not run what they contain.
+// The Gatehouse dashboard, part 3 of 3: polling, drawing the tables, and the writes (reload, route editor).
 'use strict';
-
-const POLL_MS = 2000;
-const RATE_MS = 10_000;          // req/s is averaged over this
-const WINDOW_MS = 60_000;        // the 5xx share and p99 cover this
-const SPARK_MS = 300_000;        // the sparkline covers this
-const MISSING_RETRY_MS = 30_000; // an endpoint that answered 404 is asked again after this
-const TOKEN_KEY = 'gatehouse.admin.token';
-
-const $ = (id) => document.getElementById(id);
-
-// ---------------------------------------------------------------- the admin API
-
-class ApiError extends Error {
-  constructor(status, detail, problems) {
-    super(detail);
-    this.status = status;
-    this.problems = problems || [];
-  }
-}
-
-/** Calls the admin API with the tab's token; resolves to the Response when it is 2xx, else throws an ApiError. */
-async function api(method, path, options = {}) {
-  const headers = new Headers(options.headers || {});
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) {
-    headers.set('Authorization', 'Bearer ' + token);
-  }
-  const response = await fetch(path, {
-    method, headers, body: options.body, cache: 'no-store', credentials: 'omit', redirect: 'error',
-  });
-  if (response.status === 401) {
-    showLogin(token ? 'The admin API refused this token.' : 'The admin API needs a token.');
-  }
-  if (!response.ok) {
-    throw await apiError(response);
-  }
-  return response;
-}
-
-/** Reads an RFC 9457 problem (its detail and any list of problems) from a failed answer. */
-async function apiError(response) {
-  let detail = `${response.status} ${response.statusText}`.trim();
-  let problems = [];
-  try {
-    const text = await response.text();
-    const type = response.headers.get('Content-Type') || '';
-    if (type.includes('json')) {
-      const problem = JSON.parse(text);
-      if (typeof problem.detail === 'string') {
-        detail = `${response.status}: ${problem.detail}`;
-      }
-      for (const key of ['errors', 'problems', 'invalid_params']) {
-        if (Array.isArray(problem[key])) {
-          problems = problems.concat(problem[key].map(describeProblem));
-        }
-      }
-    } else if (text) {
-      detail = `${response.status}: ${text.slice(0, 500)}`;
-    }
-  } catch (e) {
-    // the status line alone says enough
-  }
-  return new ApiError(response.status, detail, problems);
-}
-
-function describeProblem(p) {
-  if (p === null || typeof p !== 'object') {
-    return String(p);
-  }
-  const where = p.path ?? p.pointer ?? p.name ?? p.source;
-  const what = p.problem ?? p.message ?? p.detail ?? p.reason ?? JSON.stringify(p);
-  return where === undefined ? String(what) : `${where}: ${what}`;
-}
-
-const missing = new Map(); // path -> when it answered 404
-
-/** GETs JSON, or null when this gateway has no such endpoint (404: asked again later). */
-async function optionalJson(path) {
-  const text = await optionalText(path);
-  return text === null ? null : JSON.parse(text);
-}
-
-async function optionalText(path) {
-  const since = missing.get(path);
-  if (since !== undefined && Date.now() - since < MISSING_RETRY_MS) {
-    return null;
-  }
-  try {
-    const response = await api('GET', path);
-    missing.delete(path);
-    return await response.text();
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
-      missing.set(path, Date.now());
-      return null;
-    }
-    throw e;
-  }
-}
-
-// ---------------------------------------------------------------- small DOM helpers
-
-/** Makes an element with text content (never HTML) and attributes. */
-function el(tag, text, attrs) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) {
-    node.textContent = String(text);
-  }
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value !== undefined && value !== null) {
-      node.setAttribute(name, String(value));
-    }
-  }
-  return node;
-}
-
-function row(cells, attrs) {
-  const tr = el('tr', null, attrs);
-  for (const cell of cells) {
-    tr.append(cell instanceof Node ? cell : el('td', cell ?? '—'));
-  }
-  return tr;
-}
-
-/** A cell showing a state word with a class that colours it; odd words get no colour. */
-function stateCell(state, cls) {
-  const word = state === undefined || state === null ? '—' : String(state);
-  const safe = /^[a-z_]{1,20}$/.test(word) ? word : 'unknown';
-  return el('td', word, { class: `${cls || ''} state-${safe}`.trim() });
-}
-
-function showMessage(text, kind) {
-  const box = $('message');
-  box.replaceChildren();
-  if (!text) {
-    box.hidden = true;
-    return;
-  }
-  box.className = kind || 'error';
-  const lines = Array.isArray(text) ? text : [text];
-  box.append(el('div', lines[0]));
-  if (lines.length > 1) {
-    const list = el('ul', null, { class: 'problems' });
-    lines.slice(1).forEach((line) => list.append(el('li', line)));
-    box.append(list);
-  }
-  box.hidden = false;
-}
-
-function showError(what, e) {
-  if (e instanceof ApiError) {
-    showMessage([`${what} failed: ${e.message}`, ...e.problems], 'error');
-  } else {
-    showMessage(`${what} failed: ${e && e.message ? e.message : e}`, 'error');
-  }
-}
-
-// ---------------------------------------------------------------- token
-
-function showLogin(why) {
-  const form = $('login');
-  form.querySelector('p').textContent = why;
-  form.hidden = false;
-}
-
-function setupLogin() {
-  $('login').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const token = $('token').value.trim();
-    if (token) {
-      sessionStorage.setItem(TOKEN_KEY, token);
-      $('token').value = '';
-      $('login').hidden = true;
-      showMessage(null);
-      pollNow();
-    }
-  });
-  $('signout').addEventListener('click', () => {
-    sessionStorage.removeItem(TOKEN_KEY);
-    showLogin('Token forgotten. The admin API needs a token.');
-    pollNow();
-  });
-}
-
-// ---------------------------------------------------------------- metrics (Prometheus text)
-
-/** Parses `name{label="value",...} value [timestamp]` lines; returns [{name, labels, value}]. */
-function parsePrometheus(text) {
-  const samples = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) {
-      continue;
-    }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/.exec(line);
-    if (!m) {
-      continue;
-    }
-    const labels = parseLabels(m[2] || '');
-    const value = parseNumber(m[3]);
-    if (labels !== null && !Number.isNaN(value)) {
-      samples.push({ name: m[1], labels, value });
-    }
-  }
-  return samples;
-}
-
-function parseLabels(text) {
-  const labels = {};
-  const pair = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
-  while (pair.lastIndex < text.length) {
-    const start = pair.lastIndex;
-    const m = pair.exec(text);
-    if (!m || pair.lastIndex === start) {
-      return text.slice(start).trim() === '' ? labels : null;
-    }
-    labels[m[1]] = m[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
-  }
-  return labels;
-}
-
-function parseNumber(text) {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  return Number(text);
-}
-
-/** One scrape, reduced to what the page draws: per route, request and 5xx counts and latency buckets. */
-function reduceScrape(samples, at) {
-  const routes = new Map();
-  const of = (route) => {
-    if (!routes.has(route)) {
-      routes.set(route, { total: 0, errors: 0, buckets: new Map() });
-    }
-    return routes.get(route);
-  };
-  for (const s of samples) {
-    const route = s.labels.route;
-    if (route === undefined) {
-      continue;
-    }
-    if (s.name === 'gatehouse_requests_total') {
-      const r = of(route);
-      r.total += s.value;
-      if (s.labels.status_class === '5xx') {
-        r.errors += s.value;
-      }
-    } else if (s.name === 'gatehouse_request_duration_seconds_bucket' && s.labels.le !== undefined) {
-      const r = of(route);
-      const le = parseNumber(s.labels.le);
-      r.buckets.set(le, (r.buckets.get(le) || 0) + s.value);
-    }
-  }
-  return { at, routes };
-}
-
-const scrapes = [];
-
-function remember(scrape) {
-  scrapes.push(scrape);
-  while (scrapes.length > 2 && scrape.at - scrapes[0].at > SPARK_MS + POLL_MS) {
-    scrapes.shift();
-  }
-}
-
-/** The oldest scrape at most `ms` older than the newest, or null. */
-function scrapeBefore(ms) {
-  const newest = scrapes[scrapes.length - 1];
-  for (const s of scrapes) {
-    if (s !== newest && newest.at - s.at <= ms) {
-      return s;
-    }
-  }
-  return null;
-}
-
-/** A counter's increase; a smaller value means the gateway restarted and counts from zero. */
-function increase(now, before) {
-  return now >= before ? now - before : now;
-}
-
-function routeStats(route) {
-  const newest = scrapes[scrapes.length - 1];
-  const now = newest && newest.routes.get(route);
-  if (!now) {
-    return null;
-  }
-  const empty = { total: 0, errors: 0, buckets: new Map() };
-  const stats = { rate: null, errorShare: null, p99: null, series: [] };
-  const rateBase = scrapeBefore(RATE_MS);
-  if (rateBase) {
-    const then = rateBase.routes.get(route) || empty;
-    stats.rate = increase(now.total, then.total) / ((newest.at - rateBase.at) / 1000);
-  }
-  const windowBase = scrapeBefore(WINDOW_MS);
-  if (windowBase) {
-    const then = windowBase.routes.get(route) || empty;
-    const count = increase(now.total, then.total);
-    if (count > 0) {
-      stats.errorShare = increase(now.errors, then.errors) / count;
-    }
-    stats.p99 = quantile(0.99, now.buckets, then.buckets);
-  }
-  for (let i = 1; i < scrapes.length; i++) {
-    const a = scrapes[i - 1].routes.get(route) || empty;
-    const b = scrapes[i].routes.get(route) || empty;
-    const seconds = (scrapes[i].at - scrapes[i - 1].at) / 1000;
-    stats.series.push({
-      rate: increase(b.total, a.total) / seconds,
-      errors: increase(b.errors, a.errors) / seconds,
-    });
-  }
-  return stats;
-}
-
-/** Like PromQL's histogram_quantile over the buckets' increase: linear within the bucket it falls in. */
-function quantile(q, nowBuckets, thenBuckets) {
-  const bounds = [...nowBuckets.keys()].sort((a, b) => a - b);
-  if (bounds.length === 0 || bounds[bounds.length - 1] !== Infinity) {
-    return null;
-  }
-  const counts = bounds.map((le) => increase(nowBuckets.get(le), thenBuckets.get(le) || 0));
-  const total = counts[counts.length - 1];
-  if (!(total > 0)) {
-    return null;
-  }
-  const rank = q * total;
-  for (let i = 0; i < bounds.length; i++) {
-    if (counts[i] >= rank) {
-      if (bounds[i] === Infinity) {
-        return { seconds: bounds[i - 1] ?? 0, above: true };
-      }
-      const lower = i === 0 ? 0 : bounds[i - 1];
-      const below = i === 0 ? 0 : counts[i - 1];
-      const inBucket = counts[i] - below;
-      const seconds = inBucket > 0 ? lower + (bounds[i] - lower) * ((rank - below) / inBucket) : bounds[i];
-      return { seconds, above: false };
-    }
-  }
-  return null;
-}
-
-function formatRate(rate) {
-  if (rate === null) return '—';
-  return rate >= 100 ? rate.toFixed(0) : rate.toFixed(rate >= 10 ? 1 : 2);
-}
-
-function formatShare(share) {
-  return share === null ? '—' : `${(share * 100).toFixed(share >= 0.1 ? 0 : 1)} %`;
-}
-
-function formatLatency(p) {
-  if (p === null) return '—';
-  const ms = p.seconds * 1000;
-  const text = ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 1)} ms`;
-  return p.above ? `> ${text}` : text;
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** An inline SVG sparkline of requests per second (and 5xx per second, in red). */
-function sparkline(series) {
-  const width = 120;
-  const height = 24;
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('class', 'spark');
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('preserveAspectRatio', 'none');
-  svg.setAttribute('role', 'img');
-  const max = Math.max(...series.map((p) => p.rate), 0);
-  const label = series.length ? `peak ${formatRate(max)} req/s` : 'no data yet';
-  const title = document.createElementNS(SVG, 'title');
-  title.textContent = label;
-  svg.append(title);
-  if (series.length < 2) {
-    return svg;
-  }
-  const slots = Math.max(series.length - 1, Math.round(SPARK_MS / POLL_MS));
-  const x = (i) => (width - (series.length - 1 - i) * (width / slots)).toFixed(1);
-  const y = (v) => (height - 1 - (max > 0 ? (v / max) * (height - 2) : 0)).toFixed(1);
-  for (const [key, cls] of [['rate', ''], ['errors', 'errors']]) {
-    if (key === 'errors' && !series.some((p) => p.errors > 0)) {
-      continue;
-    }
-    const line = document.createElementNS(SVG, 'polyline');
-    line.setAttribute('points', series.map((p, i) => `${x(i)},${y(p[key])}`).join(' '));
-    if (cls) line.setAttribute('class', cls);
-    svg.append(line);
-  }
-  return svg;
-}
 
 // ---------------------------------------------------------------- drawing
 
@@ -493,30 +99,17 @@ function drawScripts(view) {
   $('scripts').tBodies[0].replaceChildren(...rows);
 }
 
-const seenReloads = [];
-
-/** Draws /config/status's history, or, on a gateway without it, the reloads this page has seen in /config. */
-function drawHistory(status, legacy) {
-  let history;
-  if (status && Array.isArray(status.history)) {
-    const when = (h) => Date.parse(h.at ?? h.time) || 0;
-    history = status.history.slice().sort((a, b) => when(b) - when(a)); // newest first, whatever the API's order
-  } else {
-    const last = legacy && legacy.last_reload !== undefined ? legacy : status;
-    if (last && last.last_reload !== undefined && !seenReloads.some((r) => r.at === last.last_reload)) {
-      seenReloads.unshift({
-        at: last.last_reload, generation: last.generation,
-        result: last.last_reload_ok === false ? 'rejected' : 'applied', problems: last.problems || [],
-      });
-    }
-    history = seenReloads;
-  }
+/** Draws /config/status's reload history, newest first. */
+function drawHistory(status) {
+  const when = (h) => Date.parse(h.time ?? h.at) || 0;
+  const history = (status && Array.isArray(status.history) ? status.history : [])
+    .slice().sort((a, b) => when(b) - when(a));
   const rows = history.slice(0, 50).map((h) => {
     const problems = el('td', null, { class: 'error' });
     for (const p of h.problems || []) {
       problems.append(el('div', typeof p === 'string' ? p : describeProblem(p)));
     }
-    return row([h.at ?? h.time, h.generation, stateCell(h.result), h.source, h.who, problems]);
+    return row([h.time ?? h.at, h.generation, stateCell(h.result), h.source, h.who, problems]);
   });
   if (rows.length === 0) {
     rows.push(row([el('td', 'no reloads reported', { colspan: 6, class: 'muted' })]));
@@ -556,7 +149,7 @@ async function poll() {
     if (upstreams) drawUpstreams(upstreams);
     if (plugins) drawPlugins(plugins);
     if (scripts) drawScripts(scripts);
-    drawHistory(status, status ? null : await optionalJson('/config').catch(() => null));
+    drawHistory(status);
     if (failed) {
       showError('Refreshing', failed.reason);
     } else if ($('message').className === 'error' && $('message').dataset.sticky !== 'true') {
@@ -629,23 +222,15 @@ function editorTarget() {
 
 const REDACTED = '<redacted>';
 
-/**
- * The route as the config file has it (what PUT takes back), from the redacted GET /config, with the ETag of
- * that read; on a gateway whose /config has no config tree, the route's view from GET /routes/{id}.
- */
+/** The route as the config file has it (the form PUT takes back), from the redacted GET /config, and its ETag. */
 async function loadRoute(id) {
   const response = await api('GET', '/config');
   const body = await response.json();
-  const routes = body && body.config && Array.isArray(body.config.routes) ? body.config.routes : null;
-  if (routes) {
-    const route = routes.find((r) => r && r.id === id);
-    if (!route) {
-      throw new Error(`the config has no route '${id}' (any more)`);
-    }
-    return { route, etag: response.headers.get('ETag') };
+  const route = ((body.config && body.config.routes) || []).find((r) => r && r.id === id);
+  if (!route) {
+    throw new Error(`the config has no route '${id}' (any more)`);
   }
-  const single = await api('GET', routePath(id));
-  return { route: await single.json(), etag: single.headers.get('ETag') };
+  return { route, etag: response.headers.get('ETag') };
 }
 
 function routePath(id) {

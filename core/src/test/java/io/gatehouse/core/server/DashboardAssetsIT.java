@@ -59,10 +59,12 @@ class DashboardAssetsIT {
 
     static List<Asset> assets() {
         return List.of(
-                new Asset("/ui", "text/html; charset=utf-8", "<script src=\"/ui/app.js\""),
-                new Asset("/ui/", "text/html; charset=utf-8", "<script src=\"/ui/app.js\""),
+                new Asset("/ui", "text/html; charset=utf-8", "<script src=\"/ui/api.js\""),
+                new Asset("/ui/", "text/html; charset=utf-8", "<script src=\"/ui/api.js\""),
                 new Asset("/ui/index.html", "text/html; charset=utf-8", "<title>Gatehouse</title>"),
-                new Asset("/ui/app.js", "text/javascript; charset=utf-8", "'use strict';"),
+                new Asset("/ui/api.js", "text/javascript; charset=utf-8", "function api("),
+                new Asset("/ui/metrics.js", "text/javascript; charset=utf-8", "function parsePrometheus("),
+                new Asset("/ui/app.js", "text/javascript; charset=utf-8", "function poll("),
                 new Asset("/ui/app.css", "text/css; charset=utf-8", "svg.spark"),
                 new Asset("/ui/favicon.svg", "image/svg+xml", "<svg"));
     }
@@ -100,10 +102,10 @@ class DashboardAssetsIT {
             count++;
             assertTrue(scripts.group().contains("src=\"/ui/"), "only the page's own script file: " + scripts.group());
         }
-        assertEquals(1, count, html);
+        assertEquals(3, count, html);
         assertFalse(Pattern.compile("\\son[a-z]+\\s*=|\\sstyle\\s*=|<style|javascript:|https?://(?!www\\.w3\\.org)",
                 Pattern.CASE_INSENSITIVE).matcher(html).find(), "no inline handler, style or remote URL");
-        String js = get("/ui/app.js").body();
+        String js = get("/ui/api.js").body() + get("/ui/metrics.js").body() + get("/ui/app.js").body();
         assertFalse(js.contains("innerHTML") || js.contains("outerHTML") || js.contains("insertAdjacentHTML")
                 || js.contains("document.write") || js.contains("eval(") || js.contains("new Function"),
                 "API values are drawn as text, never parsed as HTML or code");
