@@ -59,12 +59,19 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     private static void require(Path binary, String debianPackage) {
+        require(binary, debianPackage, System.getenv("CI"));
+    }
+
+    /**
+     * @throws AssertionError if {@code binary} is missing and {@code ci} is {@code true} or {@code 1}
+     * @throws org.opentest4j.TestAbortedException if it is missing otherwise (the test is skipped)
+     */
+    static void require(Path binary, String debianPackage, String ci) {
         if (Files.isExecutable(binary)) {
             return;
         }
         String missing = binary + " is missing: install the Debian package " + debianPackage
                 + " (distribution/dev/test does when run as root)";
-        String ci = System.getenv("CI");
         if ("true".equalsIgnoreCase(ci) || "1".equals(ci)) {
             throw new AssertionError(missing + "; CI is set, so this fails instead of skipping");
         }
