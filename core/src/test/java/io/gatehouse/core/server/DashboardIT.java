@@ -7,11 +7,13 @@ import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -186,7 +188,7 @@ class DashboardIT {
     }
 
     @Test
-    void aReadOnlyTokenSeesThePageAndGets403OnWritesAReadWriteTokenReloadsAndEditsARoute() throws Exception {
+    void aReadOnlyTokenSeesThePageAndGets403OnWritesAReadWriteTokenReloadsEditsAndDeletesARoute() throws Exception {
         GatewayFixture gateway = opened(GatewayFixture.start("""
                 admin:
                   port: 0
@@ -245,6 +247,17 @@ class DashboardIT {
         click(chromium, "editor-save");
         // every problem of the refused body is listed, by its path
         awaitText(chromium, "#message li", text -> text.contains("upstream") && text.contains("nowhere"));
+
+        chromium.driver().findElement(By.id("editor-new")).clear();
+        loadInEditor(chromium, "r");
+        click(chromium, "editor-delete");
+        Alert confirm = new WebDriverWait(chromium.driver(), DEADLINE).until(ExpectedConditions.alertIsPresent());
+        assertEquals("Delete route r?", confirm.getText());
+        confirm.accept();
+        awaitText(chromium, "#message", "Deleted route r.");
+        new WebDriverWait(chromium.driver(), DEADLINE).ignoring(StaleElementReferenceException.class)
+                .until(driver -> driver.findElements(By.cssSelector("tr[data-route='r']")).isEmpty());
+        assertFalse(Files.readString(gateway.configFile()).contains("/edited"), "deleted from the config file");
 
         List<String> unexpected = errors(chromium.console(), absentEndpoints(gateway, READ_ONLY)).stream()
                 .filter(message -> !message.matches("\\S+ - Failed to load resource: the server responded with a "
