@@ -31,6 +31,8 @@ public final class AuditLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> STOP = Map.of();
 
+    /** The audit log's file when none is configured. */
+    public static final String DEFAULT = "logs/audit.log";
     /** An audit log that writes nothing. */
     public static final AuditLog OFF = new AuditLog(null);
 
@@ -46,10 +48,20 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Opens the audit log named by {@code admin.audit_log}.
      *
-     * @param where a file relative to {@code home} (folders are created), {@code -} for stdout, {@code off}
+     * @param where a file relative to {@code home} (folders are created), {@code -} for stdout, {@code off};
+     *              {@code null} for {@value #DEFAULT}, or stdout when that cannot be opened
      * @throws ConfigException when the file cannot be opened for appending
      */
     public static AuditLog open(String where, Path home) throws ConfigException {
+        if (where == null) {
+            try {
+                return open(DEFAULT, home);
+            } catch (ConfigException e) {
+                LOG.log(Level.WARNING, "{0}; the audit log goes to stdout (set admin.audit_log)",
+                        e.problems().getFirst());
+                return new AuditLog(System.out);
+            }
+        }
         if (where.equals("off")) {
             return OFF;
         }

@@ -23,15 +23,12 @@ final class ConfigEdits {
     /** Puts {@code body} (a map) as the route {@code id}; the body's {@code id}, if any, must be {@code id}. */
     static ConfigEdit putRoute(String id, Node body) {
         return edit("put_route", id, text -> {
-            if (!(body instanceof MappingNode route)) {
-                return refusedBody("expected a map: the route");
+            ConfigEdit.Edited refused = checkBody(body, "id", id, "route");
+            if (refused != null) {
+                return refused;
             }
-            Node given = YamlDocument.get(route, "id");
-            if (given != null && !id.equals(YamlDocument.text(given))) {
-                return mismatch(new Problem("id", "is '" + YamlDocument.text(given) + "' but the path names route '"
-                        + id + "'; leave it out or make them equal"));
-            }
-            if (given == null) {
+            MappingNode route = (MappingNode) body;
+            if (YamlDocument.get(route, "id") == null) {
                 route.getValue().addFirst(new NodeTuple(YamlDocument.scalar("id"), YamlDocument.scalar(id)));
             }
             YamlDocument doc = YamlDocument.parse(text);
@@ -64,14 +61,11 @@ final class ConfigEdits {
     /** Puts {@code body} (a map) as the upstream {@code name}; a {@code name} key in the body must be it. */
     static ConfigEdit putUpstream(String name, Node body) {
         return edit("put_upstream", name, text -> {
-            if (!(body instanceof MappingNode upstream)) {
-                return refusedBody("expected a map: the upstream");
+            ConfigEdit.Edited refused = checkBody(body, "name", name, "upstream");
+            if (refused != null) {
+                return refused;
             }
-            Node given = YamlDocument.get(upstream, "name");
-            if (given != null && !name.equals(YamlDocument.text(given))) {
-                return mismatch(new Problem("name", "is '" + YamlDocument.text(given) + "' but the path names "
-                        + "upstream '" + name + "'; leave it out or make them equal"));
-            }
+            MappingNode upstream = (MappingNode) body;
             YamlDocument.remove(upstream, "name");
             YamlDocument doc = YamlDocument.parse(text);
             MappingNode upstreams = upstreams(doc);
@@ -112,32 +106,42 @@ final class ConfigEdits {
         });
     }
 
-    private static ConfigEdit.Edited refusedBody(String detail) {
-        return ConfigEdit.Edited.refused(ConfigChange.refused(400, "invalid_body", detail));
-    }
-
-    private static ConfigEdit.Edited mismatch(Problem problem) {
-        return ConfigEdit.Edited.refused(ConfigChange.refused(400, "invalid_body", problem.toString(),
-                List.of(problem)));
+    /**
+     * @return a refusal when the body is not a map or its {@code key} (if any) is not {@code name}, else
+     * {@code null}
+     */
+    private static ConfigEdit.Edited checkBody(Node body, String key, String name, String kind) {
+        if (!(body instanceof MappingNode map)) {
+            return ConfigEdit.Edited.refused(ConfigChange.refused(400, "invalid_body", "expected a map: the "
+                    + kind));
+        }
+        String given = YamlDocument.text(YamlDocument.get(map, key));
+        if (YamlDocument.get(map, key) != null && !name.equals(given)) {
+            Problem problem = new Problem(key, "is '" + given + "' but the path names " + kind + " '" + name
+                    + "'; leave it out or make them equal");
+            return ConfigEdit.Edited.refused(ConfigChange.refused(400, "invalid_body", problem.toString(),
+                    List.of(problem)));
+        }
+        return null;
     }
 
     private static SequenceNode routes(YamlDocument doc) {
-        Node routes = doc.top("routes");
-        if (routes instanceof SequenceNode sequence) {
-            return sequence;
-        }
-        SequenceNode created = YamlDocument.emptySequence();
-        doc.setTop("routes", created); // absent, or null (routes:) — the loader took either as no routes
-        return created;
+        return section(doc, "routes", SequenceNode.class, YamlDocument::emptySequence);
     }
 
     private static MappingNode upstreams(YamlDocument doc) {
-        Node upstreams = doc.top("upstreams");
-        if (upstreams instanceof MappingNode map) {
-            return map;
+        return section(doc, "upstreams", MappingNode.class, YamlDocument::emptyMap);
+    }
+
+    /** @return the top-level section {@code key}, created when absent or null ({@code routes:}: none) */
+    private static <T extends Node> T section(YamlDocument doc, String key, Class<T> type,
+                                              java.util.function.Supplier<T> empty) {
+        Node node = doc.top(key);
+        if (type.isInstance(node)) {
+            return type.cast(node);
         }
-        MappingNode created = YamlDocument.emptyMap();
-        doc.setTop("upstreams", created);
+        T created = empty.get();
+        doc.setTop(key, created);
         return created;
     }
 

@@ -28,6 +28,7 @@ import java.util.List;
  */
 final class YamlDocument {
 
+    private static final System.Logger LOG = System.getLogger(YamlDocument.class.getName());
     private static final int MAX_CHARS = 4 * 1024 * 1024;
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -86,11 +87,80 @@ final class YamlDocument {
                 new CoreSchemaResolver());
     }
 
-    /** @return the document as YAML text */
+    /**
+     * @return the document as YAML text, with its comments when SnakeYAML can write them so that the text reads
+     * back as the same data; else without comments (logged)
+     */
     String dump() {
+        blockWhereCommented(root, false);
+        String text = serialize(root);
+        Object expected;
+        Object got;
+        try {
+            got = yaml(false).load(text);
+        } catch (RuntimeException e) {
+            got = e;
+        }
+        stripComments(root);
+        String plain = serialize(root);
+        expected = yaml(false).load(plain);
+        if (expected == null ? got == null : expected.equals(got)) {
+            return text;
+        }
+        LOG.log(System.Logger.Level.WARNING, "the comments of the config file could not be kept where they were: "
+                + "it is written without comments");
+        return plain;
+    }
+
+    private String serialize(Node node) {
         StringWriter out = new StringWriter();
-        yaml.serialize(root, out);
+        yaml.serialize(node, out);
         return out.toString();
+    }
+
+    /**
+     * SnakeYAML writes a comment before a flow collection in a sequence, or inside a flow collection, where it
+     * breaks the YAML: such a collection is written in block style instead.
+     *
+     * @return whether {@code node} or anything in it carries a comment
+     */
+    private static boolean blockWhereCommented(Node node, boolean sequenceItem) {
+        boolean commented = node.getBlockComments() != null && !node.getBlockComments().isEmpty();
+        boolean inside = false;
+        if (node instanceof MappingNode map) {
+            for (NodeTuple tuple : map.getValue()) {
+                inside |= blockWhereCommented(tuple.getKeyNode(), false);
+                inside |= blockWhereCommented(tuple.getValueNode(), false);
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            for (Node item : sequence.getValue()) {
+                inside |= blockWhereCommented(item, true);
+            }
+        }
+        if (node instanceof org.yaml.snakeyaml.nodes.CollectionNode<?> collection
+                && collection.getFlowStyle() == DumperOptions.FlowStyle.FLOW && !isEmpty(collection)
+                && (inside || (commented && sequenceItem))) {
+            collection.setFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        }
+        return commented || inside || node.getInLineComments() != null && !node.getInLineComments().isEmpty();
+    }
+
+    private static boolean isEmpty(org.yaml.snakeyaml.nodes.CollectionNode<?> collection) {
+        return collection.getValue().isEmpty();
+    }
+
+    private static void stripComments(Node node) {
+        node.setBlockComments(null);
+        node.setInLineComments(null);
+        node.setEndComments(null);
+        if (node instanceof MappingNode map) {
+            for (NodeTuple tuple : map.getValue()) {
+                stripComments(tuple.getKeyNode());
+                stripComments(tuple.getValueNode());
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(YamlDocument::stripComments);
+        }
     }
 
     /** @return the value under {@code key} at the top level, or {@code null} */

@@ -15,14 +15,14 @@ import java.util.List;
  * @param tokens   named bearer tokens, each read-only or read-write; default none. With no token at all the admin
  *                 API is open, which is allowed on a loopback address only
  * @param auditLog where the audit log goes: a file relative to the gateway home, {@code -} for stdout, or
- *                 {@code off}; default {@code logs/audit.log}
+ *                 {@code off}; default ({@code null}) {@code logs/audit.log}, or stdout when that file cannot be
+ *                 opened (a file named here must open, or the gateway does not start)
  */
 public record AdminConfig(String host, Integer port, String token, List<AdminToken> tokens, String auditLog) {
     public AdminConfig {
         host = host == null ? "127.0.0.1" : host;
         port = port == null ? 9080 : port;
         tokens = tokens == null ? List.of() : tokens;
-        auditLog = auditLog == null ? "logs/audit.log" : auditLog;
     }
 
     /** The admin listener with one optional read-write token and the default audit log. */

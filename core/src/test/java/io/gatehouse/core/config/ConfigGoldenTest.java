@@ -24,7 +24,7 @@ class ConfigGoldenTest {
             "GATEHOUSE_PORT", "9090",
             "USERS_URL", "http://10.0.0.5:8081",
             "EMPTY", "",
-            "ADMIN_TOKEN", "s3cret");
+            "ADMIN_TOKEN", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b");
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {

@@ -38,11 +38,16 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public static GatewayFixture start(Path home, String yaml) throws Exception {
+        return start(home, yaml, Map.of());
+    }
+
+    /** Starts a gateway whose {@code ${VAR}} references are substituted from {@code env}. */
+    public static GatewayFixture start(Path home, String yaml, Map<String, String> env) throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("plugins"));
         Path file = home.resolve("conf/gatehouse.yaml");
         Files.writeString(file, withListeners(yaml));
-        return new GatewayFixture(home, file, Gateway.start(home, file, Map.of()));
+        return new GatewayFixture(home, file, Gateway.start(home, file, env));
     }
 
     public static String withListeners(String yaml) {

@@ -1,0 +1,126 @@
+package io.gatehouse.core.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.testing.GatewayFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+
+import static io.gatehouse.core.admin.AdminCalls.call;
+import static io.gatehouse.core.admin.AdminCalls.json;
+import static io.gatehouse.core.testing.ProblemAssertions.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Admin API reads: one route or upstream by its name, {@code /config} with secrets redacted (values from the
+ * environment, secret-named keys, URL passwords), {@code /config/status} with the reload history, and
+ * {@code POST /reload}.
+ */
+class AdminReadsIT {
+
+    private static final String ENV_SECRET = "value-from-the-environment-7f3a";
+    private GatewayFixture gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = GatewayFixture.start(Files.createTempDirectory("gatehouse-reads"), """
+                admin: { port: 0, tokens: [ { name: ops, token: 0f8c2b6e91d4a735c2e8b1f09d6a4c73, access: read_write } ] }
+                upstreams:
+                  up:
+                    discovery:
+                      type: static
+                      endpoints:
+                        - url: "${UP_URL}"
+                          metadata: { zone: eu-1, api_token: literal-secret-in-an-option, db_password: pw-9921 }
+                    health: { active: { path: "/health?key=${PROBE_KEY:probe-default-5521}" } }
+                routes:
+                  - { id: r1, match: { path: /r1 }, upstream: up }
+                """, Map.of("UP_URL", "http://user:url-password-3317@127.0.0.1:9", "PROBE_KEY", ENV_SECRET));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return call(gateway, "GET", path, null, "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+    }
+
+    @Test
+    void theConfigIsShownWithEverySecretRedacted() throws Exception {
+        HttpResponse<String> response = get("/config");
+        assertEquals(200, response.statusCode(), response.body());
+        for (String secret : new String[] {ENV_SECRET, "probe-default-5521", "literal-secret-in-an-option",
+                "pw-9921", "url-password-3317", "0f8c2b6e91d4a735c2e8b1f09d6a4c73"}) {
+            assertFalse(response.body().contains(secret), secret + " in " + response.body());
+        }
+        JsonNode config = json(response).get("config");
+        JsonNode endpoint = config.at("/upstreams/up/discovery/endpoints/0");
+        assertEquals("<redacted>", endpoint.get("url").asText());
+        assertEquals("eu-1", endpoint.at("/metadata/zone").asText());
+        assertEquals("<redacted>", endpoint.at("/metadata/api_token").asText());
+        assertEquals("<redacted>", config.at("/upstreams/up/health/active/path").asText());
+        assertEquals("ops", config.at("/admin/tokens/0/name").asText());
+        assertEquals("<redacted>", config.at("/admin/tokens/0/token").asText());
+        assertEquals("/r1", config.at("/routes/0/match/path").asText());
+        assertTrue(response.headers().firstValue("ETag").isPresent());
+    }
+
+    @Test
+    void oneRouteOrUpstreamByName() throws Exception {
+        HttpResponse<String> route = get("/routes/r1");
+        assertEquals(200, route.statusCode(), route.body());
+        assertEquals("/r1", json(route).get("path").asText());
+        assertEquals("\"" + gateway.gateway().generation() + "\"", route.headers().firstValue("ETag").orElse(null));
+        HttpResponse<String> upstream = get("/upstreams/up");
+        assertEquals("up", json(upstream).get("name").asText());
+        HttpResponse<String> missing = get("/routes/nope");
+        assertEquals(404, missing.statusCode());
+        assertProblem(missing, "not_found");
+        assertEquals(404, get("/upstreams/nope").statusCode());
+        HttpResponse<String> wrongMethod = call(gateway, "PATCH", "/routes/r1", null, "Authorization",
+                "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("GET, PUT, DELETE", wrongMethod.headers().firstValue("Allow").orElse(null));
+    }
+
+    @Test
+    void reloadsAreInTheStatusHistory() throws Exception {
+        String file = Files.readString(gateway.configFile());
+        Files.writeString(gateway.configFile(), file.replace("/r1", "/r1b"));
+        HttpResponse<String> reload = call(gateway, "POST", "/reload", null, "Authorization",
+                "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(200, reload.statusCode(), reload.body());
+        assertEquals("applied", json(reload).get("result").asText());
+        assertEquals("/r1b", json(get("/routes/r1")).get("path").asText());
+
+        Files.writeString(gateway.configFile(), file.replace("upstream: up }", "upstream: gone }"));
+        HttpResponse<String> rejected = call(gateway, "POST", "/reload", null, "Authorization",
+                "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(422, rejected.statusCode(), rejected.body());
+        assertProblem(rejected, "config_rejected");
+        assertEquals("routes[0].upstream", json(rejected).at("/errors/0/path").asText());
+
+        JsonNode status = json(get("/config/status"));
+        assertFalse(status.get("last_reload_ok").asBoolean());
+        JsonNode history = status.get("history");
+        assertEquals("startup", history.get(history.size() - 1).get("source").asText());
+        // the file watcher may reload the same edits too: look for the API's entries
+        boolean apiApplied = false;
+        boolean apiRejected = false;
+        for (JsonNode entry : history) {
+            boolean api = entry.get("source").asText().equals("api") && entry.get("who").asText().equals("ops");
+            apiApplied |= api && entry.get("result").asText().equals("applied");
+            apiRejected |= api && entry.get("result").asText().equals("rejected")
+                    && entry.get("problems").get(0).asText().startsWith("routes[0].upstream: ");
+        }
+        assertTrue(apiApplied && apiRejected, history.toString());
+    }
+}
