@@ -1,18 +1,26 @@
 package io.gatehouse.core.testing;
 
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 
 /**
@@ -25,6 +33,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
     private static final Path BROWSER = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** Generous: a page that polls every few seconds, on a machine shared with other builds. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -80,6 +90,41 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /** Waits (30 s at most) until {@code condition} holds, ignoring elements the page replaced meanwhile. */
+    public <T> T await(Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, DEADLINE).ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** @return the first element matching {@code css}, once there is one */
+    public WebElement await(String css) {
+        return await(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+    }
+
+    /** Waits until an element matching {@code css} reads {@code text}. */
+    public void awaitText(String css, String text) {
+        awaitText(css, text::equals);
+    }
+
+    /**
+     * Waits until an element matching {@code css} has a text {@code test} accepts. The elements are looked up
+     * again each time: a page that redraws (the dashboard, every poll) replaces those found before.
+     */
+    public void awaitText(String css, Predicate<String> test) {
+        List<String> seen = new ArrayList<>();
+        new WebDriverWait(driver, DEADLINE).withMessage(() -> css + " never read as expected; last: " + seen)
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    seen.clear();
+                    d.findElements(By.cssSelector(css)).forEach(element -> seen.add(element.getText()));
+                    return seen.stream().anyMatch(test);
+                });
+    }
+
+    /** Clicks the element with this id. */
+    public void click(String id) {
+        driver.findElement(By.id(id)).click();
     }
 
     /** @return every console entry the page has logged since the browser started (kept across calls) */
