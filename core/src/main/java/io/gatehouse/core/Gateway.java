@@ -111,6 +111,7 @@ public final class Gateway implements AutoCloseable {
                     server::listening);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text(), configFile.toString(), env),
                     history);
+            // further raw handlers (path pattern → handler, behind any token) go in the last argument
             admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(), Map.of());
             resources.add(admin);
         }

@@ -123,4 +123,18 @@ class AdminReadsIT {
         }
         assertTrue(apiApplied && apiRejected, history.toString());
     }
+
+    @Test
+    void anEnvReferenceInAWriteIsWrittenAsSuchAndRedacted() throws Exception {
+        HttpResponse<String> put = call(gateway, "PUT", "/upstreams/second", """
+                {"discovery": {"type": "static", "endpoints": [{"url": "${UP_URL}"}]}}""",
+                "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(201, put.statusCode(), put.body());
+        String file = Files.readString(gateway.configFile());
+        assertTrue(file.contains("url: ${UP_URL}") || file.contains("url: \"${UP_URL}\""), file);
+        assertFalse(file.contains("url-password-3317"), file);
+        HttpResponse<String> config = get("/config");
+        assertFalse(config.body().contains("url-password-3317"), config.body());
+        assertEquals("<redacted>", json(config).at("/config/upstreams/second/discovery/endpoints/0/url").asText());
+    }
 }
