@@ -55,7 +55,12 @@ class DashboardIT {
     private Backend backend(String name, int port) {
         return Backend.startOn(port, routing -> routing
                 .get("/health", (req, res) -> res.send("ok"))
-                .get("/*", (req, res) -> res.send(name)));
+                .get("/*", (req, res) -> {
+                    if (req.path().path().endsWith("/fail")) {
+                        res.status(503);
+                    }
+                    res.send(name);
+                }));
     }
 
     private static int freePort() throws Exception {
@@ -99,6 +104,12 @@ class DashboardIT {
         chromium.awaitText("tr[data-route='scripted'] td.filters", "request_id script");
         chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portB + "'] td.health", "healthy");
         chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.health", "healthy");
+
+        String betaEndpoint = "tr[data-endpoint='http://127.0.0.1:" + portB + "'] ";
+        chromium.awaitText(betaEndpoint + "td.circuit", "closed");
+        assertEquals(503, gateway.get("/b/fail").statusCode());
+        chromium.awaitText(betaEndpoint + "td.circuit", "open");
+        chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.circuit", "\u2014"); // none
 
         // a route id is drawn as text
         chromium.awaitText("tr[data-route='<img src=x onerror=alert(1)>&amp;'] td", "<img src=x onerror=alert(1)>&amp;");
