@@ -5,6 +5,7 @@ import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.EchoRoutes;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.HeadlessChromium;
+import io.gatehouse.core.testing.plugins.FaultPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Alert;
@@ -85,7 +86,8 @@ class DashboardIT {
         int portB = freePort();
         opened(backend("alpha", portA));
         Backend beta = opened(backend("beta", portB));
-        Path home = Files.createTempDirectory("gatehouse-dashboard");
+        Path home = FaultPlugins.home(); // a plugin the page lists, and a broken one whose problem it shows
+        Files.writeString(home.resolve("plugins/broken<b>-1.0.0.jar"), "not a zip");
         writeScript(home, GUARD);
         GatewayFixture gateway = opened(GatewayFixture.start(home, config(portA, portB, "")));
         HeadlessChromium chromium = opened(HeadlessChromium.start());
@@ -105,6 +107,9 @@ class DashboardIT {
         chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portB + "'] td.health", "healthy");
         chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.health", "healthy");
 
+        chromium.awaitText("tr[data-plugin='faults']", text -> text.startsWith("faults 1.0.0"));
+        chromium.awaitText("#plugin-problems li", text -> text.contains("broken<b>-1.0.0.jar"));
+
         String betaEndpoint = "tr[data-endpoint='http://127.0.0.1:" + portB + "'] ";
         chromium.awaitText(betaEndpoint + "td.circuit", "closed");
         assertEquals(503, gateway.get("/b/fail").statusCode());
@@ -120,7 +125,7 @@ class DashboardIT {
 
         writeScript(home, "export function filter(exchange, chain) {\n  return chain.proceed(exchange\n} // <i>x</i>\n");
         chromium.awaitText("tr[data-script='guard.js'] td.error", text -> text.contains("guard.js:3"));
-        assertTrue(chromium.driver().findElements(By.cssSelector("main i")).isEmpty(), "no markup from the API");
+        assertTrue(chromium.driver().findElements(By.cssSelector("main i, main b")).isEmpty(), "no markup from the API");
 
         if (servesRequestMetrics(gateway)) {
             for (int i = 0; i < 50; i++) {
