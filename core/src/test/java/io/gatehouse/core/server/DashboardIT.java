@@ -117,21 +117,25 @@ class DashboardIT {
         chromium.awaitText("tr[data-endpoint='http://127.0.0.1:" + portA + "'] td.circuit", "\u2014"); // none
 
         // a route id is drawn as text
-        chromium.awaitText("tr[data-route='<img src=x onerror=alert(1)>&amp;'] td", "<img src=x onerror=alert(1)>&amp;");
+        String markup = "<img src=x onerror=alert(1)>&amp;";
+        chromium.awaitText("tr[data-route='" + markup + "'] td", markup);
         assertTrue(chromium.driver().findElements(By.cssSelector("main img")).isEmpty(), "no markup from the API");
 
         addRoute(gateway, portA, portB);
         chromium.awaitText("tr[data-route='added']", text -> text.startsWith("added ANY /added alpha"));
 
-        writeScript(home, "export function filter(exchange, chain) {\n  return chain.proceed(exchange\n} // <i>x</i>\n");
+        writeScript(home, "export function filter(exchange, chain) {\n  return chain.proceed(exchange\n}"
+                + " // <i>x</i>\n");
         chromium.awaitText("tr[data-script='guard.js'] td.error", text -> text.contains("guard.js:3"));
-        assertTrue(chromium.driver().findElements(By.cssSelector("main i, main b")).isEmpty(), "no markup from the API");
+        assertTrue(chromium.driver().findElements(By.cssSelector("main i, main b")).isEmpty(),
+                "no markup from the API");
 
         if (servesRequestMetrics(gateway)) {
             for (int i = 0; i < 50; i++) {
                 gateway.get("/a/x");
             }
-            chromium.awaitText("tr[data-route='to-alpha'] td.rate", text -> text.matches("[0-9.]+") && !text.matches("[0.]+"));
+            chromium.awaitText("tr[data-route='to-alpha'] td.rate",
+                    text -> text.matches("[0-9.]+") && !text.matches("[0.]+"));
             chromium.awaitText("tr[data-route='to-alpha'] td.p99", text -> text.endsWith("ms") || text.endsWith("s"));
         }
 
