@@ -88,6 +88,7 @@ public final class HeadlessChromium implements AutoCloseable {
         Assumptions.abort(missing + "; skipping");
     }
 
+    /** @return the driver, for what the helpers here do not cover */
     public ChromeDriver driver() {
         return driver;
     }
