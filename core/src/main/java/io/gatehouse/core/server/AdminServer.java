@@ -79,11 +79,13 @@ public final class AdminServer implements AutoCloseable {
         operations.forEach(op -> corePaths.add(op.template()));
         corePaths.addAll(extra.keySet());
         Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
+        DashboardAssets dashboard = new DashboardAssets();
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .routing(routing -> {
+                    dashboard.register(routing); // static files only, no data: served without the token
                     extra.forEach((path, handler) -> routing.any(path, (req, res) -> {
                         if (caller(auth, req, res, false) != null) {
                             handler.handle(req, res);
@@ -206,6 +208,7 @@ public final class AdminServer implements AutoCloseable {
     private static Map<String, AdminEndpoint> mountable(Set<String> corePaths, List<AdminEndpoint> plugins) {
         Set<String> taken = new HashSet<>();
         corePaths.forEach(path -> taken.add(path.split("/")[1]));
+        taken.add(DashboardAssets.PATH.substring(1));
         Map<String, AdminEndpoint> mounted = new LinkedHashMap<>();
         for (AdminEndpoint endpoint : plugins) {
             String name = endpoint.name();
