@@ -185,6 +185,15 @@ public final class AdminServer implements AutoCloseable {
      * @return who sent the request, or {@code null} after answering 401 or 403
      */
     private static AdminAuth.Caller caller(AdminAuth auth, ServerRequest req, ServerResponse res, boolean write) {
+        String refusal = BrowserGuard.refusal(auth.open(), req.headers().first(HeaderNames.HOST).orElse(null),
+                req.headers().first(HeaderNames.ORIGIN).orElse(null),
+                req.headers().first(HeaderNames.create("Sec-Fetch-Site")).orElse(null));
+        if (refusal != null) {
+            LOG.log(Level.WARNING, "admin API: {0} {1} from {2} refused: {3}", req.prologue().method().text(),
+                    req.path().rawPath(), req.remotePeer().address(), refusal);
+            problem(res, 403, "cross_origin_refused", refusal);
+            return null;
+        }
         AdminAuth.Caller caller = auth.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         if (caller == null) {
             boolean sent = req.headers().contains(HeaderNames.AUTHORIZATION);
