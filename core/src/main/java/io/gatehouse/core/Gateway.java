@@ -9,6 +9,9 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationBuilder;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.observe.AdminViews;
+import io.gatehouse.core.observe.RequestObserver;
+import io.gatehouse.core.observe.metrics.GatewayMetrics;
+import io.gatehouse.core.observe.timing.ServerTiming;
 import io.gatehouse.core.plugin.PluginHost;
 import io.gatehouse.core.reload.ConfigWatcher;
 import io.gatehouse.core.script.ScriptHost;
@@ -38,6 +41,8 @@ public final class Gateway implements AutoCloseable {
     private final PluginHost plugins;
     private final ScriptHost scripts;
     private final GenerationBuilder builder;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final ServerTiming serverTiming = new ServerTiming();
     private final GenerationHolder generations = new GenerationHolder();
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -51,7 +56,13 @@ public final class Gateway implements AutoCloseable {
         this.plugins = plugins;
         this.scripts = ScriptHost.start(home.resolve("scripts"));
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
-        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts);
+        scripts.onFailure(metrics::scriptFailed);
+        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts,
+                RequestObserver.Factory.compose(List.of(metrics.observers(), serverTiming)), metrics::pluginMeters);
+        metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
+        metrics.generation(() -> generations.current() == null ? 0 : generations.current().number());
+        metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
+                io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }
 
     /**
@@ -76,7 +87,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startServing() throws ConfigException {
-        Generation first = builder.build(ConfigLoader.read(configFile, env));
+        Generation first = build();
         // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
         generations.swap(first);
         GatewayConfig config = first.config();
@@ -86,9 +97,14 @@ public final class Gateway implements AutoCloseable {
         lastReload = new ReloadStatus(Instant.now(), first.number(), List.of());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
+        metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
             admin = AdminServer.start(config.admin(), new AdminViews(generations, plugins.registry(),
-                    () -> lastReload, scripts, server::listening).endpoints(), plugins.adminEndpoints());
+                    () -> lastReload, scripts, server::listening).endpoints(), plugins.adminEndpoints(),
+                    Map.of("/metrics", accept -> {
+                        GatewayMetrics.Scrape scrape = metrics.scrape(accept);
+                        return new AdminServer.Text(scrape.contentType(), scrape.text());
+                    }));
             resources.add(admin);
         }
         try {
@@ -111,10 +127,11 @@ public final class Gateway implements AutoCloseable {
         try {
             Generation current = generations.current();
             try {
-                Generation next = builder.build(ConfigLoader.read(configFile, env));
+                Generation next = build();
                 warnAboutRestartOnlyChanges(current.config(), next.config());
                 generations.swap(next);
                 lastReload = new ReloadStatus(Instant.now(), next.number(), List.of());
+                metrics.reloaded(true);
                 LOG.log(Level.INFO, "config reloaded: generation {0}, {1} route(s)", next.number(),
                         next.config().routes().size());
             } catch (ConfigException e) {
@@ -130,7 +147,17 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Reads the config file and builds its generation; the Server-Timing routes are taken from it first. */
+    private Generation build() throws ConfigException {
+        io.gatehouse.core.config.LoadedConfig loaded = ConfigLoader.read(configFile, env);
+        if (loaded.config() != null) {
+            serverTiming.routes(loaded.config());
+        }
+        return builder.build(loaded);
+    }
+
     private void refused(Generation current, List<Problem> problems, String why) {
+        metrics.reloaded(false);
         lastReload = new ReloadStatus(Instant.now(), current.number(), problems);
         LOG.log(Level.ERROR, "config reload rejected; still serving generation {0}:\n{1}", current.number(), why);
     }
@@ -169,6 +196,7 @@ public final class Gateway implements AutoCloseable {
         generations.close();
         scripts.close();
         plugins.close();
+        metrics.close();
     }
 
     /**

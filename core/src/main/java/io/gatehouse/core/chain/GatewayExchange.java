@@ -37,6 +37,7 @@ public final class GatewayExchange implements Exchange {
     private boolean upstreamFailed;
     private boolean closeConnection;
     private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
+    private long receivedBytes;
 
     public GatewayExchange(String requestId, Request request, String routeId, Map<String, String> pathParams,
                            String clientIp, String peer, long startNanos) {
@@ -180,6 +181,16 @@ public final class GatewayExchange implements Exchange {
     /** Set by the chain that runs the exchange. */
     public void observer(io.gatehouse.core.observe.RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer);
+    }
+
+    /** @return the request body bytes read from the client, known once the response was sent */
+    public long receivedBytes() {
+        return receivedBytes;
+    }
+
+    /** Set by the connection once the response was sent. */
+    public void receivedBytes(long bytes) {
+        this.receivedBytes = bytes;
     }
 
     @Override

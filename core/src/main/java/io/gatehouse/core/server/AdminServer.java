@@ -47,8 +47,26 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints,
                                     List<AdminEndpoint> plugins) {
+        return start(config, endpoints, plugins, Map.of());
+    }
+
+    /** A text endpoint ({@code /metrics}): given the request's {@code Accept} header (or null), the answer. */
+    @FunctionalInterface
+    public interface TextEndpoint {
+        Text get(String accept);
+    }
+
+    /** A text answer and its content type. */
+    public record Text(String contentType, String body) {
+    }
+
+    /** Like {@link #start(AdminConfig, Map, List)}, with text endpoints (path → endpoint) besides the JSON ones. */
+    public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints,
+                                    List<AdminEndpoint> plugins, Map<String, TextEndpoint> texts) {
         byte[] token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
-        Map<String, AdminEndpoint> mounted = mountable(endpoints.keySet(), plugins);
+        java.util.Set<String> corePaths = new java.util.HashSet<>(endpoints.keySet());
+        corePaths.addAll(texts.keySet());
+        Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -57,6 +75,13 @@ public final class AdminServer implements AutoCloseable {
                     endpoints.forEach((path, supplier) -> routing.get(path, (req, res) -> {
                         if (authorized(req, token, res)) {
                             respond(res, supplier.get());
+                        }
+                    }));
+                    texts.forEach((path, text) -> routing.get(path, (req, res) -> {
+                        if (authorized(req, token, res)) {
+                            Text answer = text.get(req.headers().first(HeaderNames.ACCEPT).orElse(null));
+                            res.header(HeaderNames.CONTENT_TYPE, answer.contentType());
+                            res.send(answer.body().getBytes(StandardCharsets.UTF_8));
                         }
                     }));
                     mounted.forEach((name, endpoint) -> {

@@ -29,6 +29,7 @@ abstract sealed class ClientBody extends InputStream permits ClientBody.Fixed, C
     protected final Connection connection;
     private boolean complete;
     private ClientBodyException failure;
+    private long bytesRead;
 
     ClientBody(DataReader reader, Connection connection) {
         this.reader = reader;
@@ -43,6 +44,11 @@ abstract sealed class ClientBody extends InputStream permits ClientBody.Fixed, C
     /** Whether every byte of the body was read, even if the reader has not yet been told the end (-1). */
     protected boolean allRead() {
         return false;
+    }
+
+    /** @return the body bytes read so far (decoded: without chunk framing) */
+    final long bytesRead() {
+        return bytesRead;
     }
 
     /** @return the failure that ended the body early, or {@code null} */
@@ -73,6 +79,8 @@ abstract sealed class ClientBody extends InputStream permits ClientBody.Fixed, C
             int n = readBody(buffer, offset, length);
             if (n < 0) {
                 complete = true;
+            } else {
+                bytesRead += n;
             }
             return n;
         } catch (ClientBodyException e) {
