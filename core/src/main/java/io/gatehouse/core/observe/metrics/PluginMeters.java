@@ -40,7 +40,7 @@ final class PluginMeters implements Meters {
 
     @Override
     public Meters.Counter counter(String name, String... tags) {
-        check(name, tags);
+        check(name, "a counter", tags);
         io.micrometer.core.instrument.Counter counter = register(name, () -> io.micrometer.core.instrument.Counter.builder("gatehouse." + name).tags(tags(tags))
                 .description("A plugin's counter").register(shared.registry));
         return amount -> {
@@ -52,7 +52,7 @@ final class PluginMeters implements Meters {
 
     @Override
     public Meters.Timer timer(String name, String... tags) {
-        check(name, tags);
+        check(name, "a timer", tags);
         io.micrometer.core.instrument.Timer timer = register(name, () -> io.micrometer.core.instrument.Timer.builder("gatehouse." + name).tags(tags(tags))
                 .description("A plugin's timer").serviceLevelObjectives(GatewayMetrics.BUCKETS)
                 .register(shared.registry));
@@ -65,7 +65,7 @@ final class PluginMeters implements Meters {
 
     @Override
     public void gauge(String name, Supplier<? extends Number> value, String... tags) {
-        check(name, tags);
+        check(name, "a gauge", tags);
         java.util.Objects.requireNonNull(value, "value");
         Tags all = tags(tags);
         AtomicReference<Supplier<? extends Number>> current = shared.gauges.computeIfAbsent(
@@ -88,12 +88,22 @@ final class PluginMeters implements Meters {
         return Tags.of(tags).and("plugin", plugin);
     }
 
-    private void check(String name, String... tags) {
+    private void check(String name, String kind, String... tags) {
         Meters.check(name, tags);
         if (CORE_NAMES.contains(name) || name.startsWith("jvm_") || name.startsWith("process_")
                 || name.startsWith("system_")) {
             throw new IllegalArgumentException(plugin + ": meter name '" + name + "' is the gateway's own; "
                     + "choose another (e.g. prefix it with the plugin's name)");
+        }
+        StringBuilder shape = new StringBuilder(kind).append(" with tags [");
+        for (int i = 0; i < tags.length; i += 2) {
+            shape.append(i == 0 ? "" : ", ").append(tags[i]);
+        }
+        String asked = shape.append(']').toString();
+        String known = shared.shapes.putIfAbsent(name, asked);
+        if (known != null && !known.equals(asked)) {
+            throw new IllegalArgumentException(plugin + ": meter '" + name + "' cannot be registered as " + asked
+                    + ": it exists as " + known + " (one name, one kind, the same tag keys)");
         }
     }
 
@@ -110,6 +120,8 @@ final class PluginMeters implements Meters {
     /** What every component's meters share: the registry and the gauges' current suppliers. */
     static final class Shared {
         private final MeterRegistry registry;
+        /** Each name's kind and tag keys, as first registered. */
+        private final Map<String, String> shapes = new ConcurrentHashMap<>();
         private final Map<List<Object>, AtomicReference<Supplier<? extends Number>>> gauges =
                 new ConcurrentHashMap<>();
 
