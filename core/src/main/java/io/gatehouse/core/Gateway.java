@@ -58,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
         scripts.onFailure(metrics::scriptFailed);
         this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts,
-                RequestObserver.Factory.compose(List.of(metrics.observers(), serverTiming)), metrics::pluginMeters);
+                RequestObserver.Factory.compose(List.of(requestMeters(), serverTiming)), metrics::pluginMeters);
         metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
         metrics.generation(() -> generations.current() == null ? 0 : generations.current().number());
         metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
@@ -145,6 +145,15 @@ public final class Gateway implements AutoCloseable {
         } finally {
             reloadLock.unlock();
         }
+    }
+
+    /**
+     * The request, filter and upstream meters; none with {@code -Dgatehouse.request_metrics=off}, a switch for
+     * measuring their cost ({@code bench/observability}), not a config key: operators have no reason to lose them.
+     */
+    private RequestObserver.Factory requestMeters() {
+        return "off".equals(System.getProperty("gatehouse.request_metrics")) ? RequestObserver.Factory.NOOP
+                : metrics.observers();
     }
 
     /** Reads the config file and builds its generation; the Server-Timing routes are taken from it first. */
