@@ -4,7 +4,6 @@ import io.gatehouse.api.Meters;
 import io.gatehouse.api.PluginContext;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,27 +45,7 @@ class TestMetersTest {
 
     @Test
     void anOlderContextPublishesNothingButStillChecksNames() {
-        PluginContext old = new PluginContext() {
-            @Override
-            public String componentId() {
-                return "filter.old";
-            }
-
-            @Override
-            public String location() {
-                return "test";
-            }
-
-            @Override
-            public Path home() {
-                return Path.of("");
-            }
-
-            @Override
-            public System.Logger logger() {
-                return System.getLogger("test");
-            }
-        };
+        PluginContext old = TestPluginContextTest.bareContext();
         assertSame(Meters.NOOP, old.meters());
         old.meters().counter("hits").increment();
         old.meters().timer("t").record(5);

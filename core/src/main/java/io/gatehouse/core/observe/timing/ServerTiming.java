@@ -124,7 +124,13 @@ public final class ServerTiming implements RequestObserver.Factory {
         }
 
         private Timings timings(GatewayExchange exchange) {
-            return (Timings) exchange.attributes().computeIfAbsent(ATTRIBUTE, key -> new Timings(names.length));
+            java.util.Map<String, Object> attributes = exchange.attributes();
+            if (attributes.get(ATTRIBUTE) instanceof Timings timings) {
+                return timings;
+            }
+            Timings timings = new Timings(names.length);
+            attributes.put(ATTRIBUTE, timings);
+            return timings;
         }
 
         @Override
