@@ -64,7 +64,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, Map<String, Supplier<Object>> endpoints,
                                     List<AdminEndpoint> plugins, Map<String, TextEndpoint> texts) {
         byte[] token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
-        java.util.Set<String> corePaths = new java.util.HashSet<>(endpoints.keySet());
+        java.util.Set<String> corePaths = new java.util.LinkedHashSet<>(endpoints.keySet());
         corePaths.addAll(texts.keySet());
         Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         WebServer server = WebServer.builder()
@@ -94,7 +94,7 @@ public final class AdminServer implements AutoCloseable {
                         routing.any("/" + name + "/*", handler);
                     });
                     routing.any((req, res) -> problem(res, 404, "not_found", "no admin endpoint "
-                            + req.path().rawPath() + "; try " + String.join(", ", endpoints.keySet())));
+                            + req.path().rawPath() + "; try " + String.join(", ", corePaths)));
                 })
                 .build()
                 .start();

@@ -99,7 +99,8 @@ final class EndpointMeters {
     private final class One {
         private final String upstream;
         private final String endpoint;
-        private final Counter[] requests = new Counter[OUTCOMES.length];
+        private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> requests =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(OUTCOMES.length);
         private final Timer duration;
         private final List<Meter> gauges = new ArrayList<>(2);
         private volatile double up = Double.NaN;
@@ -114,13 +115,13 @@ final class EndpointMeters {
         }
 
         Counter requests(AttemptOutcome outcome) {
-            Counter counter = requests[outcome.ordinal()];
+            Counter counter = requests.get(outcome.ordinal());
             if (counter == null) {
                 // racing threads get the same counter from the registry
                 counter = Counter.builder("gatehouse.upstream.requests").tags("upstream", upstream, "endpoint",
                                 endpoint, "outcome", outcome.label())
                         .description("Upstream attempts (retries included) by how they ended").register(registry);
-                requests[outcome.ordinal()] = counter;
+                requests.set(outcome.ordinal(), counter);
             }
             return counter;
         }
@@ -154,9 +155,9 @@ final class EndpointMeters {
         }
 
         void remove() {
-            for (Counter counter : requests) {
-                if (counter != null) {
-                    registry.remove(counter);
+            for (int i = 0; i < requests.length(); i++) {
+                if (requests.get(i) != null) {
+                    registry.remove(requests.get(i));
                 }
             }
             registry.remove(duration);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One route chain's meters, resolved once per generation (Micrometer hands back the same meter for the same name
@@ -28,7 +29,9 @@ final class RouteMeters implements RequestObserver {
     private final MeterRegistry registry;
     private final EndpointMeters endpoints;
     private final String route;
-    private final Counter[] requests = new Counter[METHODS.length * STATUS_CLASSES.length];
+    /** Resolved on first use; an atomic array so that a counter another thread resolved is seen whole. */
+    private final AtomicReferenceArray<Counter> requests =
+            new AtomicReferenceArray<>(METHODS.length * STATUS_CLASSES.length);
     private final Timer duration;
     private final Timer[] filters;
     private final Counter received;
@@ -81,13 +84,13 @@ final class RouteMeters implements RequestObserver {
 
     private Counter requests(int method, int statusClass) {
         int i = method * STATUS_CLASSES.length + statusClass;
-        Counter counter = requests[i];
+        Counter counter = requests.get(i);
         if (counter == null) {
             // racing threads get the same counter from the registry
             counter = Counter.builder("gatehouse.requests").tags("route", route, "method", METHODS[method],
                     "status_class", STATUS_CLASSES[statusClass]).description("Requests served, by the status sent")
                     .register(registry);
-            requests[i] = counter;
+            requests.set(i, counter);
         }
         return counter;
     }
