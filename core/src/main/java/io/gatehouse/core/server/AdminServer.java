@@ -53,6 +53,10 @@ public final class AdminServer implements AutoCloseable {
     /** A text endpoint ({@code /metrics}): given the request's {@code Accept} header (or null), the answer. */
     @FunctionalInterface
     public interface TextEndpoint {
+        /**
+         * @param accept the request's {@code Accept} header, or {@code null}
+         * @return the answer
+         */
         Text get(String accept);
     }
 
