@@ -111,12 +111,9 @@ class MetricsIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (backend != null) {
-            backend.close();
+    static void stop() throws Exception {
+        try (AutoCloseable last = backend; AutoCloseable first = gateway) {
+            // closed in reverse order; null ones are skipped
         }
     }
 
