@@ -18,6 +18,9 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationBuilder;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.observe.AdminViews;
+import io.gatehouse.core.observe.RequestObserver;
+import io.gatehouse.core.observe.metrics.GatewayMetrics;
+import io.gatehouse.core.observe.timing.ServerTiming;
 import io.gatehouse.core.observe.tracing.Tracing;
 import io.gatehouse.core.plugin.PluginHost;
 import io.gatehouse.core.reload.ConfigWatcher;
@@ -48,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final PluginHost plugins;
     private final ScriptHost scripts;
     private final GenerationBuilder builder;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final ServerTiming serverTiming = new ServerTiming();
     private final GenerationHolder generations = new GenerationHolder();
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -71,8 +76,15 @@ public final class Gateway implements AutoCloseable {
         this.plugins = plugins;
         this.scripts = ScriptHost.start(home.resolve("scripts"));
         scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
+        scripts.onFailure(metrics::scriptFailed);
+        RequestObserver.Factory traces = (routeId, filterNames) -> tracing.forChain(routeId, filterNames);
         this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts,
-                (routeId, filterNames) -> tracing.forChain(routeId, filterNames));
+                RequestObserver.Factory.compose(List.of(requestMeters(), serverTiming, traces)),
+                metrics::pluginMeters);
+        metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
+        metrics.generation(() -> generations.current() == null ? 0 : generations.current().number());
+        metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
+                io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }
 
     /**
@@ -113,6 +125,7 @@ public final class Gateway implements AutoCloseable {
         LoadedConfig loaded = ConfigLoader.read(text, configFile.toString(), env);
         if (loaded.problems().isEmpty() && loaded.config() != null) {
             tracing = Tracing.of(loaded.config().tracing(), spanProcessor);
+            serverTiming.routes(loaded.config());
         }
         Generation first = builder.build(loaded);
         // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
@@ -128,13 +141,20 @@ public final class Gateway implements AutoCloseable {
         audit.reload(lastReload, null, serving.text().digest());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
+        metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
             AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, scripts,
                     server::listening);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
             // further raw handlers (path pattern → handler, behind any token) go in the last argument
-            admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(), Map.of());
+            admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(),
+                    Map.of("/metrics", (req, res) -> {
+                        GatewayMetrics.Scrape scrape = metrics.scrape(
+                                req.headers().first(io.helidon.http.HeaderNames.ACCEPT).orElse(null));
+                        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, scrape.contentType());
+                        res.send(scrape.text());
+                    }));
             resources.add(admin);
         }
         try {
@@ -256,6 +276,9 @@ public final class Gateway implements AutoCloseable {
                                boolean writeBack) {
         Generation current = generations.current();
         try {
+            if (candidate.config() != null) {
+                serverTiming.routes(candidate.config()); // read while the generation is built
+            }
             Generation next = builder.build(candidate);
             if (writeBack) {
                 try {
@@ -273,6 +296,7 @@ public final class Gateway implements AutoCloseable {
             generations.swap(next);
             serving = new Serving(next.number(), text);
             lastReload = history.add(new ReloadStatus(Instant.now(), next.number(), List.of(), source, who));
+            metrics.reloaded(true);
             LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s)",
                     writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size());
         } catch (ConfigException e) {
@@ -289,6 +313,7 @@ public final class Gateway implements AutoCloseable {
     /** @param fromFile whether the file holds the refused config (then it is the last reload's result) */
     private ReloadStatus refused(List<Problem> problems, String why, String source, String who, boolean fromFile) {
         long number = generations.current().number();
+        metrics.reloaded(false);
         ReloadStatus status = history.add(new ReloadStatus(Instant.now(), number, problems, source, who));
         if (fromFile) {
             lastReload = status;
@@ -349,6 +374,16 @@ public final class Gateway implements AutoCloseable {
         tracing.close();
         scripts.close();
         plugins.close();
+        metrics.close();
+    }
+
+    /**
+     * The request, filter and upstream meters; none with {@code -Dgatehouse.request_metrics=off}, a switch for
+     * measuring their cost ({@code bench/observability}), not a config key: operators have no reason to lose them.
+     */
+    private RequestObserver.Factory requestMeters() {
+        return "off".equals(System.getProperty("gatehouse.request_metrics")) ? RequestObserver.Factory.NOOP
+                : metrics.observers();
     }
 
     /** The serving generation's number and the text it was built from, swapped together. */

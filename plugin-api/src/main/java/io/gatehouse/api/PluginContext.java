@@ -50,4 +50,16 @@ public interface PluginContext {
         throw new UnsupportedOperationException("this PluginContext (" + getClass().getName() + ") keeps no state "
                 + "across generations; in tests use io.gatehouse.api.testkit.TestPluginContext");
     }
+
+    /**
+     * The component's meters, published on the admin listener's {@code /metrics} under the component's id (see
+     * {@link Meters}). They outlive the generation: the same name and tags give the same meter after a reload.
+     *
+     * @return the meters; contexts that publish none (older cores' and the default) return {@link Meters#NOOP},
+     *         which still checks names
+     * @since 1.3.0
+     */
+    default Meters meters() {
+        return Meters.NOOP;
+    }
 }

@@ -18,6 +18,9 @@ import java.util.List;
  * @param filters     the route's filters, in order; default none
  * @param maxConcurrentRequests the most requests of this route served at once; beyond it a request is answered
  *                    {@code 503 overloaded} at once; default none
+ * @param serverTiming whether responses carry a {@code Server-Timing} header with each filter's time, the upstream's
+ *                    and the total (for browsers' developer tools); default {@code false}: it tells clients about
+ *                    the route's insides, so turn it on where they may know
  */
 public record RouteConfig(@Required String id,
                           @Required MatchConfig match,
@@ -26,7 +29,8 @@ public record RouteConfig(@Required String id,
                           int stripPrefix,
                           Duration timeout,
                           List<FilterSpec> filters,
-                          Integer maxConcurrentRequests) {
+                          Integer maxConcurrentRequests,
+                          boolean serverTiming) {
     public RouteConfig {
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         filters = filters == null ? List.of() : filters;

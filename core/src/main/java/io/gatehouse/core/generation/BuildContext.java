@@ -31,6 +31,11 @@ record BuildContext(String componentId, String location, Path home, UpstreamCall
     }
 
     @Override
+    public io.gatehouse.api.Meters meters() {
+        return scope.meters(componentId);
+    }
+
+    @Override
     public System.Logger logger() {
         return System.getLogger("gatehouse." + componentId);
     }

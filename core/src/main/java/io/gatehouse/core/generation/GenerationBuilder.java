@@ -58,7 +58,7 @@ public final class GenerationBuilder {
     private final ComponentRegistry registry;
     private final Path home;
     private final Supplier<ScriptHost> scripts;
-    private final StateStore states = new StateStore();
+    private final StateStore states;
     private final RequestObserver.Factory observers;
 
     /**
@@ -74,10 +74,18 @@ public final class GenerationBuilder {
     /** @param observers makes the observer (meters, tracing) of each route's chain */
     public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts,
                              RequestObserver.Factory observers) {
+        this(registry, home, scripts, observers, id -> io.gatehouse.api.Meters.NOOP);
+    }
+
+    /** @param meters the meters {@code PluginContext.meters()} gives a component, by component id */
+    public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts,
+                             RequestObserver.Factory observers,
+                             java.util.function.Function<String, io.gatehouse.api.Meters> meters) {
         this.registry = registry;
         this.home = home;
         this.scripts = scripts;
         this.observers = observers;
+        this.states = new StateStore(meters);
     }
 
     /**

@@ -28,6 +28,17 @@ final class StateStore {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Key, Entry> entries = new HashMap<>();
+    /** The components' meters, which outlive generations like states do. */
+    private final java.util.function.Function<String, io.gatehouse.api.Meters> meters;
+
+    StateStore() {
+        this(id -> io.gatehouse.api.Meters.NOOP);
+    }
+
+    /** @param meters the meters of a component, by component id */
+    StateStore(java.util.function.Function<String, io.gatehouse.api.Meters> meters) {
+        this.meters = meters;
+    }
 
     /** Makes a state; the scope is where the states it takes while being made belong. */
     @FunctionalInterface
@@ -68,6 +79,11 @@ final class StateStore {
 
     /** The states one holder uses; closing it lets go of them all. */
     final class Scope implements AutoCloseable {
+
+        /** @return the meters of the component with this id */
+        io.gatehouse.api.Meters meters(String componentId) {
+            return meters.apply(componentId);
+        }
         private final Set<Entry> held = new LinkedHashSet<>();
         private boolean closed;
 

@@ -47,6 +47,13 @@ public interface RequestObserver {
                              long startNanos, long endNanos, AttemptOutcome outcome) {
     }
 
+    /**
+     * The response head is about to be written to the client: the last moment to add a header (Server-Timing).
+     * Not called for a response that is never sent (the client went away first).
+     */
+    default void responding(GatewayExchange exchange, io.gatehouse.api.Response response) {
+    }
+
     /** The exchange is over (the same moment its {@code onComplete} listeners hear of it, just after them). */
     default void completed(GatewayExchange exchange, Completion completion) {
     }
@@ -86,5 +93,83 @@ public interface RequestObserver {
          * @param filterNames the chain's filters in order, as {@link #filterDone}'s index counts them
          */
         RequestObserver forChain(String routeId, List<String> filterNames);
+
+        /**
+         * @param factories the factories to ask, in order
+         * @return a factory whose observers tell each of the given factories' observers everything, in that order
+         *         (observers that are {@link RequestObserver#NOOP} left out; one left is returned as it is)
+         */
+        static Factory compose(List<Factory> factories) {
+            List<Factory> all = List.copyOf(factories);
+            return (routeId, filterNames) -> {
+                List<RequestObserver> made = all.stream().map(f -> f.forChain(routeId, filterNames))
+                        .filter(o -> o != RequestObserver.NOOP).toList();
+                return switch (made.size()) {
+                    case 0 -> RequestObserver.NOOP;
+                    case 1 -> made.getFirst();
+                    default -> new Composite(made.toArray(RequestObserver[]::new));
+                };
+            };
+        }
+    }
+
+    /** Several observers, told in order; one that throws does not keep the others from hearing. */
+    final class Composite implements RequestObserver {
+        private static final System.Logger LOG = System.getLogger(RequestObserver.class.getName());
+        private final RequestObserver[] observers;
+
+        private Composite(RequestObserver[] observers) {
+            this.observers = observers;
+        }
+
+        @Override
+        public void filterDone(GatewayExchange exchange, int index, long startNanos, long endNanos, long selfNanos,
+                               boolean failed) {
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.filterDone(exchange, index, startNanos, endNanos, selfNanos, failed);
+                } catch (RuntimeException e) {
+                    failed(observer, e);
+                }
+            }
+        }
+
+        @Override
+        public void attemptDone(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, int attempt,
+                                long startNanos, long endNanos, AttemptOutcome outcome) {
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.attemptDone(exchange, upstream, endpoint, attempt, startNanos, endNanos, outcome);
+                } catch (RuntimeException e) {
+                    failed(observer, e);
+                }
+            }
+        }
+
+        @Override
+        public void responding(GatewayExchange exchange, io.gatehouse.api.Response response) {
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.responding(exchange, response);
+                } catch (RuntimeException e) {
+                    failed(observer, e);
+                }
+            }
+        }
+
+        @Override
+        public void completed(GatewayExchange exchange, Completion completion) {
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.completed(exchange, completion);
+                } catch (RuntimeException e) {
+                    failed(observer, e);
+                }
+            }
+        }
+
+        private static void failed(RequestObserver observer, RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "observer " + observer.getClass().getName() + " failed: " + e);
+        }
     }
 }

@@ -161,10 +161,12 @@ public final class ScriptFilter implements Filter {
     }
 
     private GatewayException ranTooLong() {
+        host.failed(script.name(), true);
         return new GatewayException(500, "script_timeout", "the script " + script.name() + " ran too long");
     }
 
     private GatewayException scriptError(GatewayExchange exchange) {
+        host.failed(script.name(), false);
         return new GatewayException(500, "script_error", "the script " + script.name()
                 + " failed; the gateway log has the detail (request " + exchange.requestId() + ")");
     }

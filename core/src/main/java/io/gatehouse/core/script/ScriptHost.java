@@ -51,6 +51,8 @@ public final class ScriptHost implements AutoCloseable {
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Semaphore fetchPermits = new Semaphore(GATEWAY_FETCHES);
     private volatile Supplier<Set<String>> upstreamNames = () -> null;
+    private volatile java.util.function.BiConsumer<String, Boolean> failures = (script, timeout) -> {
+    };
     private ScriptWatcher watcher;
 
     private ScriptHost(Path folder) {
@@ -105,6 +107,23 @@ public final class ScriptHost implements AutoCloseable {
     /** Where the names of the configured upstreams come from, to check a reloaded script's fetches. */
     public void upstreamNames(Supplier<Set<String>> names) {
         this.upstreamNames = names;
+    }
+
+    /**
+     * @param failures told of each script call that failed (script name, {@code false}) or ran too long ({@code
+     *                 true}), for the meters; must be cheap and not throw
+     */
+    public void onFailure(java.util.function.BiConsumer<String, Boolean> failures) {
+        this.failures = failures;
+    }
+
+    /** A script call failed or ran too long. */
+    void failed(String script, boolean timeout) {
+        try {
+            failures.accept(script, timeout);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "counting a failure of script {0} failed: {1}", script, e.toString());
+        }
     }
 
     /** @return null when {@code name} is an acceptable script name, else what is wrong with it */

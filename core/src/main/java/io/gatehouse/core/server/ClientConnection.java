@@ -224,6 +224,7 @@ final class ClientConnection implements ServerConnection {
             boolean closeDelimited = this.head.http10() && response.body().length() < 0
                     && ResponseWriter.hasBody(response.status(), head);
             boolean close = wantsClose || closing || bodyUnread || closeDelimited || exchange.closesConnection();
+            exchange.observer().responding(exchange, response);
             ResponseWriter.Result result = writer.write(response,
                     new ResponseWriter.Framing(head, this.head.http10(), close));
             if (result.bytes() < 0) {

@@ -73,6 +73,11 @@ public final class GatewayServer implements AutoCloseable {
         listening = true;
     }
 
+    /** @return the client connections open now */
+    public int openConnections() {
+        return listener.connections().open();
+    }
+
     /**
      * The connection cap: the configured one, lowered to fit the process's descriptor limit with room for
      * everything else the gateway opens.

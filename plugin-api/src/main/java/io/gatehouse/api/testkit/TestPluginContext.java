@@ -123,11 +123,21 @@ public final class TestPluginContext implements PluginContext {
         return System.getLogger("gatehouse." + componentId);
     }
 
+    /**
+     * @return the component's meters, readable back; shared by every generation of this context, as the core's are
+     * @since 1.3.0
+     */
+    @Override
+    public TestMeters meters() {
+        return store.meters;
+    }
+
     private record Key(String name, Object config) {
     }
 
     /** The states of one component, with the generations (contexts) that hold each. */
     private static final class Store {
+        private final TestMeters meters = new TestMeters();
         /** A lock rather than {@code synchronized}: a state's create may block, and must not pin a carrier. */
         private final ReentrantLock lock = new ReentrantLock();
         private final Map<Key, AutoCloseable> states = new LinkedHashMap<>();

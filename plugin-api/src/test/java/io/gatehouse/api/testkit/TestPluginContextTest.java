@@ -67,9 +67,9 @@ class TestPluginContextTest {
         assertEquals(Path.of("/tmp"), context.home());
     }
 
-    @Test
-    void aContextOfItsOwnKeepsNoStateAndSaysSo() {
-        PluginContext bare = new PluginContext() {
+    /** A context of a component's own, implementing only what the interface requires (as an older core's does). */
+    static PluginContext bareContext() {
+        return new PluginContext() {
             @Override
             public String componentId() {
                 return "filter.x";
@@ -90,6 +90,11 @@ class TestPluginContextTest {
                 return System.getLogger("x");
             }
         };
+    }
+
+    @Test
+    void aContextOfItsOwnKeepsNoStateAndSaysSo() {
+        PluginContext bare = bareContext();
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> bare.state("a", Counter::new));
         assertTrue(e.getMessage().contains("TestPluginContext"), e.getMessage());

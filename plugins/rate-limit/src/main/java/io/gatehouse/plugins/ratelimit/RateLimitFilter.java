@@ -5,14 +5,18 @@ import io.gatehouse.api.Exchange;
 import io.gatehouse.api.Filter;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
+import io.gatehouse.api.Meters;
 import io.gatehouse.api.Response;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a request against each policy in order: the first that refuses answers 429 with {@code Retry-After};
  * policies checked before it have counted the request. Responses carry the {@code RateLimit-*} headers of the
- * policy closest to its limit.
+ * policy closest to its limit. Each refusal counts in {@code gatehouse_rate_limited_total{route,policy}} (the
+ * plugin's meters), the policy named by its key and window, e.g. {@code ip/1s}.
  */
 final class RateLimitFilter implements Filter {
 
@@ -22,18 +26,32 @@ final class RateLimitFilter implements Filter {
 
     private final List<Bound> policies;
     private final boolean headers;
+    private final Meters meters;
+    /** The refusal counters by policy index and route id, resolved on a route's first refusal. */
+    private final List<Map<String, Meters.Counter>> refusals;
 
     RateLimitFilter(List<Bound> policies, boolean headers) {
+        this(policies, headers, Meters.NOOP);
+    }
+
+    RateLimitFilter(List<Bound> policies, boolean headers, Meters meters) {
         this.policies = List.copyOf(policies);
         this.headers = headers;
+        this.meters = meters;
+        this.refusals = this.policies.stream().map(p -> (Map<String, Meters.Counter>) new ConcurrentHashMap<String,
+                Meters.Counter>()).toList();
     }
 
     @Override
     public Response filter(Exchange exchange, Chain chain) throws Exception {
         Decision shown = null;
-        for (Bound bound : policies) {
+        for (int i = 0; i < policies.size(); i++) {
+            Bound bound = policies.get(i);
             Decision decision = bound.limiter().acquire(bound.key().of(exchange));
             if (!decision.allowed()) {
+                if (decision.known()) {
+                    refused(i, exchange.routeId());
+                }
                 throw refusal(bound, decision);
             }
             shown = Decision.closer(shown, decision);
@@ -43,6 +61,16 @@ final class RateLimitFilter implements Filter {
             set(response.headers(), shown);
         }
         return response;
+    }
+
+    private void refused(int policy, String routeId) {
+        Meters.Counter counter = refusals.get(policy).get(routeId);
+        if (counter == null) {
+            RateLimitConfig.Policy config = policies.get(policy).policy();
+            counter = refusals.get(policy).computeIfAbsent(routeId, route -> meters.counter("rate_limited",
+                    "route", route.isEmpty() ? "unmatched" : route, "policy", config.key() + "/" + window(config)));
+        }
+        counter.increment();
     }
 
     private GatewayException refusal(Bound bound, Decision decision) {

@@ -88,7 +88,7 @@ public final class RateLimitFilterFactory implements FilterFactory<RateLimitConf
             bound.add(new RateLimitFilter.Bound(LimitKey.parse(policy.key()), limiter(config, policy, i, context),
                     policy));
         }
-        return new RateLimitFilter(bound, config.headers());
+        return new RateLimitFilter(bound, config.headers(), context.meters());
     }
 
     private Limiter limiter(RateLimitConfig config, RateLimitConfig.Policy policy, int index, PluginContext context)

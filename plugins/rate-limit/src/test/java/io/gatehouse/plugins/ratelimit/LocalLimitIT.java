@@ -48,6 +48,9 @@ class LocalLimitIT {
             assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) <= 20);
             assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
             assertEquals(5, gateway.upstream.count());
+            String metrics = gateway.gateway.admin("/metrics").body();
+            assertTrue(metrics.contains("gatehouse_rate_limited_total{plugin=\"filter.rate_limit\",policy=\"ip/10s\","
+                    + "route=\"orders\"} 1.0\n"), metrics);
         }
     }
 

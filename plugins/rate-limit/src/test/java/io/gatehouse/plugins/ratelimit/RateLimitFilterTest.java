@@ -41,6 +41,26 @@ class RateLimitFilterTest {
     }
 
     @Test
+    void refusalsAreCountedByRouteAndPolicyInThePluginsMeters() throws Exception {
+        RateLimitConfig config = config(policy("ip", 1, "10s"), policy("global", 100, "1s"));
+        TestPluginContext context = TestPluginContext.of("filter.rate_limit", config);
+        Filter filter = factory.create(config, context);
+        TestChain chain = TestChain.ok();
+        filter.filter(from("10.0.0.1"), chain);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(GatewayException.class, () -> filter.filter(from("10.0.0.1"), chain));
+        }
+        TestExchange unrouted = TestExchange.builder().path("/x").clientIp("10.0.0.1").routeId("").build();
+        assertThrows(GatewayException.class, () -> filter.filter(unrouted, chain));
+        assertEquals(3, context.meters().count("rate_limited", "route", "orders", "policy", "ip/10s"));
+        assertEquals(1, context.meters().count("rate_limited", "route", "unmatched", "policy", "ip/10s"));
+        assertEquals(0, context.meters().count("rate_limited", "route", "orders", "policy", "global/1s"));
+        Filter next = factory.create(config, context.reload(config));   // counts go on in the next generation
+        assertThrows(GatewayException.class, () -> next.filter(from("10.0.0.1"), chain));
+        assertEquals(4, context.meters().count("rate_limited", "route", "orders", "policy", "ip/10s"));
+    }
+
+    @Test
     void everyResponseCarriesTheHeadersAndTheRefusalIs429WithRetryAfter() throws Exception {
         Filter filter = create(config(policy("ip", 2, "10s")));
         TestChain chain = TestChain.ok();
