@@ -99,7 +99,7 @@ class AccessLogFieldsIT {
     @Test
     void theDocumentedExampleIsAValidConfig() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"));
-             GatewayFixture gateway = GatewayFixture.start(DocExample.yaml("docs/observability-tracing.md",
+             GatewayFixture gateway = GatewayFixture.start(DocExample.yaml("docs/observability.md",
                      "access-log").replace("http://127.0.0.1:8081", upstream.url()))) {
             gateway.send("GET", "/orders/1", "X-Request-Id", "doc-1");
             JsonNode line = awaitLine(gateway.home().resolve("logs/access.log"), "doc-1");

@@ -80,7 +80,7 @@ class OtlpExportIT {
     void theDocumentedConfigExportsSpansToAnOtlpHttpReceiver() throws Exception {
         try (OtlpHttpReceiver receiver = new OtlpHttpReceiver();
              RawUpstream orders = RawUpstream.start(r -> RawUpstream.Reply.ok("ok"))) {
-            String yaml = DocExample.yaml("docs/observability-tracing.md", "tracing-otlp")
+            String yaml = DocExample.yaml("docs/observability.md", "tracing-otlp")
                     .replace("http://127.0.0.1:4318/v1/traces", receiver.endpoint())
                     .replace("http://127.0.0.1:8081", orders.url());
             try (GatewayFixture gateway = GatewayFixture.start(yaml)) {
