@@ -387,6 +387,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The serving generation's number and the text it was built from, swapped together. */
+    /** @return the text of the config file the serving generation was built from */
+    public String configText() {
+        return serving.text().text();
+    }
+
     private record Serving(long generation, ConfigText text) {
         String etag() {
             return "\"" + generation + "-" + text.digest().substring(0, 16) + "\"";

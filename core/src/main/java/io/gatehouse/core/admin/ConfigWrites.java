@@ -89,7 +89,62 @@ final class ConfigWrites {
         } catch (YAMLException e) {
             return invalidBody(request, "not YAML: " + e.getMessage());
         }
+        Set<String> unknown = new java.util.TreeSet<>(envReferences(body));
+        unknown.removeAll(envReferences(gateway.configText()));
+        if (!unknown.isEmpty()) {
+            return AdminReply.problem(422, "env_reference_refused", "the body refers to environment variable(s) "
+                    + String.join(", ", unknown) + " that the config file does not use; a new ${VAR} reference can "
+                    + "be added in the file only (through the API it would let a token holder read the gateway's "
+                    + "environment)", request.requestId());
+        }
         return change(request, edit.apply(body));
+    }
+
+    /** @return the names of the {@code ${NAME}} references in the scalars (keys and values) of {@code node} */
+    static Set<String> envReferences(Node node) {
+        Set<String> names = new HashSet<>();
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.push(node);
+        while (!todo.isEmpty()) {
+            Node next = todo.pop();
+            if (next instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar) {
+                names.addAll(envReferences(scalar.getValue()));
+            } else if (next instanceof org.yaml.snakeyaml.nodes.MappingNode map) {
+                map.getValue().forEach(tuple -> {
+                    todo.push(tuple.getKeyNode());
+                    todo.push(tuple.getValueNode());
+                });
+            } else if (next instanceof org.yaml.snakeyaml.nodes.SequenceNode list) {
+                list.getValue().forEach(todo::push);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * @return the names of the {@code ${NAME}} and {@code ${NAME:default}} references in {@code text}, as
+     *         {@code EnvSubstitution} reads them ({@code $${} is a literal, not a reference)
+     */
+    static Set<String> envReferences(String text) {
+        Set<String> names = new HashSet<>();
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                i += 3;
+            } else if (text.startsWith("${", i)) {
+                int start = i + 2;
+                int end = start;
+                while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
+                        || text.charAt(end) == '_')) {
+                    end++;
+                }
+                names.add(text.substring(start, end));
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return names;
     }
 
     private static AdminReply invalidBody(AdminRequest request, String detail) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 import static io.gatehouse.core.admin.AdminCalls.call;
@@ -151,5 +152,31 @@ class AdminReadsIT {
         HttpResponse<String> config = get("/config");
         assertFalse(config.body().contains("url-password-3317"), config.body());
         assertEquals("<redacted>", json(config).at("/config/upstreams/second/discovery/endpoints/0/url").asText());
+    }
+
+    @Test
+    void aWriteCannotReferToAVariableTheFileDoesNotUse() throws Exception {
+        String before = Files.readString(gateway.configFile());
+        for (String url : List.of("${HOME}", "http://h/${PATH:x}", "\\u0024{HOME}")) {
+            HttpResponse<String> put = call(gateway, "PUT", "/upstreams/second", """
+                    {"discovery": {"type": "static", "endpoints": [{"url": "%s"}]}}""".formatted(url),
+                    "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+            assertEquals(422, put.statusCode(), put.body());
+            assertProblem(put, "env_reference_refused");
+        }
+        HttpResponse<String> yaml = call(gateway, "PUT", "/routes/leak", """
+                match: { path: /leak }
+                upstream: up
+                filters: [ { headers: { request: { set: { X-Leak: "${HOME}" } } } } ]
+                """, "Content-Type", "application/yaml", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(422, yaml.statusCode(), yaml.body());
+        assertProblem(yaml, "env_reference_refused");
+        assertEquals(before, Files.readString(gateway.configFile()), "nothing written");
+        assertEquals(404, get("/routes/leak").statusCode());
+        HttpResponse<String> literal = call(gateway, "PUT", "/upstreams/second", """
+                {"discovery": {"type": "static", "endpoints": [{"url": "http://127.0.0.1:9",
+                  "metadata": {"note": "a literal $${HOME}"}}]}}""",
+                "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(201, literal.statusCode(), literal.body());
     }
 }
