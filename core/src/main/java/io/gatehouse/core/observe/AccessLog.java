@@ -79,7 +79,8 @@ public final class AccessLog implements AutoCloseable {
     public static AccessLog open(Path file, Set<AccessLogField> fields, long maxSize, int maxFiles)
             throws IOException {
         if (file == null) {
-            return new AccessLog(new FileOutputStream(java.io.FileDescriptor.out), false, "stdout", fields);
+            return new AccessLog(new java.io.BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out),
+                    64 * 1024), false, "stdout", fields);
         }
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
@@ -106,11 +107,10 @@ public final class AccessLog implements AutoCloseable {
 
     /**
      * The writer: waits for a line, lets more gather for {@link #LINGER_MILLIS} (requests queueing meanwhile wake
-     * nobody), then writes them all with one write call, whole lines only, so a rotation never splits one.
+     * nobody), then writes them into the (buffered) output and flushes once: one write call per batch.
      */
     private void drain() {
         List<byte[]> batch = new ArrayList<>(1024);
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream(64 * 1024);
         try {
             while (true) {
                 byte[] first = queue.take();
@@ -125,14 +125,10 @@ public final class AccessLog implements AutoCloseable {
                         end = true;
                         break;
                     }
-                    chunk.write(line);
+                    out.write(line);
                 }
                 batch.clear();
-                if (chunk.size() > 0) {
-                    chunk.writeTo(out);
-                    out.flush();
-                }
-                chunk.reset();
+                out.flush();
                 if (end) {
                     return;
                 }
