@@ -387,6 +387,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The serving generation's number and the text it was built from, swapped together. */
+    /**
+     * Writes the audit line of an admin API change refused before it became an edit (a bad name, media type,
+     * body or {@code ${VAR}} reference).
+     */
+    public void auditRefused(String action, String target, String who, int status) {
+        audit.change(action, target, who, ConfigChange.refused(status, "refused", "refused"),
+                generations.current().number());
+    }
+
     /** @return the text of the config file the serving generation was built from */
     public String configText() {
         return serving.text().text();

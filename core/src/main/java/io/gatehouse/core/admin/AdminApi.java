@@ -37,7 +37,7 @@ public final class AdminApi {
         this.views = views;
         this.config = config;
         this.history = history;
-        this.writes = new ConfigWrites(gateway);
+        this.writes = new ConfigWrites(gateway, config);
     }
 
     /** @return every core operation, reads first */
@@ -82,19 +82,20 @@ public final class AdminApi {
         view.put("generation", gateway.generation());
         view.put("last_reload", last.at().toString());
         view.put("last_reload_ok", last.applied());
-        view.put("problems", last.problems().stream().map(Object::toString).toList());
-        view.put("history", history.entries().stream().map(AdminApi::entry).toList());
+        view.put("problems", config.redact(last.problems()).stream().map(Object::toString).toList());
+        view.put("history", history.entries().stream().map(this::entry).toList());
         return view;
     }
 
-    static Map<String, Object> entry(Gateway.ReloadStatus status) {
+    /** @return one reload of the history; problem texts redacted like {@code GET /config} */
+    private Map<String, Object> entry(Gateway.ReloadStatus status) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("time", status.at().toString());
         view.put("generation", status.generation());
         view.put("result", status.applied() ? "applied" : "rejected");
         view.put("source", status.source());
         view.put("who", status.who());
-        view.put("problems", status.problems().stream().map(Object::toString).toList());
+        view.put("problems", config.redact(status.problems()).stream().map(Object::toString).toList());
         return view;
     }
 
@@ -103,7 +104,7 @@ public final class AdminApi {
         if (!status.applied()) {
             return AdminReply.problem(422, "config_rejected", "the config file was rejected ("
                     + status.problems().size() + " problem(s)); generation " + status.generation() + " still serves",
-                    status.problems(), request.requestId());
+                    config.redact(status.problems()), request.requestId());
         }
         return AdminReply.json(200, entry(status)).header("ETag", gateway.etag());
     }

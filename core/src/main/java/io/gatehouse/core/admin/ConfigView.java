@@ -2,6 +2,7 @@ package io.gatehouse.core.admin;
 
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
+import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.config.ConfigPath;
 
 import java.util.ArrayList;
@@ -31,9 +32,11 @@ public final class ConfigView {
 
     /** What stands for a redacted value. */
     public static final String REDACTED = "<redacted>";
-    private static final Pattern SECRET_KEY = Pattern.compile(
-            ".*(secret|token|password|passwd|credential|api_?key|private_?key|authorization).*|hash|.*_hash");
+    private static final Pattern SECRET_KEY = Pattern.compile(".*(secret|token|password|passwd|credential|api_?key"
+            + "|private_?key|access_?key|authorization|cookie|session).*|hash|.*_hash|.*_key");
     private static final Pattern URL_USERINFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
+    private static final Pattern URL_USERINFO_ANYWHERE = Pattern.compile(
+            "([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
 
     private final Supplier<String> text;
     private final String source;
@@ -63,7 +66,46 @@ public final class ConfigView {
 
     /** @return whether a config key names a secret */
     public static boolean secretKey(String key) {
-        return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches();
+        // header names are spelled with '-' (X-API-Key, X-Auth-Key): compare them like config keys
+        return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT).replace('-', '_')).matches();
+    }
+
+    /**
+     * Redacts what a config problem's text may repeat of a secret: a URL's user info, and the value of every
+     * environment variable the config file refers to (a problem quotes the value after substitution).
+     *
+     * @param problems problems of the serving config or of a refused one
+     * @return the same problems, their messages redacted
+     */
+    public List<Problem> redact(List<Problem> problems) {
+        if (problems.isEmpty()) {
+            return problems;
+        }
+        List<String> values = new java.util.ArrayList<>();
+        for (String name : ConfigWrites.envReferences(referencingText())) {
+            String value = env.get(name);
+            if (value != null && value.length() >= 4) {
+                values.add(value);
+            }
+        }
+        values.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        return problems.stream().map(problem -> {
+            String message = URL_USERINFO_ANYWHERE.matcher(problem.message()).replaceAll("$1" + REDACTED + "@");
+            for (String value : values) {
+                message = message.replace(value, REDACTED);
+            }
+            return new Problem(problem.path(), message);
+        }).toList();
+    }
+
+    /** @return the serving config's text and the file's, which a refused reload was read from */
+    private String referencingText() {
+        String serving = text.get();
+        try {
+            return serving + "\n" + java.nio.file.Files.readString(java.nio.file.Path.of(source));
+        } catch (java.io.IOException | RuntimeException e) {
+            return serving;
+        }
     }
 
     private static Object redact(Object node, String path, boolean secret, Set<String> substituted) {

@@ -34,13 +34,24 @@ final class ConfigWrites {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Gateway gateway;
+    private final ConfigView config;
 
-    ConfigWrites(Gateway gateway) {
+    /** @param config redacts what a refusal's problems repeat of a secret */
+    ConfigWrites(Gateway gateway, ConfigView config) {
         this.gateway = gateway;
+        this.config = config;
     }
 
+    /**
+     * What a route id or upstream name written through the API may be: a URL-safe name, so it cannot carry a
+     * {@code ${VAR}} reference (the loader would substitute it), control characters or path syntax. Entries of the
+     * file with other names can still be read and deleted.
+     */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     AdminReply putRoute(AdminRequest request) {
-        return withBody(request, body -> ConfigEdits.putRoute(request.params().get("id"), body));
+        return withBody(request, "put_route", "id", body -> ConfigEdits.putRoute(request.params().get("id"), body));
     }
 
     AdminReply deleteRoute(AdminRequest request) {
@@ -48,61 +59,99 @@ final class ConfigWrites {
     }
 
     AdminReply putUpstream(AdminRequest request) {
-        return withBody(request, body -> ConfigEdits.putUpstream(request.params().get("name"), body));
+        return withBody(request, "put_upstream", "name",
+                body -> ConfigEdits.putUpstream(request.params().get("name"), body));
     }
 
     AdminReply deleteUpstream(AdminRequest request) {
         return change(request, ConfigEdits.deleteUpstream(request.params().get("name")));
     }
 
-    private AdminReply withBody(AdminRequest request, Function<Node, ConfigEdit> edit) {
+    private AdminReply withBody(AdminRequest request, String action, String param, Function<Node, ConfigEdit> edit) {
+        String target = request.params().get(param);
+        Checked checked = check(request, target);
+        if (checked.refusal() != null) {
+            // refused before it became an edit: still one audit line, with what was refused
+            gateway.auditRefused(action, target, request.caller().name(), checked.refusal().status());
+            return checked.refusal();
+        }
+        return change(request, edit.apply(checked.body()));
+    }
+
+    /** A body that passed {@link #check}, or the answer that refuses it. */
+    private record Checked(Node body, AdminReply refusal) {
+    }
+
+    /** Checks the name, the media type, the encoding, the syntax and the {@code ${VAR}} references of a body. */
+    private Checked check(AdminRequest request, String target) {
+        if (!NAME.matcher(target).matches()) {
+            return refused(problem(request, 400, "invalid_name", "a name written through the admin API is 1 to "
+                    + "128 of A-Z a-z 0-9 . _ - and starts with a letter or digit"));
+        }
         String type = mediaType(request.header().apply("Content-Type"));
         boolean json = type.equals("application/json");
         boolean yaml = type.equals("application/yaml") || type.equals("application/x-yaml")
                 || type.equals("text/yaml");
         if (!json && !yaml) {
-            return AdminReply.problem(415, "unsupported_media_type", "send the body as application/json or "
-                    + "application/yaml (got " + (type.isEmpty() ? "no Content-Type" : type) + ")",
-                    request.requestId()).header("Accept", "application/json, application/yaml");
+            return refused(problem(request, 415, "unsupported_media_type", "send the body as application/json or "
+                    + "application/yaml (got " + (type.isEmpty() ? "no Content-Type" : type) + ")")
+                    .header("Accept", "application/json, application/yaml"));
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(request.body())).toString();
         } catch (CharacterCodingException e) {
-            return invalidBody(request, "the body is not UTF-8");
+            return refused(invalidBody(request, "the body is not UTF-8"));
         }
         if (text.isBlank()) {
-            return invalidBody(request, "the body is empty; send the " + (request.params().containsKey("id")
-                    ? "route" : "upstream") + " as a map");
+            return refused(invalidBody(request, "the body is empty; send the " + (request.params().containsKey("id")
+                    ? "route" : "upstream") + " as a map"));
         }
         Node body;
         try {
             body = json ? YamlDocument.fromJson(JSON.readValue(text, Object.class)) : YamlDocument.parseBody(text);
         } catch (JsonProcessingException e) {
-            return invalidBody(request, "not JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            return refused(invalidBody(request, "not JSON: " + e.getOriginalMessage() + (e.getLocation() == null
+                    ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())));
         } catch (MarkedYAMLException e) {
-            return invalidBody(request, "not YAML: " + e.getProblem() + (e.getProblemMark() == null ? ""
+            return refused(invalidBody(request, "not YAML: " + e.getProblem() + (e.getProblemMark() == null ? ""
                     : " at line " + (e.getProblemMark().getLine() + 1) + ", column "
-                    + (e.getProblemMark().getColumn() + 1)));
+                    + (e.getProblemMark().getColumn() + 1))));
         } catch (YAMLException e) {
-            return invalidBody(request, "not YAML: " + e.getMessage());
+            return refused(invalidBody(request, "not YAML: " + e.getMessage()));
+        } catch (StackOverflowError e) {
+            return refused(invalidBody(request, "nested too deeply"));
         }
         Set<String> unknown = new java.util.TreeSet<>(envReferences(body));
-        unknown.removeAll(envReferences(gateway.configText()));
+        unknown.removeAll(envReferences(YamlDocument.parseBody(gateway.configText())));
         if (!unknown.isEmpty()) {
-            return AdminReply.problem(422, "env_reference_refused", "the body refers to environment variable(s) "
-                    + String.join(", ", unknown) + " that the config file does not use; a new ${VAR} reference can "
-                    + "be added in the file only (through the API it would let a token holder read the gateway's "
-                    + "environment)", request.requestId());
+            return refused(problem(request, 422, "env_reference_refused", "the body refers to environment "
+                    + "variable(s) " + String.join(", ", unknown) + " that the config file does not use; a new "
+                    + "${VAR} reference can be added in the file only (through the API it would let a token holder "
+                    + "read the gateway's environment)"));
         }
-        return change(request, edit.apply(body));
+        return new Checked(body, null);
     }
 
-    /** @return the names of the {@code ${NAME}} references in the scalars (keys and values) of {@code node} */
+    private static Checked refused(AdminReply reply) {
+        return new Checked(null, reply);
+    }
+
+    private static AdminReply problem(AdminRequest request, int status, String code, String detail) {
+        return AdminReply.problem(status, code, detail, request.requestId());
+    }
+
+
+    /**
+     * @return the names of the {@code ${NAME}} references in the scalar values of {@code node} (keys are not
+     *         substituted, and comments are not part of the tree)
+     */
     static Set<String> envReferences(Node node) {
         Set<String> names = new HashSet<>();
+        if (node == null) {
+            return names;
+        }
         java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
         todo.push(node);
         while (!todo.isEmpty()) {
@@ -110,10 +159,7 @@ final class ConfigWrites {
             if (next instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar) {
                 names.addAll(envReferences(scalar.getValue()));
             } else if (next instanceof org.yaml.snakeyaml.nodes.MappingNode map) {
-                map.getValue().forEach(tuple -> {
-                    todo.push(tuple.getKeyNode());
-                    todo.push(tuple.getValueNode());
-                });
+                map.getValue().forEach(tuple -> todo.push(tuple.getValueNode()));
             } else if (next instanceof org.yaml.snakeyaml.nodes.SequenceNode list) {
                 list.getValue().forEach(todo::push);
             }
@@ -155,8 +201,8 @@ final class ConfigWrites {
         Set<String> ifMatch = ifMatch(request.header().apply("If-Match"));
         ConfigChange change = gateway.change(ifMatch, request.caller().name(), edit);
         if (!change.applied()) {
-            AdminReply reply = AdminReply.problem(change.status(), change.code(), change.detail(), change.problems(),
-                    request.requestId());
+            AdminReply reply = AdminReply.problem(change.status(), change.code(), change.detail(),
+                    config.redact(change.problems()), request.requestId());
             return reply.header("ETag", change.etag());
         }
         Map<String, Object> view = new LinkedHashMap<>();

@@ -60,7 +60,10 @@ final class YamlDocument {
      * @throws org.yaml.snakeyaml.error.YAMLException when it is not YAML
      */
     static Node parseBody(String text) {
-        return yaml(false).compose(new StringReader(text));
+        Yaml yaml = yaml(false);
+        // composing alone does not see a key given twice; constructing does (and refuses it)
+        yaml.load(new StringReader(text));
+        return yaml.compose(new StringReader(text));
     }
 
     /** @return the node of a value parsed from JSON (maps, lists, strings, numbers, booleans, nulls) */

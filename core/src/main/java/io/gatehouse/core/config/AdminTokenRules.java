@@ -33,6 +33,10 @@ final class AdminTokenRules {
             check("admin", admin.token(), "admin.token", problems);
         }
         Set<String> names = new HashSet<>(admin.token() == null ? Set.of() : Set.of("admin"));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        if (admin.token() != null) {
+            values.put(admin.token(), "admin");
+        }
         for (int i = 0; i < admin.tokens().size(); i++) {
             AdminConfig.AdminToken token = admin.tokens().get(i);
             String path = ConfigPath.index("admin.tokens", i);
@@ -48,6 +52,12 @@ final class AdminTokenRules {
             }
             if (token.token() != null) {
                 check(token.name(), token.token(), path + ".token", problems);
+                String twin = values.putIfAbsent(token.token(), token.name());
+                if (twin != null) {
+                    // the first would always match, and this one's name and access would never apply
+                    problems.add(new Problem(path + ".token", "admin token '" + token.name() + "' has the same "
+                            + "value as '" + twin + "'; give each token its own value"));
+                }
             }
         }
     }

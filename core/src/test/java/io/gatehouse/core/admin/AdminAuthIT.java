@@ -185,6 +185,25 @@ class AdminAuthIT {
     }
 
     @Test
+    void oneTokenValueUnderTwoNamesRefusesToStart() throws Exception {
+        Path home = Files.createTempDirectory("gatehouse-twins");
+        Files.createDirectories(home.resolve("plugins"));
+        Path file = home.resolve("gatehouse.yaml");
+        Files.writeString(file, """
+                server: { host: 127.0.0.1, port: 0 }
+                admin:
+                  port: 0
+                  tokens:
+                    - { name: viewer, token: "%1$s", access: read_only }
+                    - { name: deployer, token: "%1$s", access: read_write }
+                """.formatted(OPS));
+        ConfigException e = assertThrows(ConfigException.class, () -> Gateway.start(home, file, Map.of()));
+        assertTrue(e.getMessage().contains("admin.tokens[1].token: admin token 'deployer' has the same value as "
+                + "'viewer'"), e.getMessage());
+        assertFalse(e.getMessage().contains(OPS), e.getMessage());
+    }
+
+    @Test
     void aNonLoopbackAdminWithoutATokenRefusesToStart() throws Exception {
         Path home = Files.createTempDirectory("gatehouse-exposed");
         Files.createDirectories(home.resolve("plugins"));

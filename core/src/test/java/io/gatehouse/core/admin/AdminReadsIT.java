@@ -179,4 +179,92 @@ class AdminReadsIT {
                 "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
         assertEquals(201, literal.statusCode(), literal.body());
     }
+
+    @Test
+    void aNameInThePathCannotCarryAReferenceNorAnyOtherSyntax() throws Exception {
+        String before = Files.readString(gateway.configFile());
+        for (String name : List.of("%24%7BHOME%7D", "%24%7BUP_URL%7D", "a%20b", "..", "a%0Ab", "-x", "x".repeat(129))) {
+            HttpResponse<String> route = call(gateway, "PUT", "/routes/" + name,
+                    "{\"match\": {\"path\": \"/p\"}, \"upstream\": \"up\"}",
+                    "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+            assertTrue(route.statusCode() == 400 || route.statusCode() == 404, name + ": " + route.body());
+            HttpResponse<String> upstream = call(gateway, "PUT", "/upstreams/" + name,
+                    "{\"discovery\": {\"type\": \"static\", \"endpoints\": [{\"url\": \"http://127.0.0.1:9\"}]}}",
+                    "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+            assertTrue(upstream.statusCode() == 400 || upstream.statusCode() == 404, name + ": " + upstream.body());
+        }
+        assertEquals(before, Files.readString(gateway.configFile()), "nothing written");
+        // a name the file uses as a map key does not make its ${...} spelling usable in values
+        assertFalse(json(get("/routes")).toString().contains("/root"));
+    }
+
+    @Test
+    void referencesInCommentsOrKeysOfTheFileDoNotCount() throws Exception {
+        gateway.reload(Files.readString(gateway.configFile()).replace("admin:", "# uses ${HOME}\nadmin:"));
+        HttpResponse<String> put = call(gateway, "PUT", "/upstreams/second", """
+                {"discovery": {"type": "static", "endpoints": [{"url": "http://127.0.0.1:9",
+                  "metadata": {"note": "${HOME}"}}]}}""",
+                "Content-Type", "application/json", "Authorization", "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(422, put.statusCode(), put.body());
+    }
+
+    @Test
+    void refusedWritesAreAuditedToo() throws Exception {
+        String bearer = "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73";
+        call(gateway, "PUT", "/routes/a", "{bad json", "Content-Type", "application/json", "Authorization", bearer);
+        call(gateway, "PUT", "/routes/b", "x", "Content-Type", "text/plain", "Authorization", bearer);
+        call(gateway, "PUT", "/routes/c", "{\"match\": {\"path\": \"${HOME}\"}}", "Content-Type",
+                "application/json", "Authorization", bearer);
+        StringBuilder deep = new StringBuilder();
+        deep.append("[".repeat(5000)).append("]".repeat(5000));
+        HttpResponse<String> nested = call(gateway, "PUT", "/routes/d", deep.toString(), "Content-Type",
+                "application/json", "Authorization", bearer);
+        assertEquals(400, nested.statusCode(), nested.body());
+        HttpResponse<String> duplicate = call(gateway, "PUT", "/routes/e", "match: { path: /e }\nupstream: up\n"
+                + "upstream: up\n", "Content-Type", "application/yaml", "Authorization", bearer);
+        assertEquals(400, duplicate.statusCode(), duplicate.body());
+        java.nio.file.Path audit = gateway.home().resolve("logs/audit.log");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            lines = Files.readAllLines(audit).stream().filter(l -> l.contains("\"put_route\"")).toList();
+            if (lines.size() >= 5) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        for (String target : List.of("a", "b", "c", "d", "e")) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"target\":\"" + target + "\"")
+                    && l.contains("\"rejected\"") && l.contains("\"who\":\"ops\"")), target + " in " + lines);
+        }
+    }
+
+    @Test
+    void problemsShownToReadersDoNotRepeatSecrets() throws Exception {
+        gateway.reload(Files.readString(gateway.configFile()).replace("routes:", """
+                  leaky:
+                    discovery: { type: static, endpoints: [ { url: "http://svc:${PROBE_KEY}@127.0.0.1:notaport" } ] }
+                  plain:
+                    discovery: { type: static, endpoints: [ { url: "http://user:hunter2pass@127.0.0.1:notaport" } ] }
+                routes:"""));
+        String status = get("/config/status").body();
+        assertTrue(status.contains("upstreams.leaky"), status);
+        assertFalse(status.contains(ENV_SECRET), status);
+        assertFalse(status.contains("hunter2pass"), status);
+        HttpResponse<String> reload = call(gateway, "POST", "/reload", "", "Authorization",
+                "Bearer 0f8c2b6e91d4a735c2e8b1f09d6a4c73");
+        assertEquals(422, reload.statusCode(), reload.body());
+        assertFalse(reload.body().contains(ENV_SECRET) || reload.body().contains("hunter2pass"), reload.body());
+    }
+
+    @Test
+    void headerStyleSecretNamesAreRedacted() {
+        for (String name : List.of("X-API-Key", "Api-Key", "api-key", "Cookie", "X-Auth-Key", "X-Access-Key",
+                "Proxy-Authorization", "X-Client-Secret", "Set-Cookie", "X-Session-Id")) {
+            assertTrue(ConfigView.secretKey(name), name);
+        }
+        for (String name : List.of("key", "zone", "path", "Content-Type", "X-Request-Id")) {
+            assertFalse(ConfigView.secretKey(name), name);
+        }
+    }
 }
