@@ -159,6 +159,12 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             resources.add(ConfigWatcher.watch(configFile, this::fileChanged));
+            if (java.nio.file.Files.isSymbolicLink(configFile)) {
+                // a link's folder sees the link replaced; the edits of the file it points to happen elsewhere
+                Path target = configFile.toRealPath();
+                resources.add(ConfigWatcher.watch(target, this::fileChanged));
+                LOG.log(Level.INFO, "{0} is a link to {1}: watching both", configFile, target);
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot watch {0} for changes ({1}); hot reload is off", configFile,
                     e.getMessage());
