@@ -108,6 +108,10 @@ final class ConfigWrites {
             return refused(invalidBody(request, "the body is empty; send the " + (request.params().containsKey("id")
                     ? "route" : "upstream") + " as a map"));
         }
+        if (longestDigitRun(text) > MAX_DIGITS) {
+            // SnakeYAML and Jackson make a BigInteger of it, in time that grows with the square of its length
+            return refused(invalidBody(request, "a number longer than " + MAX_DIGITS + " digits"));
+        }
         Node body;
         try {
             body = json ? YamlDocument.fromJson(JSON.readValue(text, Object.class)) : YamlDocument.parseBody(text);
@@ -132,6 +136,20 @@ final class ConfigWrites {
                     + "read the gateway's environment)"));
         }
         return new Checked(body, null);
+    }
+
+    /** No config value needs a longer number. */
+    private static final int MAX_DIGITS = 100;
+
+    private static int longestDigitRun(String text) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            run = c >= '0' && c <= '9' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return longest;
     }
 
     private static Checked refused(AdminReply reply) {

@@ -223,17 +223,22 @@ class AdminReadsIT {
         HttpResponse<String> duplicate = call(gateway, "PUT", "/routes/e", "match: { path: /e }\nupstream: up\n"
                 + "upstream: up\n", "Content-Type", "application/yaml", "Authorization", bearer);
         assertEquals(400, duplicate.statusCode(), duplicate.body());
+        HttpResponse<String> huge = call(gateway, "PUT", "/routes/f", "match: { path: /f }\nupstream: up\n"
+                + "strip_prefix: " + "9".repeat(900_000) + "\n", "Content-Type", "application/yaml",
+                "Authorization", bearer);
+        assertEquals(400, huge.statusCode(), huge.body().substring(0, Math.min(500, huge.body().length())));
+        assertTrue(huge.body().length() < 2000, "the number is not echoed back");
         java.nio.file.Path audit = gateway.home().resolve("logs/audit.log");
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
         List<String> lines = List.of();
         while (System.nanoTime() < deadline) {
             lines = Files.readAllLines(audit).stream().filter(l -> l.contains("\"put_route\"")).toList();
-            if (lines.size() >= 5) {
+            if (lines.size() >= 6) {
                 break;
             }
             Thread.sleep(20);
         }
-        for (String target : List.of("a", "b", "c", "d", "e")) {
+        for (String target : List.of("a", "b", "c", "d", "e", "f")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains("\"target\":\"" + target + "\"")
                     && l.contains("\"rejected\"") && l.contains("\"who\":\"ops\"")), target + " in " + lines);
         }
