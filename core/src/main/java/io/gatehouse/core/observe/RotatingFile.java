@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -55,10 +56,16 @@ final class RotatingFile extends OutputStream {
     private void rotate() throws IOException {
         out.close();
         try {
+            // only ever file and file.1 .. file.maxFiles, and never a folder of that name (nor what a link points to)
+            for (int i = maxFiles; i >= 0; i--) {
+                if (Files.isDirectory(numbered(i), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(numbered(i) + " is a folder");
+                }
+            }
             Files.deleteIfExists(numbered(maxFiles));
             for (int i = maxFiles - 1; i >= 1; i--) {
                 Path from = numbered(i);
-                if (Files.exists(from)) {
+                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(from, numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
@@ -79,8 +86,9 @@ final class RotatingFile extends OutputStream {
         open();
     }
 
+    /** @return {@code file.n}, or {@code file} itself for 0 */
     private Path numbered(int n) {
-        return file.resolveSibling(file.getFileName() + "." + n);
+        return n == 0 ? file : file.resolveSibling(file.getFileName() + "." + n);
     }
 
     @Override

@@ -82,6 +82,18 @@ class RotatingFileTest {
         assertTrue(Files.isDirectory(dir.resolve("access.log.1/in-the-way")));
     }
 
+    @Test
+    void rotationNeverDeletesOrMovesAFolder() throws IOException {
+        Path log = dir.resolve("access.log");
+        Files.createDirectories(dir.resolve("access.log.2")); // empty: deleteIfExists would take it
+        try (RotatingFile file = new RotatingFile(log, 100, 2)) {
+            writeLines(file, 0, 4);
+        }
+        assertTrue(Files.isDirectory(dir.resolve("access.log.2")), "the folder stays");
+        assertFalse(Files.exists(dir.resolve("access.log.1")), "no rotation while a folder is in the way");
+        assertEquals(List.of("a", "b", "c", "d"), firstLetters(log), "nothing lost");
+    }
+
     private static List<String> firstLetters(Path file) throws IOException {
         return Files.readAllLines(file).stream().map(line -> line.substring(5, 6)).toList();
     }
