@@ -24,6 +24,9 @@ final class PemKeyFile {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
 
+    /** A public key or certificate in PEM is a few KiB; a chain of them well under this. */
+    private static final int MAX_BYTES = 1024 * 1024;
+
     private PemKeyFile() {
     }
 
@@ -32,8 +35,17 @@ final class PemKeyFile {
      */
     static PublicKey read(Path file) {
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a device (/dev/zero) or a fifo would be read forever
+            throw new IllegalArgumentException("public_key_file " + file + " is not a regular file");
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new IllegalArgumentException("public_key_file " + file + " is larger than " + MAX_BYTES
+                        + " bytes: not a public key");
+            }
+            text = new String(bytes, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new IllegalArgumentException("public_key_file " + file + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");

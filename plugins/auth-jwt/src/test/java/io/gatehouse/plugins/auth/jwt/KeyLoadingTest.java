@@ -122,6 +122,17 @@ class KeyLoadingTest {
             new JwtFilterFactory().create(config, TestPluginContext.of(JwtFilterFactory.ID, config, home));
         });
         assertTrue(missing.getMessage().contains("nowhere.pem cannot be read"), missing.getMessage());
+        IllegalArgumentException device = assertThrows(IllegalArgumentException.class, () -> {
+            JwtConfig config = TestConfigs.valid("public_key_file: /dev/zero\n");
+            new JwtFilterFactory().create(config, TestPluginContext.of(JwtFilterFactory.ID, config, home));
+        });
+        assertTrue(device.getMessage().contains("not a regular file"), device.getMessage());
+        java.nio.file.Files.write(home.resolve("huge.pem"), new byte[2 * 1024 * 1024]);
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> {
+            JwtConfig config = TestConfigs.valid("public_key_file: huge.pem\n");
+            new JwtFilterFactory().create(config, TestPluginContext.of(JwtFilterFactory.ID, config, home));
+        });
+        assertTrue(huge.getMessage().contains("larger than"), huge.getMessage());
         assertThrows(IllegalArgumentException.class, () -> pemRoute(home, "hello", ""));
     }
 }
