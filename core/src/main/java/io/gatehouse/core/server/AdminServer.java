@@ -72,6 +72,7 @@ public final class AdminServer implements AutoCloseable {
      *                   and left out
      * @param extra      further handlers by Helidon path pattern ({@code /metrics}, {@code /ui/*}), behind any
      *                   token
+     * @throws CannotListenException if the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, List<AdminOperation> operations, List<AdminEndpoint> plugins,
                                     Map<String, Handler> extra) {
@@ -81,6 +82,7 @@ public final class AdminServer implements AutoCloseable {
         corePaths.addAll(extra.keySet());
         Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         DashboardAssets dashboard = new DashboardAssets();
+        CannotListenException.checkBindable(config.host(), config.port());
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -108,7 +110,7 @@ public final class AdminServer implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new AdminServer(server);
+        return new AdminServer(CannotListenException.check(server, config.host(), config.port()));
     }
 
     private static void dispatch(List<AdminOperation> operations, AdminAuth auth, ServerRequest req,
