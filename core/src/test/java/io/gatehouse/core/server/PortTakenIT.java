@@ -53,42 +53,34 @@ class PortTakenIT {
         return assertThrows(CannotListenException.class, () -> Gateway.start(home, file, Map.of()).close());
     }
 
-    @Test
-    void aTakenPublicPortFailsTheStartAndClosesTheDemoBackend() throws IOException {
+    /** Takes one of the public (0), admin (1) and demo (2) ports; the others are free before and after. */
+    private void assertTakenPortFailsTheStart(int which) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int admin = freePort();
-            int demo = freePort();
-            CannotListenException e = startWith(taken.getLocalPort(), admin, demo);
+            int[] ports = {freePort(), freePort(), freePort()};
+            ports[which] = taken.getLocalPort();
+            CannotListenException e = startWith(ports[0], ports[1], ports[2]);
             assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use",
                     e.getMessage());
-            assertFree(demo);
-            assertFree(admin);
+            for (int i = 0; i < ports.length; i++) {
+                if (i != which) {
+                    assertFree(ports[i]);
+                }
+            }
         }
     }
 
     @Test
-    void aTakenAdminPortFailsTheStartAndClosesThePublicListener() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int publicPort = freePort();
-            int demo = freePort();
-            CannotListenException e = startWith(publicPort, taken.getLocalPort(), demo);
-            assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use",
-                    e.getMessage());
-            assertFree(publicPort);
-            assertFree(demo);
-        }
+    void aTakenPublicPortFailsTheStartAndClosesTheDemoBackend() throws IOException {
+        assertTakenPortFailsTheStart(0);
+    }
+
+    @Test
+    void aTakenAdminPortFailsTheStartAndClosesThePublicListenerAndTheDemoBackend() throws IOException {
+        assertTakenPortFailsTheStart(1);
     }
 
     @Test
     void aTakenDemoPortFailsTheStart() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int publicPort = freePort();
-            int admin = freePort();
-            CannotListenException e = startWith(publicPort, admin, taken.getLocalPort());
-            assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use",
-                    e.getMessage());
-            assertFree(publicPort);
-            assertFree(admin);
-        }
+        assertTakenPortFailsTheStart(2);
     }
 }
