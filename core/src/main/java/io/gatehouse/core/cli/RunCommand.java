@@ -2,6 +2,7 @@ package io.gatehouse.core.cli;
 
 import io.gatehouse.core.Gateway;
 import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.server.CannotListenException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code gatehouse run}: start the gateway and serve until SIGTERM / Ctrl-C. */
 @Command(name = "run", description = "Start the gateway; it serves until SIGTERM or Ctrl-C.",
-        footer = {"", "Exit codes: 0 stopped, 1 the config is invalid or missing (its problems on stderr), "
-                + "2 usage error."})
+        footer = {"", "Exit codes: 0 stopped, 1 the config is invalid or missing (its problems on stderr) or a "
+                + "listener cannot bind its port, 2 usage error."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println("gatehouse: " + file + " is invalid:");
             e.problems().forEach(err::println);
+            err.flush();
+            return GatehouseCommand.PROBLEMS;
+        } catch (CannotListenException e) {
+            err.println("gatehouse: " + e.getMessage());
             err.flush();
             return GatehouseCommand.PROBLEMS;
         }

@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * files). Every request needs a configured bearer token ({@link AdminAuth}) unless none is configured; {@code GET}
  * needs any token, other methods a read-write one (extra handlers: any token). A refusal is a problem: 401 with
  * {@code WWW-Authenticate: Bearer} for a missing or unknown token (logged at WARNING with the client's address),
- * 403 for a read-only token that writes.
+ * 403 for a read-only token that writes. Before any of it, {@link AdminFraming} refuses requests whose body
+ * framing is ambiguous (closing the connection) and answers {@code HEAD} with 405.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -71,6 +72,7 @@ public final class AdminServer implements AutoCloseable {
      *                   and left out
      * @param extra      further handlers by Helidon path pattern ({@code /metrics}, {@code /ui/*}), behind any
      *                   token
+     * @throws CannotListenException if the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, List<AdminOperation> operations, List<AdminEndpoint> plugins,
                                     Map<String, Handler> extra) {
@@ -80,11 +82,13 @@ public final class AdminServer implements AutoCloseable {
         corePaths.addAll(extra.keySet());
         Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         DashboardAssets dashboard = new DashboardAssets();
+        CannotListenException.checkBindable(config.host(), config.port());
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .routing(routing -> {
+                    routing.addFilter(new AdminFraming()); // before everything: framing, HEAD
                     dashboard.register(routing); // static files only, no data: served without the token
                     extra.forEach((path, handler) -> routing.any(path, (req, res) -> {
                         if (caller(auth, req, res, false) != null) {
@@ -106,7 +110,7 @@ public final class AdminServer implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new AdminServer(server);
+        return new AdminServer(CannotListenException.check(server, config.host(), config.port()));
     }
 
     private static void dispatch(List<AdminOperation> operations, AdminAuth auth, ServerRequest req,

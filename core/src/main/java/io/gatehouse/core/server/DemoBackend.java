@@ -34,7 +34,13 @@ public final class DemoBackend implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Starts the demo backend on {@code host:port}.
+     *
+     * @throws CannotListenException if the port cannot be bound
+     */
     public static DemoBackend start(String host, int port) {
+        CannotListenException.checkBindable(host, port);
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -47,7 +53,7 @@ public final class DemoBackend implements AutoCloseable {
                         .any(DemoBackend::echo))
                 .build()
                 .start();
-        return new DemoBackend(server);
+        return new DemoBackend(CannotListenException.check(server, host, port));
     }
 
     private static void echo(ServerRequest req, ServerResponse res) throws IOException {

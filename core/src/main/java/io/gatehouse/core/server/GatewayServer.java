@@ -41,7 +41,11 @@ public final class GatewayServer implements AutoCloseable {
         this.connectionCap = connectionCap;
     }
 
-    /** Binds and starts the listener. */
+    /**
+     * Binds and starts the listener.
+     *
+     * @throws CannotListenException if the port cannot be bound
+     */
     public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
         int cap = connectionCap(config.limits().maxConnections());
         GatewayServer gateway = new GatewayServer(config, new Listener(config,
@@ -53,6 +57,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void bind() {
+        CannotListenException.checkBindable(config.host(), port);
         WebServer started = WebServer.builder()
                 .host(config.host())
                 .port(port)
@@ -68,6 +73,7 @@ public final class GatewayServer implements AutoCloseable {
                 .routing(routing -> routing.any(new StopWatch()))
                 .build()
                 .start();
+        CannotListenException.check(started, config.host(), port);
         server = started;
         port = started.port();
         listening = true;
