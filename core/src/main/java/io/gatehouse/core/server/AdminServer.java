@@ -167,7 +167,7 @@ public final class AdminServer implements AutoCloseable {
         }
         String requestId = RequestIds.generate();
         AdminRequest request = new AdminRequest(operation.method(), params,
-                name -> req.headers().first(HeaderNames.create(name)).orElse(null), body, caller, requestId);
+                name -> combined(req, name), body, caller, requestId);
         AdminReply reply;
         try {
             reply = operation.handler().handle(request);
@@ -183,6 +183,15 @@ public final class AdminServer implements AutoCloseable {
         }
         reply.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
         res.send(reply.body());
+    }
+
+    /**
+     * @return the values of a header, several lines combined into one list as RFC 9110 §5.3 says
+     *         ({@code If-Match: "a"} and {@code If-Match: "b"} mean {@code If-Match: "a", "b"}); {@code null} for none
+     */
+    private static String combined(ServerRequest req, String name) {
+        List<String> values = req.headers().all(HeaderNames.create(name), List::of);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /**

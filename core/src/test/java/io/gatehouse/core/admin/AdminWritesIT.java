@@ -159,7 +159,8 @@ class AdminWritesIT {
                 "\"" + gateway.gateway().generation() + "-0000000000000000\"");
         assertEquals(412, madeUp.statusCode(), "the generation alone does not match: " + madeUp.body());
         assertEquals(gateway.gateway().etag(), madeUp.headers().firstValue("ETag").orElse(null));
-        HttpResponse<String> fresh = call(gateway, "DELETE", "/routes/a", null, "If-Match",
+        // If-Match on two lines is one list (RFC 9110 §5.3): the current tag among them matches
+        HttpResponse<String> fresh = call(gateway, "DELETE", "/routes/a", null, "If-Match", etag, "If-Match",
                 first.headers().firstValue("ETag").orElseThrow());
         assertEquals(200, fresh.statusCode(), fresh.body());
         assertEquals(404, gateway.get("/a").statusCode());
