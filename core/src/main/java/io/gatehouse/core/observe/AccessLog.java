@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes access log lines (JSON, one object a line) with the {@link AccessLogField}s chosen: time, request and trace
  * ids, route, method, path, status, outcome, upstream endpoint and attempts, bytes in and out, duration, client
- * address, consumer. A request only renders its line and hands it to a bounded queue; one writer thread appends the
- * lines in batches, rotates the file by size and flushes when it has caught up, so no request waits on a lock or on
- * the disk. When the queue is full (the disk cannot keep up) lines are dropped and counted ({@link #dropped()}),
+ * address, consumer. A request only hands its completed exchange to a bounded queue; one writer thread renders the
+ * lines, appends them in batches, rotates the file by size and flushes once per batch, so no request renders JSON,
+ * waits on a lock or on the disk. When the queue is full (the disk cannot keep up) lines are dropped and counted ({@link #dropped()}),
  * never requests slowed.
  */
 public final class AccessLog implements AutoCloseable {
@@ -45,13 +45,13 @@ public final class AccessLog implements AutoCloseable {
     /** How long the writer lets lines gather after the first one, so a busy log costs one write per batch. */
     private static final long LINGER_MILLIS = 2;
     private static final int QUEUE = 8192;
-    private static final byte[] END = new byte[0];
+    private static final Object END = new Object();
     private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final OutputStream out;
     private final boolean ownsStream;
     private final Set<AccessLogField> fields;
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile long lastDropLog = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
@@ -88,9 +88,12 @@ public final class AccessLog implements AutoCloseable {
         return new AccessLog(new RotatingFile(file, maxSize, maxFiles), true, file.toString(), fields);
     }
 
-    /** Queues the line of a completed exchange; never blocks. */
+    /**
+     * Queues the line of a completed exchange; never blocks. The line is rendered by the writer: the exchange is
+     * complete, so nothing changes it any more, and the queue hands it over safely.
+     */
     public void write(Exchange exchange, Completion completion) {
-        if (!queue.offer(render(exchange, completion, fields))) {
+        if (!queue.offer(new Pending(exchange, completion, Instant.now()))) {
             long count = dropped.incrementAndGet();
             long now = System.nanoTime();
             if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
@@ -106,26 +109,36 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * The writer: waits for a line, lets more gather for {@link #LINGER_MILLIS} (requests queueing meanwhile wake
+     * The writer: waits for an exchange, lets more gather for {@link #LINGER_MILLIS} (requests queueing meanwhile wake
      * nobody), then writes them into the (buffered) output and flushes once: one write call per batch.
      */
     private void drain() {
-        List<byte[]> batch = new ArrayList<>(1024);
+        List<Object> batch = new ArrayList<>(1024);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
         try {
             while (true) {
-                byte[] first = queue.take();
+                Object first = queue.take();
                 batch.add(first);
                 if (first != END) {
                     Thread.sleep(LINGER_MILLIS);
                     queue.drainTo(batch, QUEUE);
                 }
                 boolean end = false;
-                for (byte[] line : batch) {
-                    if (line == END) {
+                for (Object item : batch) {
+                    if (item == END) {
                         end = true;
                         break;
                     }
-                    out.write(line);
+                    Pending pending = (Pending) item;
+                    line.reset();
+                    try {
+                        render(line, pending.exchange(), pending.completion(), fields, pending.time());
+                    } catch (RuntimeException e) {
+                        // one exchange that cannot be rendered (a plugin's odd Exchange) costs its line only
+                        LOG.log(Level.WARNING, "an access log line could not be written: {0}", e.toString());
+                        continue;
+                    }
+                    line.writeTo(out); // line by line, so a rotation never splits one
                 }
                 batch.clear();
                 out.flush();
@@ -145,26 +158,36 @@ public final class AccessLog implements AutoCloseable {
     }
 
     static byte[] render(Exchange exchange, Completion completion, Set<AccessLogField> fields) {
-        GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(320);
+        render(buffer, exchange, completion, fields, Instant.now());
+        return buffer.toByteArray();
+    }
+
+    /** Appends the line of an exchange that completed at {@code time}, with its newline, to {@code buffer}. */
+    private static void render(ByteArrayOutputStream buffer, Exchange exchange, Completion completion,
+                               Set<AccessLogField> fields, Instant time) {
+        GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
         try (JsonGenerator json = JSON.createGenerator(buffer)) {
             json.writeStartObject();
             for (AccessLogField field : fields) {
-                write(json, field, exchange, gateway, completion);
+                write(json, field, exchange, gateway, completion, time);
             }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         buffer.write('\n');
-        return buffer.toByteArray();
+    }
+
+    /** A completed exchange waiting for the writer. */
+    private record Pending(Exchange exchange, Completion completion, Instant time) {
     }
 
     private static void write(JsonGenerator json, AccessLogField field, Exchange exchange, GatewayExchange gateway,
-                              Completion completion) throws IOException {
+                              Completion completion, Instant time) throws IOException {
         TraceContext trace = gateway == null ? null : gateway.trace();
         switch (field) {
-            case TIME -> json.writeStringField("time", Instant.now().toString());
+            case TIME -> json.writeStringField("time", time.toString());
             case REQUEST_ID -> json.writeStringField("request_id", exchange.requestId());
             case TRACE_ID -> json.writeStringField("trace_id", trace == null ? null : trace.traceId());
             case SPAN_ID -> json.writeStringField("span_id", trace == null ? null : trace.spanIdHex());
