@@ -116,6 +116,8 @@ public final class AccessLog implements AutoCloseable {
         List<Object> batch = new ArrayList<>(1024);
         ByteArrayOutputStream line = new ByteArrayOutputStream(512);
         try {
+            // one generator for every line: making one per line cost more than the line's own fields
+            JsonGenerator json = lineGenerator(line);
             while (true) {
                 Object first = queue.take();
                 batch.add(first);
@@ -132,10 +134,15 @@ public final class AccessLog implements AutoCloseable {
                     Pending pending = (Pending) item;
                     line.reset();
                     try {
-                        render(line, pending.exchange(), pending.completion(), fields, pending.time());
+                        fields(json, pending.exchange(), pending.completion(), fields, pending.time());
+                        json.writeRaw('\n');
+                        json.flush();
                     } catch (RuntimeException e) {
-                        // one exchange that cannot be rendered (a plugin's odd Exchange) costs its line only
+                        // one exchange that cannot be rendered (a plugin's odd Exchange) costs its line only; the
+                        // generator was left inside that line's object, so the next line gets a new one
                         LOG.log(Level.WARNING, "an access log line could not be written: {0}", e.toString());
+                        json = lineGenerator(line);
+                        line.reset();
                         continue;
                     }
                     line.writeTo(out); // line by line, so a rotation never splits one
@@ -153,6 +160,12 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
+    private static JsonGenerator lineGenerator(ByteArrayOutputStream line) throws IOException {
+        JsonGenerator json = JSON.createGenerator(line);
+        json.setRootValueSeparator(null);
+        return json;
+    }
+
     static byte[] render(Exchange exchange, Completion completion) {
         return render(exchange, completion, EnumSet.allOf(AccessLogField.class));
     }
@@ -166,17 +179,23 @@ public final class AccessLog implements AutoCloseable {
     /** Appends the line of an exchange that completed at {@code time}, with its newline, to {@code buffer}. */
     private static void render(ByteArrayOutputStream buffer, Exchange exchange, Completion completion,
                                Set<AccessLogField> fields, Instant time) {
-        GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
         try (JsonGenerator json = JSON.createGenerator(buffer)) {
-            json.writeStartObject();
-            for (AccessLogField field : fields) {
-                write(json, field, exchange, gateway, completion, time);
-            }
-            json.writeEndObject();
+            fields(json, exchange, completion, fields, time);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         buffer.write('\n');
+    }
+
+    /** Writes the line's object (without its newline). */
+    private static void fields(JsonGenerator json, Exchange exchange, Completion completion,
+                               Set<AccessLogField> fields, Instant time) throws IOException {
+        GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
+        json.writeStartObject();
+        for (AccessLogField field : fields) {
+            write(json, field, exchange, gateway, completion, time);
+        }
+        json.writeEndObject();
     }
 
     /** A completed exchange waiting for the writer. */
