@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.Gateway;
+import io.gatehouse.core.config.ConfigLoader;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
@@ -175,7 +176,7 @@ final class ConfigWrites {
         while (!todo.isEmpty()) {
             Node next = todo.pop();
             if (next instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar) {
-                names.addAll(envReferences(scalar.getValue()));
+                names.addAll(ConfigLoader.envReferences(scalar.getValue()));
             } else if (next instanceof org.yaml.snakeyaml.nodes.MappingNode map) {
                 map.getValue().forEach(tuple -> todo.push(tuple.getValueNode()));
             } else if (next instanceof org.yaml.snakeyaml.nodes.SequenceNode list) {
@@ -185,31 +186,6 @@ final class ConfigWrites {
         return names;
     }
 
-    /**
-     * @return the names of the {@code ${NAME}} and {@code ${NAME:default}} references in {@code text}, as
-     *         {@code EnvSubstitution} reads them ({@code $${} is a literal, not a reference)
-     */
-    static Set<String> envReferences(String text) {
-        Set<String> names = new HashSet<>();
-        int i = 0;
-        while (i < text.length()) {
-            if (text.startsWith("$${", i)) {
-                i += 3;
-            } else if (text.startsWith("${", i)) {
-                int start = i + 2;
-                int end = start;
-                while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
-                        || text.charAt(end) == '_')) {
-                    end++;
-                }
-                names.add(text.substring(start, end));
-                i = end;
-            } else {
-                i++;
-            }
-        }
-        return names;
-    }
 
     private static AdminReply invalidBody(AdminRequest request, String detail) {
         return AdminReply.problem(400, "invalid_body", detail, request.requestId());

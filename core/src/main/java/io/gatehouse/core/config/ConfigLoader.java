@@ -202,4 +202,12 @@ public final class ConfigLoader {
     private static ConfigException fail(String source, String path, String message) {
         return new ConfigException(source, List.of(new Problem(path, message)));
     }
+
+    /**
+     * @return the names of the environment variables {@code text} refers to with {@code ${NAME}} or
+     *         {@code ${NAME:default}}, as the loader reads them
+     */
+    public static java.util.Set<String> envReferences(String text) {
+        return EnvSubstitution.references(text);
+    }
 }

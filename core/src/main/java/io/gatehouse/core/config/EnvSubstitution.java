@@ -60,12 +60,32 @@ final class EnvSubstitution {
             if (substituted != null && s.replace("$${", "").contains("${")) {
                 substituted.add(path);
             }
-            return substitute(s, env, path, problems);
+            return substitute(s, (name, fallback) -> resolve(name, fallback, env, path, problems), path, problems);
         }
         return node;
     }
 
-    private static Object substitute(String text, Map<String, String> env, String path, List<Problem> problems) {
+    /**
+     * @param text a scalar or a whole config text
+     * @return the names of the variables its {@code ${NAME}} and {@code ${NAME:default}} references name, read as
+     *         substitution reads them ({@code $${} is a literal)
+     */
+    static java.util.Set<String> references(String text) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        substitute(text, (name, fallback) -> {
+            names.add(name);
+            return "";
+        }, "", new ArrayList<>());
+        return names;
+    }
+
+    /** Gives the value of a reference ({@code null}: unresolved, a problem was added). */
+    @FunctionalInterface
+    private interface Resolver {
+        String resolve(String name, String fallback);
+    }
+
+    private static Object substitute(String text, Resolver resolver, String path, List<Problem> problems) {
         StringBuilder out = new StringBuilder(text.length());
         boolean failed = false;
         int i = 0;
@@ -82,7 +102,7 @@ final class EnvSubstitution {
                 String body = text.substring(i + 2, end);
                 int colon = body.indexOf(':');
                 String name = colon < 0 ? body : body.substring(0, colon);
-                String value = resolve(name, colon < 0 ? null : body.substring(colon + 1), env, path, problems);
+                String value = resolver.resolve(name, colon < 0 ? null : body.substring(colon + 1));
                 failed |= value == null;
                 out.append(value == null ? "" : value);
                 i = end + 1;
