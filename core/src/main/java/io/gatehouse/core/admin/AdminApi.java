@@ -1,6 +1,7 @@
 package io.gatehouse.core.admin;
 
 import io.gatehouse.core.Gateway;
+import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.observe.AdminViews;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The core endpoints of the admin API: the read-only views, {@code /config} (redacted), {@code /config/status}
@@ -82,20 +84,21 @@ public final class AdminApi {
         view.put("generation", gateway.generation());
         view.put("last_reload", last.at().toString());
         view.put("last_reload_ok", last.applied());
-        view.put("problems", config.redact(last.problems()).stream().map(Object::toString).toList());
-        view.put("history", history.entries().stream().map(this::entry).toList());
+        UnaryOperator<List<Problem>> redact = config.problemRedactor(); // one look-up for the whole answer
+        view.put("problems", redact.apply(last.problems()).stream().map(Object::toString).toList());
+        view.put("history", history.entries().stream().map(entry -> entry(entry, redact)).toList());
         return view;
     }
 
     /** @return one reload of the history; problem texts redacted like {@code GET /config} */
-    private Map<String, Object> entry(Gateway.ReloadStatus status) {
+    private static Map<String, Object> entry(Gateway.ReloadStatus status, UnaryOperator<List<Problem>> redact) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("time", status.at().toString());
         view.put("generation", status.generation());
         view.put("result", status.applied() ? "applied" : "rejected");
         view.put("source", status.source());
         view.put("who", status.who());
-        view.put("problems", config.redact(status.problems()).stream().map(Object::toString).toList());
+        view.put("problems", redact.apply(status.problems()).stream().map(Object::toString).toList());
         return view;
     }
 
@@ -106,7 +109,7 @@ public final class AdminApi {
                     + status.problems().size() + " problem(s)); generation " + status.generation() + " still serves",
                     config.redact(status.problems()), request.requestId());
         }
-        return AdminReply.json(200, entry(status)).header("ETag", gateway.etag());
+        return AdminReply.json(200, entry(status, UnaryOperator.identity())).header("ETag", gateway.etag());
     }
 
     private AdminReply openApi() {

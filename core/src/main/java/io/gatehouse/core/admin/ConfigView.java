@@ -34,9 +34,8 @@ public final class ConfigView {
     public static final String REDACTED = "<redacted>";
     private static final Pattern SECRET_KEY = Pattern.compile(".*(secret|token|password|passwd|credential|api_?key"
             + "|private_?key|access_?key|authorization|cookie|session).*|hash|.*_hash|.*_key");
-    private static final Pattern URL_USERINFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
-    private static final Pattern URL_USERINFO_ANYWHERE = Pattern.compile(
-            "([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
+    /** The user info of a URL ({@code scheme://user:password@}), wherever it stands in a text. */
+    private static final Pattern URL_USERINFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
 
     private final Supplier<String> text;
     private final String source;
@@ -70,32 +69,43 @@ public final class ConfigView {
         return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT).replace('-', '_')).matches();
     }
 
+    /** @return {@code problems} redacted (see {@link #problemRedactor()}) */
+    public List<Problem> redact(List<Problem> problems) {
+        return problemRedactor().apply(problems);
+    }
+
     /**
      * Redacts what a config problem's text may repeat of a secret: a URL's user info, and the value of every
-     * environment variable the config file refers to (a problem quotes the value after substitution).
+     * environment variable the config file refers to (a problem quotes the value after substitution). The values
+     * are looked up once, at the first list with a problem: take one redactor for all the problems of one answer.
      *
-     * @param problems problems of the serving config or of a refused one
-     * @return the same problems, their messages redacted
+     * @return a function from problems (of the serving config or of a refused one) to the same, redacted
      */
-    public List<Problem> redact(List<Problem> problems) {
-        if (problems.isEmpty()) {
-            return problems;
-        }
+    public java.util.function.UnaryOperator<List<Problem>> problemRedactor() {
         List<String> values = new java.util.ArrayList<>();
-        for (String name : ConfigWrites.envReferences(referencingText())) {
-            String value = env.get(name);
-            if (value != null && value.length() >= 4) {
-                values.add(value);
+        boolean[] known = {false};
+        return problems -> {
+            if (problems.isEmpty()) {
+                return problems;
             }
-        }
-        values.sort(java.util.Comparator.comparingInt(String::length).reversed());
-        return problems.stream().map(problem -> {
-            String message = URL_USERINFO_ANYWHERE.matcher(problem.message()).replaceAll("$1" + REDACTED + "@");
-            for (String value : values) {
-                message = message.replace(value, REDACTED);
+            if (!known[0]) {
+                known[0] = true;
+                for (String name : ConfigLoader.envReferences(referencingText())) {
+                    String value = env.get(name);
+                    if (value != null && value.length() >= 4) {
+                        values.add(value);
+                    }
+                }
+                values.sort(java.util.Comparator.comparingInt(String::length).reversed());
             }
-            return new Problem(problem.path(), message);
-        }).toList();
+            return problems.stream().map(problem -> {
+                String message = URL_USERINFO.matcher(problem.message()).replaceAll("$1" + REDACTED + "@");
+                for (String value : values) {
+                    message = message.replace(value, REDACTED);
+                }
+                return new Problem(problem.path(), message);
+            }).toList();
+        };
     }
 
     /** @return the serving config's text and the file's, which a refused reload was read from */
@@ -130,6 +140,6 @@ public final class ConfigView {
         if (secret || substituted.contains(path)) {
             return REDACTED;
         }
-        return node instanceof String s ? URL_USERINFO.matcher(s).replaceFirst("$1" + REDACTED + "@") : node;
+        return node instanceof String s ? URL_USERINFO.matcher(s).replaceAll("$1" + REDACTED + "@") : node;
     }
 }

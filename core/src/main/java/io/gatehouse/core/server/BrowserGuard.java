@@ -34,7 +34,7 @@ final class BrowserGuard {
                 return "a web page of another site may not use the admin API (Sec-Fetch-Site: " + site + ")";
             }
         }
-        if (open && (host == null || !loopbackName(hostName(host)))) {
+        if (open && (host == null || !loopbackName(ProxyHandler.stripPort(host.trim())))) {
             return "the admin API has no token, so it answers only requests addressed to localhost, 127.0.0.1 or "
                     + "[::1] (a DNS-rebinding guard); configure admin.tokens to reach it by another name";
         }
@@ -46,17 +46,6 @@ final class BrowserGuard {
             return "a web page of an opaque origin may not use the admin API";
         }
         return null;
-    }
-
-    /** @return the host of a {@code Host} header, without its port */
-    private static String hostName(String host) {
-        String value = host.trim();
-        if (value.startsWith("[")) {
-            int end = value.indexOf(']');
-            return end < 0 ? value : value.substring(0, end + 1);
-        }
-        int colon = value.indexOf(':');
-        return colon < 0 ? value : value.substring(0, colon);
     }
 
     private static boolean loopbackName(String name) {
