@@ -125,7 +125,6 @@ public final class Gateway implements AutoCloseable {
         LoadedConfig loaded = ConfigLoader.read(text, configFile.toString(), env);
         if (loaded.problems().isEmpty() && loaded.config() != null) {
             tracing = Tracing.of(loaded.config().tracing(), spanProcessor);
-            serverTiming.routes(loaded.config());
         }
         Generation first = builder.build(loaded);
         // swapped in at once, so that whatever fails next closes it (its discovery watches run already)
@@ -282,9 +281,6 @@ public final class Gateway implements AutoCloseable {
                                boolean writeBack) {
         Generation current = generations.current();
         try {
-            if (candidate.config() != null) {
-                serverTiming.routes(candidate.config()); // read while the generation is built
-            }
             Generation next = builder.build(candidate);
             if (writeBack) {
                 try {

@@ -159,7 +159,7 @@ public final class GenerationBuilder {
             FilterChain filterChain = new FilterChain(guarded, exchange -> {
                 GatewayExchange gateway = (GatewayExchange) exchange;
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout());
-            }, observers.forChain(route.id(), guarded.stream().map(NamedFilter::name).toList()));
+            }, observers.forRoute(route, guarded.stream().map(NamedFilter::name).toList()));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
                     chain.stream().map(NamedFilter::name).toList(), inFlight(scope, route.id()));
             routeList.add(runtime);

@@ -95,20 +95,43 @@ public interface RequestObserver {
         RequestObserver forChain(String routeId, List<String> filterNames);
 
         /**
+         * The observer of a route's chain: by default {@link #forChain} with the route's id. A factory that needs
+         * the route's config (Server-Timing's opt-in) overrides this one.
+         *
+         * @param route       the route
+         * @param filterNames the chain's filters in order, as {@link #filterDone}'s index counts them
+         */
+        default RequestObserver forRoute(io.gatehouse.core.config.RouteConfig route, List<String> filterNames) {
+            return forChain(route.id(), filterNames);
+        }
+
+        /**
          * @param factories the factories to ask, in order
          * @return a factory whose observers tell each of the given factories' observers everything, in that order
          *         (observers that are {@link RequestObserver#NOOP} left out; one left is returned as it is)
          */
         static Factory compose(List<Factory> factories) {
             List<Factory> all = List.copyOf(factories);
-            return (routeId, filterNames) -> {
-                List<RequestObserver> made = all.stream().map(f -> f.forChain(routeId, filterNames))
-                        .filter(o -> o != RequestObserver.NOOP).toList();
-                return switch (made.size()) {
-                    case 0 -> RequestObserver.NOOP;
-                    case 1 -> made.getFirst();
-                    default -> new Composite(made.toArray(RequestObserver[]::new));
-                };
+            return new Factory() {
+                @Override
+                public RequestObserver forChain(String routeId, List<String> filterNames) {
+                    return combine(all.stream().map(f -> f.forChain(routeId, filterNames)));
+                }
+
+                @Override
+                public RequestObserver forRoute(io.gatehouse.core.config.RouteConfig route,
+                                                List<String> filterNames) {
+                    return combine(all.stream().map(f -> f.forRoute(route, filterNames)));
+                }
+            };
+        }
+
+        private static RequestObserver combine(java.util.stream.Stream<RequestObserver> observers) {
+            List<RequestObserver> made = observers.filter(o -> o != RequestObserver.NOOP).toList();
+            return switch (made.size()) {
+                case 0 -> RequestObserver.NOOP;
+                case 1 -> made.getFirst();
+                default -> new Composite(made.toArray(RequestObserver[]::new));
             };
         }
     }

@@ -3,15 +3,12 @@ package io.gatehouse.core.observe.timing;
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.chain.GatewayExchange;
-import io.gatehouse.core.config.GatewayConfig;
 import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.observe.RequestObserver;
 import io.gatehouse.core.observe.metrics.MeterObservers;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The {@code Server-Timing} response header of the routes that ask for it ({@code server_timing: true}): each
@@ -27,20 +24,15 @@ public final class ServerTiming implements RequestObserver.Factory {
     public static final String HEADER = "Server-Timing";
     private static final String ATTRIBUTE = "gatehouse.server_timing";
 
-    private volatile Set<String> routes = Set.of();
-
-    /**
-     * Takes the routes that opt in from the config about to be built; call it before each build, under the reload
-     * lock (the observers are made during the build).
-     */
-    public void routes(GatewayConfig config) {
-        routes = config.routes().stream().filter(RouteConfig::serverTiming).map(RouteConfig::id)
-                .collect(Collectors.toUnmodifiableSet());
+    /** Requests no route matched get no header. */
+    @Override
+    public RequestObserver forChain(String routeId, List<String> filterNames) {
+        return RequestObserver.NOOP;
     }
 
     @Override
-    public RequestObserver forChain(String routeId, List<String> filterNames) {
-        if (routeId.isEmpty() || !routes.contains(routeId)) {
+    public RequestObserver forRoute(RouteConfig route, List<String> filterNames) {
+        if (!route.serverTiming()) {
             return RequestObserver.NOOP;
         }
         List<String> labels = MeterObservers.filterLabels(filterNames);
