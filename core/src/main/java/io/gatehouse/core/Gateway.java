@@ -146,13 +146,10 @@ public final class Gateway implements AutoCloseable {
                     server::listening);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
-            // further raw handlers (path pattern → handler, behind any token) go in the last argument
             admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(),
-                    Map.of("/metrics", (req, res) -> {
-                        GatewayMetrics.Scrape scrape = metrics.scrape(
-                                req.headers().first(io.helidon.http.HeaderNames.ACCEPT).orElse(null));
-                        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, scrape.contentType());
-                        res.send(scrape.text());
+                    Map.of("/metrics", accept -> {
+                        GatewayMetrics.Scrape scrape = metrics.scrape(accept);
+                        return new AdminServer.Text(scrape.contentType(), scrape.text());
                     }));
             resources.add(admin);
         }

@@ -24,13 +24,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The admin listener: the core's {@link AdminOperation}s, the plugins' {@link AdminEndpoint}s (mounted under their
- * names) and extra handlers (raw Helidon handlers by path pattern, such as {@code /metrics} or the dashboard's
- * files). Every request needs a configured bearer token ({@link AdminAuth}) unless none is configured; {@code GET}
- * needs any token, other methods a read-write one (extra handlers: any token). A refusal is a problem: 401 with
+ * names), text endpoints by path (such as {@code /metrics}) and the dashboard's files. Every request needs a configured bearer token ({@link AdminAuth}) unless none is configured; {@code GET}
+ * needs any token, other methods a read-write one (text endpoints: any token). A refusal is a problem: 401 with
  * {@code WWW-Authenticate: Bearer} for a missing or unknown token (logged at WARNING with the client's address),
  * 403 for a read-only token that writes. Before any of it, {@link AdminFraming} refuses requests whose body
  * framing is ambiguous (closing the connection) and answers {@code HEAD} with 405.
@@ -65,21 +65,30 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * A text answer ({@code /metrics}).
+     *
+     * @param contentType its media type
+     * @param body        the text
+     */
+    public record Text(String contentType, String body) {
+    }
+
+    /**
      * Starts the admin listener.
      *
      * @param operations the core's endpoints
      * @param plugins    the plugins' endpoints, each under its name; one whose name is malformed or taken is logged
      *                   and left out
-     * @param extra      further handlers by Helidon path pattern ({@code /metrics}, {@code /ui/*}), behind any
-     *                   token
+     * @param texts      text endpoints by path ({@code /metrics}): given the request's {@code Accept} (or
+     *                   {@code null}), the answer; behind any token
      * @throws CannotListenException if the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, List<AdminOperation> operations, List<AdminEndpoint> plugins,
-                                    Map<String, Handler> extra) {
+                                    Map<String, Function<String, Text>> texts) {
         AdminAuth auth = new AdminAuth(config.allTokens());
         Set<String> corePaths = new LinkedHashSet<>();
         operations.forEach(op -> corePaths.add(op.template()));
-        corePaths.addAll(extra.keySet());
+        corePaths.addAll(texts.keySet());
         Map<String, AdminEndpoint> mounted = mountable(corePaths, plugins);
         DashboardAssets dashboard = new DashboardAssets();
         CannotListenException.checkBindable(config.host(), config.port());
@@ -90,9 +99,11 @@ public final class AdminServer implements AutoCloseable {
                 .routing(routing -> {
                     routing.addFilter(new AdminFraming()); // before everything: framing, HEAD
                     dashboard.register(routing); // static files only, no data: served without the token
-                    extra.forEach((path, handler) -> routing.any(path, (req, res) -> {
+                    texts.forEach((path, endpoint) -> routing.any(path, (req, res) -> {
                         if (caller(auth, req, res, false) != null) {
-                            handler.handle(req, res);
+                            Text text = endpoint.apply(req.headers().first(HeaderNames.ACCEPT).orElse(null));
+                            res.header(HeaderNames.CONTENT_TYPE, text.contentType());
+                            res.send(text.body());
                         }
                     }));
                     mounted.forEach((name, endpoint) -> {
