@@ -162,20 +162,25 @@ class AdminAuthIT {
     @ParameterizedTest
     @MethodSource("weakTokens")
     void aWeakTokenRefusesToStartNamingItNotShowingIt(String token) throws Exception {
-        Path home = Files.createTempDirectory("gatehouse-weak");
-        Files.createDirectories(home.resolve("plugins"));
-        Path file = home.resolve("gatehouse.yaml");
-        Files.writeString(file, """
+        ConfigException e = refusedToStart("""
                 server: { host: 127.0.0.1, port: 0 }
                 admin:
                   port: 0
                   tokens: [ { name: deploy-bot, token: "%s", access: read_write } ]
                 """.formatted(token));
-        ConfigException e = assertThrows(ConfigException.class, () -> Gateway.start(home, file, Map.of()));
         assertTrue(e.getMessage().contains("admin.tokens[0].token: admin token 'deploy-bot' is"), e.getMessage());
         if (!token.isBlank()) {
             assertFalse(e.getMessage().contains(token), e.getMessage());
         }
+    }
+
+    /** Starts a gateway on {@code yaml}, which must refuse to start; @return why */
+    private static ConfigException refusedToStart(String yaml) throws Exception {
+        Path home = Files.createTempDirectory("gatehouse-refused");
+        Files.createDirectories(home.resolve("plugins"));
+        Path file = home.resolve("gatehouse.yaml");
+        Files.writeString(file, yaml);
+        return assertThrows(ConfigException.class, () -> Gateway.start(home, file, Map.of()));
     }
 
     static Stream<String> weakTokens() {
@@ -186,10 +191,7 @@ class AdminAuthIT {
 
     @Test
     void oneTokenValueUnderTwoNamesRefusesToStart() throws Exception {
-        Path home = Files.createTempDirectory("gatehouse-twins");
-        Files.createDirectories(home.resolve("plugins"));
-        Path file = home.resolve("gatehouse.yaml");
-        Files.writeString(file, """
+        ConfigException e = refusedToStart("""
                 server: { host: 127.0.0.1, port: 0 }
                 admin:
                   port: 0
@@ -197,7 +199,6 @@ class AdminAuthIT {
                     - { name: viewer, token: "%1$s", access: read_only }
                     - { name: deployer, token: "%1$s", access: read_write }
                 """.formatted(OPS));
-        ConfigException e = assertThrows(ConfigException.class, () -> Gateway.start(home, file, Map.of()));
         assertTrue(e.getMessage().contains("admin.tokens[1].token: admin token 'deployer' has the same value as "
                 + "'viewer'"), e.getMessage());
         assertFalse(e.getMessage().contains(OPS), e.getMessage());
@@ -205,11 +206,7 @@ class AdminAuthIT {
 
     @Test
     void aNonLoopbackAdminWithoutATokenRefusesToStart() throws Exception {
-        Path home = Files.createTempDirectory("gatehouse-exposed");
-        Files.createDirectories(home.resolve("plugins"));
-        Path file = home.resolve("gatehouse.yaml");
-        Files.writeString(file, "server: { host: 127.0.0.1, port: 0 }\nadmin: { host: 0.0.0.0, port: 0 }\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> Gateway.start(home, file, Map.of()));
+        ConfigException e = refusedToStart("server: { host: 127.0.0.1, port: 0 }\nadmin: { host: 0.0.0.0, port: 0 }\n");
         assertTrue(e.getMessage().contains("admin.token: required when admin.host is not a loopback address"),
                 e.getMessage());
     }
