@@ -17,7 +17,7 @@ import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationBuilder;
 import io.gatehouse.core.generation.GenerationHolder;
-import io.gatehouse.core.observe.AdminViews;
+import io.gatehouse.core.admin.AdminViews;
 import io.gatehouse.core.observe.RequestObserver;
 import io.gatehouse.core.observe.metrics.GatewayMetrics;
 import io.gatehouse.core.observe.timing.ServerTiming;

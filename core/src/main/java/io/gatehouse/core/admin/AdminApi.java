@@ -2,7 +2,6 @@ package io.gatehouse.core.admin;
 
 import io.gatehouse.core.Gateway;
 import io.gatehouse.core.config.Problem;
-import io.gatehouse.core.observe.AdminViews;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.gatehouse.core.observe;
+package io.gatehouse.core.admin;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.Gateway;
