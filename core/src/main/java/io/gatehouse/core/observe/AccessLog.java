@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,27 +163,6 @@ public final class AccessLog implements AutoCloseable {
         JsonGenerator json = JSON.createGenerator(line);
         json.setRootValueSeparator(null);
         return json;
-    }
-
-    static byte[] render(Exchange exchange, Completion completion) {
-        return render(exchange, completion, EnumSet.allOf(AccessLogField.class));
-    }
-
-    static byte[] render(Exchange exchange, Completion completion, Set<AccessLogField> fields) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(320);
-        render(buffer, exchange, completion, fields, Instant.now());
-        return buffer.toByteArray();
-    }
-
-    /** Appends the line of an exchange that completed at {@code time}, with its newline, to {@code buffer}. */
-    private static void render(ByteArrayOutputStream buffer, Exchange exchange, Completion completion,
-                               Set<AccessLogField> fields, Instant time) {
-        try (JsonGenerator json = JSON.createGenerator(buffer)) {
-            fields(json, exchange, completion, fields, time);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        buffer.write('\n');
     }
 
     /** Writes the line's object (without its newline). */
