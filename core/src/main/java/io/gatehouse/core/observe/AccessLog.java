@@ -92,7 +92,7 @@ public final class AccessLog implements AutoCloseable {
      * complete, so nothing changes it any more, and the queue hands it over safely.
      */
     public void write(Exchange exchange, Completion completion) {
-        if (!queue.offer(new Pending(exchange, completion, Instant.now()))) {
+        if (!queue.offer(new Pending(exchange, completion, System.currentTimeMillis()))) {
             long count = dropped.incrementAndGet();
             long now = System.nanoTime();
             if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
@@ -117,6 +117,7 @@ public final class AccessLog implements AutoCloseable {
         try {
             // one generator for every line: making one per line cost more than the line's own fields
             JsonGenerator json = lineGenerator(line);
+            LineText text = new LineText();
             while (true) {
                 Object first = queue.take();
                 batch.add(first);
@@ -133,7 +134,7 @@ public final class AccessLog implements AutoCloseable {
                     Pending pending = (Pending) item;
                     line.reset();
                     try {
-                        fields(json, pending.exchange(), pending.completion(), fields, pending.time());
+                        fields(json, text, pending.exchange(), pending.completion(), fields, pending.time());
                         json.writeRaw('\n');
                         json.flush();
                     } catch (RuntimeException e) {
@@ -166,25 +167,67 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /** Writes the line's object (without its newline). */
-    private static void fields(JsonGenerator json, Exchange exchange, Completion completion,
-                               Set<AccessLogField> fields, Instant time) throws IOException {
+    private static void fields(JsonGenerator json, LineText text, Exchange exchange, Completion completion,
+                               Set<AccessLogField> fields, long time) throws IOException {
         GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
         json.writeStartObject();
         for (AccessLogField field : fields) {
-            write(json, field, exchange, gateway, completion, time);
+            write(json, text, field, exchange, gateway, completion, time);
         }
         json.writeEndObject();
     }
 
-    /** A completed exchange waiting for the writer. */
-    private record Pending(Exchange exchange, Completion completion, Instant time) {
+    private static final String[] OUTCOMES = java.util.Arrays.stream(Completion.Outcome.values())
+            .map(o -> o.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
+
+    /**
+     * The writer's number and time text. Formatting an {@link Instant} and a {@code double} was most of a line's
+     * cost: the time's text up to the second is kept while the second lasts, and durations are written from whole
+     * microseconds.
+     */
+    static final class LineText {
+        private final StringBuilder text = new StringBuilder(32);
+        private long second = Long.MIN_VALUE;
+        private String secondText;
+
+        /** @return {@code time} (epoch milliseconds) as ISO-8601 UTC with milliseconds, e.g. 2026-12-02T10:00:00.042Z */
+        String time(long time) {
+            long s = Math.floorDiv(time, 1000);
+            if (s != second) {
+                second = s;
+                String full = Instant.ofEpochSecond(s).toString(); // 2026-12-02T10:00:00Z
+                secondText = full.substring(0, full.length() - 1) + ".";
+            }
+            int millis = (int) Math.floorMod(time, 1000);
+            text.setLength(0);
+            text.append(secondText);
+            pad3(millis);
+            return text.append('Z').toString();
+        }
+
+        /** @return {@code nanos} in milliseconds with three decimals (microseconds), as JSON number text */
+        String millis(long nanos) {
+            long micros = Math.max(0, nanos) / 1000;
+            text.setLength(0);
+            text.append(micros / 1000).append('.');
+            pad3((int) (micros % 1000));
+            return text.toString();
+        }
+
+        private void pad3(int n) {
+            text.append((char) ('0' + n / 100)).append((char) ('0' + n / 10 % 10)).append((char) ('0' + n % 10));
+        }
     }
 
-    private static void write(JsonGenerator json, AccessLogField field, Exchange exchange, GatewayExchange gateway,
-                              Completion completion, Instant time) throws IOException {
+    /** A completed exchange waiting for the writer. */
+    private record Pending(Exchange exchange, Completion completion, long time) {
+    }
+
+    private static void write(JsonGenerator json, LineText text, AccessLogField field, Exchange exchange,
+                              GatewayExchange gateway, Completion completion, long time) throws IOException {
         TraceContext trace = gateway == null ? null : gateway.trace();
         switch (field) {
-            case TIME -> json.writeStringField("time", time.toString());
+            case TIME -> json.writeStringField("time", text.time(time));
             case REQUEST_ID -> json.writeStringField("request_id", exchange.requestId());
             case TRACE_ID -> json.writeStringField("trace_id", trace == null ? null : trace.traceId());
             case SPAN_ID -> json.writeStringField("span_id", trace == null ? null : trace.spanIdHex());
@@ -194,14 +237,16 @@ public final class AccessLog implements AutoCloseable {
                     : exchange.request().path());
             case UPSTREAM_PATH -> json.writeStringField("upstream_path", exchange.request().path());
             case STATUS -> json.writeNumberField("status", completion.status());
-            case OUTCOME -> json.writeStringField("outcome",
-                    completion.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            case OUTCOME -> json.writeStringField("outcome", OUTCOMES[completion.outcome().ordinal()]);
             case UPSTREAM -> json.writeStringField("upstream", gateway == null || gateway.endpoint() == null ? null
                     : gateway.endpoint().id());
             case ATTEMPTS -> json.writeNumberField("attempts", trace == null ? 0 : trace.attempts());
             case BYTES_IN -> json.writeNumberField("bytes_in", completion.bytesReceived());
             case BYTES -> json.writeNumberField("bytes", completion.bytesSent());
-            case DURATION_MS -> json.writeNumberField("duration_ms", completion.duration().toNanos() / 1_000_000.0);
+            case DURATION_MS -> {
+                json.writeFieldName("duration_ms");
+                json.writeNumber(text.millis(completion.duration().toNanos()));
+            }
             case CLIENT_IP -> json.writeStringField("client_ip", exchange.clientIp());
             case CONSUMER -> {
                 if (exchange.authenticated().isPresent()) {

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -31,12 +29,14 @@ final class EndpointMeters {
     private static final AttemptOutcome[] OUTCOMES = AttemptOutcome.values();
 
     private final MeterRegistry registry;
+    private final DurationHistogram durations;
     private final Map<String, Map<String, One>> byUpstream = new ConcurrentHashMap<>();
     private final java.util.concurrent.locks.ReentrantLock refreshing = new java.util.concurrent.locks.ReentrantLock();
     private volatile Supplier<Map<String, Upstream>> source = Map::of;
 
-    EndpointMeters(MeterRegistry registry) {
+    EndpointMeters(MeterRegistry registry, DurationHistogram durations) {
         this.registry = registry;
+        this.durations = durations;
     }
 
     void source(Supplier<Map<String, Upstream>> upstreams) {
@@ -47,7 +47,7 @@ final class EndpointMeters {
     void attempt(String upstream, Endpoint endpoint, AttemptOutcome outcome, long nanos) {
         One one = of(upstream, endpoint.id());
         one.requests(outcome).increment();
-        one.duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        one.duration.record(nanos);
     }
 
     private One of(String upstream, String endpoint) {
@@ -101,7 +101,7 @@ final class EndpointMeters {
         private final String endpoint;
         private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> requests =
                 new java.util.concurrent.atomic.AtomicReferenceArray<>(OUTCOMES.length);
-        private final Timer duration;
+        private final DurationHistogram.Series duration;
         private final List<Meter> gauges = new ArrayList<>(2);
         private volatile double up = Double.NaN;
         private volatile double circuit = Double.NaN;
@@ -109,9 +109,7 @@ final class EndpointMeters {
         One(String upstream, String endpoint) {
             this.upstream = upstream;
             this.endpoint = endpoint;
-            this.duration = Timer.builder("gatehouse.upstream.duration").tags("upstream", upstream, "endpoint",
-                            endpoint).description("Upstream attempts, from taking a connection to the response head")
-                    .serviceLevelObjectives(GatewayMetrics.BUCKETS).register(registry);
+            this.duration = durations.series(upstream, endpoint);
         }
 
         Counter requests(AttemptOutcome outcome) {
@@ -160,7 +158,7 @@ final class EndpointMeters {
                     registry.remove(requests.get(i));
                 }
             }
-            registry.remove(duration);
+            durations.remove(upstream, endpoint);
             gauges.forEach(registry::remove);
         }
     }

@@ -39,11 +39,8 @@ public final class GatewayMetrics implements AutoCloseable {
      * {@code +Inf}) rather than Micrometer's 70-odd percentile buckets, and the same for every route so that
      * histograms can be summed across routes.
      */
-    static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-        Duration.ofSeconds(10)};
+    static final Duration[] BUCKETS = java.util.Arrays.stream(DurationHistogram.BOUNDS)
+            .mapToObj(seconds -> Duration.ofNanos(Math.round(seconds * 1e9))).toArray(Duration[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -63,8 +60,9 @@ public final class GatewayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        endpoints = new EndpointMeters(registry);
-        observers = new MeterObservers(registry, endpoints);
+        Durations durations = new Durations().register(registry.getPrometheusRegistry());
+        endpoints = new EndpointMeters(registry, durations.upstream());
+        observers = new MeterObservers(registry, durations, endpoints);
         pluginMeters = new PluginMeters.Shared(registry);
         for (String result : new String[] {"applied", "rejected"}) {
             Counter.builder("gatehouse.config.reloads").tag("result", result)

@@ -17,16 +17,18 @@ public final class MeterObservers implements RequestObserver.Factory {
     public static final String UNMATCHED = "unmatched";
 
     private final MeterRegistry registry;
+    private final Durations durations;
     private final EndpointMeters endpoints;
 
-    MeterObservers(MeterRegistry registry, EndpointMeters endpoints) {
+    MeterObservers(MeterRegistry registry, Durations durations, EndpointMeters endpoints) {
         this.registry = registry;
+        this.durations = durations;
         this.endpoints = endpoints;
     }
 
     @Override
     public RequestObserver forChain(String routeId, List<String> filterNames) {
-        return new RouteMeters(registry, endpoints, routeId.isEmpty() ? UNMATCHED : routeId,
+        return new RouteMeters(registry, durations, endpoints, routeId.isEmpty() ? UNMATCHED : routeId,
                 filterLabels(filterNames));
     }
 

@@ -7,10 +7,8 @@ import io.gatehouse.core.observe.RequestObserver;
 import io.gatehouse.core.upstream.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -32,23 +30,20 @@ final class RouteMeters implements RequestObserver {
     /** Resolved on first use; an atomic array so that a counter another thread resolved is seen whole. */
     private final AtomicReferenceArray<Counter> requests =
             new AtomicReferenceArray<>(METHODS.length * STATUS_CLASSES.length);
-    private final Timer duration;
-    private final Timer[] filters;
+    private final DurationHistogram.Series duration;
+    private final DurationHistogram.Series[] filters;
     private final Counter received;
     private final Counter sent;
 
-    RouteMeters(MeterRegistry registry, EndpointMeters endpoints, String route, List<String> filterLabels) {
+    RouteMeters(MeterRegistry registry, Durations durations, EndpointMeters endpoints, String route,
+                List<String> filterLabels) {
         this.registry = registry;
         this.endpoints = endpoints;
         this.route = route;
-        this.duration = Timer.builder("gatehouse.request.duration").tag("route", route)
-                .description("Requests, from the request head read to the last response byte sent")
-                .serviceLevelObjectives(GatewayMetrics.BUCKETS).register(registry);
-        this.filters = new Timer[filterLabels.size()];
+        this.duration = durations.requests().series(route);
+        this.filters = new DurationHistogram.Series[filterLabels.size()];
         for (int i = 0; i < filters.length; i++) {
-            filters[i] = Timer.builder("gatehouse.filter.duration").tags("route", route, "filter", filterLabels.get(i))
-                    .description("Time spent in each filter itself, without the filters and upstream call after it")
-                    .serviceLevelObjectives(GatewayMetrics.BUCKETS).register(registry);
+            filters[i] = durations.filters().series(route, filterLabels.get(i));
         }
         this.received = Counter.builder("gatehouse.received").baseUnit("bytes").tag("route", route)
                 .description("Request body bytes read from clients").register(registry);
@@ -60,7 +55,7 @@ final class RouteMeters implements RequestObserver {
     public void filterDone(GatewayExchange exchange, int index, long startNanos, long endNanos, long selfNanos,
                            boolean failed) {
         if (index >= 0 && index < filters.length) {
-            filters[index].record(Math.max(0, selfNanos), TimeUnit.NANOSECONDS);
+            filters[index].record(selfNanos);
         }
     }
 
@@ -73,7 +68,7 @@ final class RouteMeters implements RequestObserver {
     @Override
     public void completed(GatewayExchange exchange, Completion completion) {
         requests(methodIndex(exchange.request().method()), statusClass(completion.status())).increment();
-        duration.record(completion.duration().toNanos(), TimeUnit.NANOSECONDS);
+        duration.record(completion.duration().toNanos());
         if (completion.bytesSent() > 0) {
             sent.increment(completion.bytesSent());
         }

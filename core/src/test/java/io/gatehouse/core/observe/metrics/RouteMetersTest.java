@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouteMetersTest {
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
-    private final EndpointMeters endpoints = new EndpointMeters(registry);
-    private final MeterObservers factory = new MeterObservers(registry, endpoints);
+    private final Durations durations = new Durations();
+    private final EndpointMeters endpoints = new EndpointMeters(registry, durations.upstream());
+    private final MeterObservers factory = new MeterObservers(registry, durations, endpoints);
 
     private static GatewayExchange exchange(String method) {
         Request request = new Request(method, "http", "localhost", "/x", "", new Headers(), Body.empty());
@@ -91,11 +92,11 @@ class RouteMetersTest {
         observer.filterDone(exchange, 0, 0, 5_000_000, 1_000_000, false);
         observer.filterDone(exchange, 2, 0, 5_000_000, 2_000_000, true);
         observer.filterDone(exchange, 7, 0, 5_000_000, 2_000_000, true);   // out of range: ignored
-        var jwt = registry.find("gatehouse.filter.duration").tags("route", "orders", "filter", "jwt").timer();
+        var jwt = durations.filters().find("orders", "jwt");
         assertEquals(1, jwt.count());
-        assertEquals(1.0, jwt.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), 1e-9);
-        assertEquals(1, registry.find("gatehouse.filter.duration").tags("filter", "script#2").timer().count());
-        assertEquals(0, registry.find("gatehouse.filter.duration").tags("filter", "script#1").timer().count());
+        assertEquals(0.001, jwt.sumSeconds(), 1e-12);
+        assertEquals(1, durations.filters().find("orders", "script#2").count());
+        assertEquals(0, durations.filters().find("orders", "script#1").count());
     }
 
     @Test
@@ -105,8 +106,7 @@ class RouteMetersTest {
         observer.completed(exchange, completion(201, 40).withBytesReceived(120));
         assertEquals(120, registry.find("gatehouse.received").tag("route", "orders").counter().count());
         assertEquals(40, registry.find("gatehouse.sent").tag("route", "orders").counter().count());
-        assertEquals(3.0, registry.find("gatehouse.request.duration").timer()
-                .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), 1e-9);
+        assertEquals(0.003, durations.requests().find("orders").sumSeconds(), 1e-12);
     }
 
     @Test
@@ -118,12 +118,11 @@ class RouteMetersTest {
         observer.attemptDone(exchange("GET"), upstream, endpoint, 1, 0, 1_000_000, AttemptOutcome.SUCCESS);
         assertEquals(1, registry.find("gatehouse.upstream.requests").tags("upstream", "orders-svc", "endpoint",
                 "http://10.0.0.1:8080", "outcome", "unreachable").counter().count());
-        assertEquals(2, registry.find("gatehouse.upstream.duration").tags("endpoint", "http://10.0.0.1:8080")
-                .timer().count());
+        assertEquals(2, durations.upstream().find("orders-svc", "http://10.0.0.1:8080").count());
         // the endpoint is in no generation: the next scrape drops its meters
         endpoints.refresh();
         assertEquals(List.of(), registry.find("gatehouse.upstream.requests").counters().stream().toList());
-        assertEquals(List.of(), registry.find("gatehouse.upstream.duration").timers().stream().toList());
+        assertEquals(null, durations.upstream().find("orders-svc", "http://10.0.0.1:8080"));
     }
 
     /**
@@ -134,7 +133,8 @@ class RouteMetersTest {
     @Test
     void theRequestPathAllocatesNothingPerRequest() {
         RouteMeters observer = (RouteMeters) new MeterObservers(new io.micrometer.prometheusmetrics
-                .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), endpoints)
+                .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), durations,
+                endpoints)
                 .forChain("orders", List.of("jwt", "script", "script"));
         GatewayExchange exchange = exchange("GET");
         Upstream upstream = upstream("orders-svc");
