@@ -33,10 +33,12 @@ import io.gatehouse.core.server.GatewayServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -67,9 +69,9 @@ public final class Gateway implements AutoCloseable {
     private volatile Tracing tracing = Tracing.OFF;
     private GatewayServer server;
     private AdminServer admin;
-    private java.time.Duration drainTimeout;
+    private Duration drainTimeout;
     private volatile boolean draining;
-    private final List<Drainable> drainables = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Drainable> drainables = new CopyOnWriteArrayList<>();
     private final ReentrantLock shutdownLock = new ReentrantLock();
     private boolean stopped;
 

@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The public listener. Helidon accepts the sockets; the gateway's own {@link Listener} speaks HTTP on them.
@@ -35,7 +36,7 @@ public final class GatewayServer implements AutoCloseable {
     private volatile WebServer server;
     private volatile boolean listening;
     private volatile boolean closed;
-    private final java.util.concurrent.locks.ReentrantLock stopping = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock stopping = new ReentrantLock();
     private int port;
 
     private GatewayServer(ServerConfig config, Listener listener, int connectionCap) {

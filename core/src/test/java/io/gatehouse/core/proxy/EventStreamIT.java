@@ -11,11 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -96,29 +99,38 @@ class EventStreamIT {
         }
     }
 
-    @Test
-    void aDownloadThatPausesLongerThanTheReadIdleTimeoutIsCutOff() throws Exception {
-        gateway = GatewayFixture.start(config);
-        try (EventStreamClient client = EventStreamClient.open(gateway.uri("/download/report.txt"))) {
-            assertEquals("application/octet-stream",
-                    client.response().headers().firstValue("Content-Type").orElse(""));
-            EventStreamUpstream.Feed feed = upstream.next();
-            feed.send("first part\n");
-            assertEquals("first part", client.nextLine());
-            // the upstream sends nothing more: after read_idle_timeout the gateway gives up on it
-            assertNotNull(client.end(), "the client sees a broken body, not a complete one");
-            assertTrue(feed.closedBeforeEnd(), "the upstream connection is closed");
+    /**
+     * @param desc        what limit applies
+     * @param path        the route's path
+     * @param contentType what the upstream's response is
+     * @param line        the one line the upstream sends before it falls quiet
+     */
+    record QuietUpstream(String desc, String path, String contentType, String line) {
+        @Override
+        public String toString() {
+            return desc;
         }
     }
 
-    @Test
-    void streamIdleTimeoutCutsAQuietEventStream() throws Exception {
+    static List<QuietUpstream> quietUpstreams() {
+        return List.of(
+                new QuietUpstream("download: read_idle_timeout", "/download/report.txt", "application/octet-stream",
+                        "first part"),
+                new QuietUpstream("event stream: stream_idle_timeout", "/prices/stream", "text/event-stream",
+                        "data: 101.5"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("quietUpstreams")
+    void aBodyQuietPastItsIdleTimeoutIsCutOff(QuietUpstream c) throws Exception {
         gateway = GatewayFixture.start(config);
-        try (EventStreamClient client = EventStreamClient.open(gateway.uri("/prices/stream"))) {
+        try (EventStreamClient client = EventStreamClient.open(gateway.uri(c.path()))) {
+            assertEquals(c.contentType(), client.response().headers().firstValue("Content-Type").orElse(""));
             EventStreamUpstream.Feed feed = upstream.next();
-            feed.send("data: 101.5\n\n");
-            assertEquals("data: 101.5", client.nextLine());
-            assertNotNull(client.end(), "quiet past stream_idle_timeout: cut off");
+            feed.send(c.line() + "\n\n");
+            assertEquals(c.line(), client.nextLine());
+            // the upstream sends nothing more: after the idle timeout the gateway gives up on it
+            assertNotNull(client.end(), "the client sees a broken body, not a complete one");
             assertTrue(feed.closedBeforeEnd(), "the upstream connection is closed");
         }
     }

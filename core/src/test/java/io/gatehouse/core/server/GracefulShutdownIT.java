@@ -140,7 +140,7 @@ class GracefulShutdownIT {
         }
     }
 
-    private static boolean refused(int port) {
+    static boolean refused(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             return false;
         } catch (ConnectException e) {

@@ -4,9 +4,7 @@ import io.gatehouse.core.testing.RawClient;
 import io.gatehouse.core.testing.RawUpstream;
 import org.junit.jupiter.api.Test;
 
-import java.net.ConnectException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +70,7 @@ class ShutdownSignalIT {
 
                     gateway.destroy(); // SIGTERM
                     GracefulShutdownIT.poll("/ready answers 503", () -> status(adminPort, "/ready") == 503);
-                    GracefulShutdownIT.poll("a new connection is refused", () -> refused(port));
+                    GracefulShutdownIT.poll("a new connection is refused", () -> GracefulShutdownIT.refused(port));
                     assertTrue(gateway.isAlive(), "still draining the request in flight");
 
                     release.countDown();
@@ -96,16 +94,6 @@ class ShutdownSignalIT {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static boolean refused(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return false;
-        } catch (ConnectException e) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 
