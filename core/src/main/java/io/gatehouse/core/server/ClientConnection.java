@@ -76,7 +76,9 @@ final class ClientConnection implements ServerConnection {
         }
     }
 
-    /** At a drain's deadline: ends the stream of unknown length being sent, if any ({@link ResponseWriter#endStream}). */
+    /**
+     * At a drain's deadline: ends the stream of unknown length being sent, if any ({@link ResponseWriter#endStream}).
+     */
     boolean endStream() {
         closing = true;
         return writer.endStream();

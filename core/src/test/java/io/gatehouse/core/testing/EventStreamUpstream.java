@@ -27,12 +27,12 @@ public final class EventStreamUpstream implements AutoCloseable {
             String type = request.requestLine().contains(" /download") ? "application/octet-stream"
                     : "text/event-stream";
             Feed feed = new Feed(request);
-            return new RawUpstream.Reply(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nCache-Control: no-cache"
-                    + "\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), false,
-                    (socket, in, out) -> {
-                        feeds.add(feed);
-                        feed.serve(socket, in, out);
-                    });
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nCache-Control: no-cache\r\n"
+                    + "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            return new RawUpstream.Reply(head, false, (socket, in, out) -> {
+                feeds.add(feed);
+                feed.serve(socket, in, out);
+            });
         });
     }
 
