@@ -1,6 +1,7 @@
 package io.gatehouse.core.proxy;
 
 import io.gatehouse.core.Gateway;
+import io.gatehouse.core.testing.Backend;
 import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.EventStreamClient;
 import io.gatehouse.core.testing.EventStreamUpstream;
@@ -17,9 +18,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,6 +163,39 @@ class EventStreamIT {
             assertEquals("data: 2", client.nextLine());
             feed.end();
             assertNull(client.end(), "the stream that began before the reload ends normally");
+        }
+    }
+
+    /**
+     * The same causality with a Helidon backend that writes each event to its response stream and flushes it, as an
+     * application server's SSE endpoint does.
+     */
+    @Test
+    void aHelidonBackendsEventsStreamThroughOneByOne() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (Backend backend = Backend.start(routing -> routing.get("/ticks", (req, res) -> {
+            res.header("Content-Type", "text/event-stream");
+            try (OutputStream out = res.outputStream()) {
+                for (String event; !(event = events.take()).isEmpty(); ) {
+                    out.write(event.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }
+        }))) {
+            gateway = GatewayFixture.start("""
+                    upstreams:
+                      ticks: { discovery: { type: static, endpoints: [ { url: "%s" } ] } }
+                    routes:
+                      - { id: ticks, match: { path: /ticks }, upstream: ticks }
+                    """.formatted(backend.url()));
+            events.add("data: first\n\n");
+            try (EventStreamClient client = EventStreamClient.open(gateway.uri("/ticks"))) {
+                assertEquals("data: first", client.nextLine());
+                events.add("data: second\n\n");
+                assertEquals("data: second", client.nextLine());
+                events.add("");
+                assertNull(client.end());
+            }
         }
     }
 
