@@ -27,15 +27,18 @@ import io.gatehouse.core.reload.ConfigWatcher;
 import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.server.AdminServer;
 import io.gatehouse.core.server.DemoBackend;
+import io.gatehouse.core.server.Drainable;
 import io.gatehouse.core.server.GatewayServer;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -66,6 +69,11 @@ public final class Gateway implements AutoCloseable {
     private volatile Tracing tracing = Tracing.OFF;
     private GatewayServer server;
     private AdminServer admin;
+    private Duration drainTimeout;
+    private volatile boolean draining;
+    private final List<Drainable> drainables = new CopyOnWriteArrayList<>();
+    private final ReentrantLock shutdownLock = new ReentrantLock();
+    private boolean stopped;
 
     private Gateway(Path home, Path configFile, Map<String, String> env, PluginHost plugins,
                     io.opentelemetry.sdk.trace.SpanProcessor spanProcessor) {
@@ -140,10 +148,11 @@ public final class Gateway implements AutoCloseable {
         audit.reload(lastReload, null, serving.text().digest());
         server = GatewayServer.start(config.server(), generations);
         resources.add(server);
+        drainTimeout = config.server().shutdown().drainTimeout();
         metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
             AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, scripts,
-                    server::listening);
+                    () -> server.listening() || draining, () -> draining);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
             admin = AdminServer.start(config.admin(), api.operations(), plugins.adminEndpoints(),
@@ -360,8 +369,65 @@ public final class Gateway implements AutoCloseable {
         return lastReload;
     }
 
+    /**
+     * Registers something to end when a graceful {@link #shutdown()} starts (WebSocket tunnels: close 1001).
+     */
+    public void onDrain(Drainable drainable) {
+        drainables.add(drainable);
+    }
+
+    /** @return whether a graceful shutdown has begun ({@code /ready} answers 503 from then on) */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Stops gracefully, for SIGTERM (see docs/shutdown.md): {@code /ready} answers 503 at once, the {@link Drainable}s
+     * are told, the public listener stops accepting and drains for up to {@code server.shutdown.drain_timeout}
+     * (requests in flight finish, streams still open at the end are ended cleanly), then everything closes. Only the
+     * first call (of this and {@link #close()}) stops the gateway; later ones wait until it has.
+     */
+    public void shutdown() {
+        shutdownLock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            draining = true;
+            if (server != null) {
+                LOG.log(Level.INFO, "shutting down: /ready answers 503, the listener on port {0} accepts no more "
+                        + "connections, requests in flight get up to {1} ms to finish", String.valueOf(server.port()),
+                        String.valueOf(drainTimeout.toMillis()));
+                for (Drainable drainable : drainables) {
+                    try {
+                        drainable.drain();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "draining " + drainable + " failed", e);
+                    }
+                }
+                server.drain(drainTimeout);
+            }
+            close();
+            LOG.log(Level.INFO, "stopped");
+        } finally {
+            shutdownLock.unlock();
+        }
+    }
+
     @Override
     public void close() {
+        shutdownLock.lock();
+        try {
+            if (!stopped) {
+                stopped = true;
+                closeAll();
+            }
+        } finally {
+            shutdownLock.unlock();
+        }
+    }
+
+    private void closeAll() {
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();

@@ -27,18 +27,23 @@ public final class AdminViews {
     private final Supplier<Gateway.ReloadStatus> lastReload;
     private final ScriptHost scripts;
     private final BooleanSupplier listening;
+    private final BooleanSupplier draining;
 
     /**
      * @param listening whether the public listener accepts connections; {@code /health} and {@code /ready} fail
      *                  (503) while it does not
+     * @param draining  whether a graceful shutdown has begun: {@code /ready} fails (503) from then on, so that load
+     *                  balancers stop sending, while {@code /health} stays up until the process exits
      */
     public AdminViews(GenerationHolder generations, ComponentRegistry registry,
-                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts, BooleanSupplier listening) {
+                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts, BooleanSupplier listening,
+                      BooleanSupplier draining) {
         this.generations = generations;
         this.registry = registry;
         this.lastReload = lastReload;
         this.scripts = scripts;
         this.listening = listening;
+        this.draining = draining;
     }
 
     /** @return admin path → view */
@@ -55,7 +60,7 @@ public final class AdminViews {
 
     private Object ready() {
         Generation generation = generations.current();
-        return generation == null || !listening.getAsBoolean() ? null
+        return generation == null || !listening.getAsBoolean() || draining.getAsBoolean() ? null
                 : Map.of("status", "READY", "generation", generation.number());
     }
 

@@ -53,10 +53,13 @@ final class RunCommand implements Callable<Integer> {
             return GatehouseCommand.PROBLEMS;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
+        Runnable stop = () -> {
+            gateway.shutdown();
             stopped.countDown();
-        }, "gatehouse-shutdown"));
+        };
+        StopSignals.install(stop);
+        // any other way the JVM ends (SIGHUP, SIGTERM where signals cannot be handled): drain in the hook
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "gatehouse-shutdown"));
         System.out.println("Gatehouse listening on http://localhost:" + gateway.port()
                 + (gateway.adminPort() >= 0 ? " (admin http://127.0.0.1:" + gateway.adminPort() + ")" : ""));
         System.out.flush();

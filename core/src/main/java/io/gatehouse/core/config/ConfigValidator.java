@@ -60,6 +60,7 @@ public final class ConfigValidator {
         checkPositive(timeouts.bodyIdle(), "server.timeouts.body_idle", problems);
         checkPositive(timeouts.keepAliveIdle(), "server.timeouts.keep_alive_idle", problems);
         checkPositive(timeouts.write(), "server.timeouts.write", problems);
+        checkPositive(server.shutdown().drainTimeout(), "server.shutdown.drain_timeout", problems);
         // a cap of 0 would close every connection at once
         checkAtLeastOne(server.limits().maxConnections(), "server.limits.max_connections", problems);
         checkAtLeastOne(server.limits().maxConnectionsPerIp(), "server.limits.max_connections_per_ip", problems);
@@ -144,6 +145,7 @@ public final class ConfigValidator {
                 problems.add(new Problem(path + ".strip_prefix", "must be >= 0, got " + route.stripPrefix()));
             }
             checkPositive(route.timeout(), path + ".timeout", problems);
+            checkPositive(route.streamIdleTimeout(), path + ".stream_idle_timeout", problems);
             checkAtLeastOne(route.maxConcurrentRequests(), path + ".max_concurrent_requests", problems);
             if (route.match() != null) {
                 checkMethods(route.match().methods(), path + ".match.methods", problems);

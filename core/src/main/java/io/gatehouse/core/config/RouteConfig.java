@@ -21,6 +21,10 @@ import java.util.List;
  * @param serverTiming whether responses carry a {@code Server-Timing} header with each filter's time, the upstream's
  *                    and the total (for browsers' developer tools); default {@code false}: it tells clients about
  *                    the route's insides, so turn it on where they may know
+ * @param streamIdleTimeout for a {@code text/event-stream} response (server-sent events), the longest pause between
+ *                    two reads of its body → the stream is cut off; default none: an event stream may stay quiet
+ *                    as long as its upstream likes, and neither {@code timeout} (which ends when the head arrives)
+ *                    nor the upstream's {@code read_idle_timeout} applies to it (see docs/streaming.md)
  */
 public record RouteConfig(@Required String id,
                           @Required MatchConfig match,
@@ -30,7 +34,8 @@ public record RouteConfig(@Required String id,
                           Duration timeout,
                           List<FilterSpec> filters,
                           Integer maxConcurrentRequests,
-                          boolean serverTiming) {
+                          boolean serverTiming,
+                          Duration streamIdleTimeout) {
     public RouteConfig {
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         filters = filters == null ? List.of() : filters;

@@ -158,7 +158,8 @@ public final class GenerationBuilder {
             List<NamedFilter> guarded = FilterChain.guarded(route.id(), chain);
             FilterChain filterChain = new FilterChain(guarded, exchange -> {
                 GatewayExchange gateway = (GatewayExchange) exchange;
-                return proxy.forward(gateway, upstream, gateway.peer(), route.timeout());
+                return proxy.forward(gateway, upstream, gateway.peer(), route.timeout(),
+                        route.streamIdleTimeout());
             }, observers.forRoute(route, guarded.stream().map(NamedFilter::name).toList()));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
                     chain.stream().map(NamedFilter::name).toList(), inFlight(scope, route.id()));

@@ -79,8 +79,10 @@ final class Http1Call {
      *                     streaming the client's body to the upstream does not count, the client sets its pace
      * @param idle         after the head, the longest wait for more of the body
      * @param write        the longest one write of the request may block
+     * @param eventStreamIdle the idle timeout of a {@code text/event-stream} body instead of {@code idle};
+     *                     {@code null} for none
      */
-    record Timeouts(long headDeadline, Duration idle, Duration write) {
+    record Timeouts(long headDeadline, Duration idle, Duration write, Duration eventStreamIdle) {
     }
 
     /**
@@ -106,7 +108,7 @@ final class Http1Call {
                 }
                 throw new BeforeResponseException(e);
             }
-            return ResponseReader.read(connection, request.method(), maxHeaderSize);
+            return ResponseReader.read(connection, request.method(), maxHeaderSize, timeouts.eventStreamIdle());
         } catch (IOException e) {
             connection.close();
             throw e;

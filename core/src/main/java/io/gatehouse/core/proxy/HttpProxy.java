@@ -64,13 +64,25 @@ public final class HttpProxy {
      *                          no endpoint
      */
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout) {
+        return forward(exchange, upstream, peer, timeout, null);
+    }
+
+    /**
+     * Like {@link #forward(GatewayExchange, Upstream, String, Duration)}, with the route's idle timeout of event
+     * streams.
+     *
+     * @param eventStreamIdle for a {@code text/event-stream} response, the longest pause between two reads of its
+     *                        body instead of the upstream's {@code read_idle_timeout}; {@code null} for none
+     */
+    public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout,
+                            Duration eventStreamIdle) {
         Request request = exchange.request();
         Http1Call.Outgoing outgoing = outgoing(request, peer);
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
         boolean idempotent = IDEMPOTENT.contains(request.method());
         int retries = upstream.config().retries();
         Http1Call.Timeouts timeouts = new Http1Call.Timeouts(System.nanoTime() + timeout.toNanos(),
-                upstream.config().readIdleTimeout(), upstream.config().writeTimeout());
+                upstream.config().readIdleTimeout(), upstream.config().writeTimeout(), eventStreamIdle);
         Set<String> tried = null;
         UpstreamFailure last = null;
         for (int attempt = 0; ; attempt++) {

@@ -11,6 +11,7 @@ import io.helidon.http.WritableHeaders;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -38,15 +39,21 @@ final class ResponseReader {
      * Reads the response. The connection belongs to the returned response's body from then on (already released or
      * closed when the body was read whole); on failure the caller closes it.
      *
+     * @param eventStreamIdle the idle timeout of a {@code text/event-stream} body, or {@code null} for none
      * @throws BadResponseException when the response is not valid HTTP/1.1 or its end is not certain
      * @throws IOException          when the connection fails or times out
      */
-    static Response read(UpstreamConnection connection, String method, int maxHeaderSize) throws IOException {
+    static Response read(UpstreamConnection connection, String method, int maxHeaderSize, Duration eventStreamIdle)
+            throws IOException {
         DataReader reader = connection.reader();
         try {
             StatusLine status = finalStatus(reader, maxHeaderSize);
             WritableHeaders<?> head = Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
             connection.headArrived();
+            if (isEventStream(head)) {
+                // events come when they come: the upstream's read idle timeout is for bodies that are downloads
+                connection.bodyIdleTimeout(eventStreamIdle);
+            }
             ResponseFraming framing = ResponseFraming.of(method, status, head);
             Headers headers = endToEnd(head, framing.connectionTokens());
             if ("HEAD".equals(method) && framing.length() >= 0) {
@@ -94,6 +101,16 @@ final class ResponseReader {
         String line = reader.readAsciiString(end);
         reader.skip(2);
         return line;
+    }
+
+    /** Whether the response is server-sent events ({@code Content-Type: text/event-stream}, any parameters). */
+    static boolean isEventStream(WritableHeaders<?> head) {
+        if (!head.contains(HeaderNames.CONTENT_TYPE)) {
+            return false;
+        }
+        String type = head.get(HeaderNames.CONTENT_TYPE).get();
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().equalsIgnoreCase("text/event-stream");
     }
 
     /** The headers the client may see: no hop-by-hop ones, none the {@code Connection} header named, no framing. */

@@ -6,6 +6,7 @@ import io.helidon.common.buffers.DataReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An upstream response body read straight from the connection while the client's response is already under way:
@@ -24,10 +25,11 @@ final class UpstreamBodyStream extends InputStream {
     private final ChunkedDecoder<BadResponseException> chunks;
     private final boolean reusable;
     private long remaining;
-    private boolean done;
-    private BodyEnd end;
-    private boolean endReported;
-    private IOException fault;
+    // written by the reading thread, and by another one that closes the body (a shutdown ending a stream)
+    private volatile boolean done;
+    private volatile BodyEnd end;
+    private final AtomicBoolean endReported = new AtomicBoolean();
+    private volatile IOException fault;
 
     private UpstreamBodyStream(UpstreamConnection connection, ChunkedDecoder<BadResponseException> chunks, long length, boolean reusable) {
         this.connection = connection;
@@ -61,8 +63,7 @@ final class UpstreamBodyStream extends InputStream {
 
     private void reportEnd() {
         BodyEnd listener = end;
-        if (listener != null && !endReported) {
-            endReported = true;
+        if (listener != null && endReported.compareAndSet(false, true)) {
             listener.ended(fault);
         }
     }
@@ -146,7 +147,11 @@ final class UpstreamBodyStream extends InputStream {
         return cause;
     }
 
-    /** Drops the rest of the body: the connection is closed, and nothing is held against the upstream. */
+    /**
+     * Drops the rest of the body: the connection is closed, and nothing is held against the upstream. May be called
+     * from another thread than the reader's: a read waiting for the upstream then fails at once, and is not the
+     * upstream's fault.
+     */
     @Override
     public void close() {
         if (!done) {

@@ -45,6 +45,7 @@ final class ClientConnection implements ServerConnection {
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean idle = true;
     private volatile boolean closing;
+    private volatile Thread thread;
 
     ClientConnection(ConnectionContext ctx, Listener listener) {
         this.ctx = ctx;
@@ -62,13 +63,34 @@ final class ClientConnection implements ServerConnection {
                 listener.refusedConnection(peer.address());
                 return;
             }
+            thread = Thread.currentThread();
+            listener.active().add(this);
             try {
                 serveRequests();
             } finally {
+                listener.active().remove(this);
                 listener.connections().close(peer.address());
             }
         } finally {
             listener.watchdog().unregister(deadline);
+        }
+    }
+
+    /**
+     * At a drain's deadline: ends the stream of unknown length being sent, if any ({@link ResponseWriter#endStream}).
+     */
+    boolean endStream() {
+        closing = true;
+        return writer.endStream();
+    }
+
+    /** After a drain's deadline: closes the socket and interrupts whatever the connection still waits for. */
+    void abort() {
+        closing = true;
+        closeSocket();
+        Thread serving = thread;
+        if (serving != null) {
+            serving.interrupt();
         }
     }
 

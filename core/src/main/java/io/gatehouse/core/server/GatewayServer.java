@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The public listener. Helidon accepts the sockets; the gateway's own {@link Listener} speaks HTTP on them.
@@ -26,6 +27,8 @@ public final class GatewayServer implements AutoCloseable {
     /** Descriptors left for upstream connections, plugins, scripts and logs beyond those open at start. */
     private static final int DESCRIPTOR_RESERVE = 128;
     private static final long MAX_BACKOFF_MILLIS = 2000;
+    /** What {@link #close()} gives requests in flight. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ServerConfig config;
     private final Listener listener;
@@ -33,6 +36,7 @@ public final class GatewayServer implements AutoCloseable {
     private volatile WebServer server;
     private volatile boolean listening;
     private volatile boolean closed;
+    private final ReentrantLock stopping = new ReentrantLock();
     private int port;
 
     private GatewayServer(ServerConfig config, Listener listener, int connectionCap) {
@@ -62,7 +66,8 @@ public final class GatewayServer implements AutoCloseable {
                 .host(config.host())
                 .port(port)
                 .shutdownHook(false)
-                .shutdownGracePeriod(Duration.ofSeconds(5))
+                // a backstop only: drain() ends what is left at its own deadline
+                .shutdownGracePeriod(config.shutdown().drainTimeout().plus(CLOSE_GRACE))
                 .backlog(4096)
                 // a hard stop a little above the cap: connections between the two are closed at once by the
                 // Listener, beyond it Helidon stops accepting until one ends
@@ -149,11 +154,39 @@ public final class GatewayServer implements AutoCloseable {
         return listening && !closed;
     }
 
+    /** Stops, giving requests in flight a few seconds ({@link #drain} for a graceful shutdown). */
     @Override
     public void close() {
-        closed = true;
-        listening = false;
-        server.stop();
-        listener.close();
+        drain(CLOSE_GRACE);
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections at once (connecting to the port is refused), closes the idle
+     * ones, lets every request in flight finish (its response says {@code Connection: close}), ends the streams of
+     * unknown length still open a little before {@code limit}, and at {@code limit} closes whatever is left.
+     * Returns when every connection has ended. Only the first call drains; a later one waits for it to finish.
+     */
+    public void drain(Duration limit) {
+        stopping.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            listening = false;
+            long deadline = System.nanoTime() + limit.toNanos();
+            // Helidon's stop closes the server socket, asks every connection to close after its current response,
+            // then waits for them: it runs beside the drain, which ends them by the deadline
+            Thread stop = Thread.ofVirtual().name("gatehouse-listener-stop").start(server::stop);
+            try {
+                listener.drain(deadline);
+                stop.join(CLOSE_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            listener.close();
+        } finally {
+            stopping.unlock();
+        }
     }
 }

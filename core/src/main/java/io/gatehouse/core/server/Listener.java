@@ -9,6 +9,7 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 
 import java.lang.System.Logger.Level;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,6 +21,9 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
     private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** Streams are ended this long before a drain's deadline, so that their last chunk can still go out. */
+    private static final long STREAM_END_MARGIN_NANOS = 1_000_000_000L;
+    private static final long DRAIN_POLL_MILLIS = 20;
 
     private final RequestHeadParser parser;
     private final ProxyHandler handler;
@@ -28,6 +32,7 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
     private final TimeoutsConfig timeouts;
     private final long maxBodySize;
     private final int maxHeaderSize;
+    private final Set<ClientConnection> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
 
@@ -87,6 +92,41 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
 
     ConnectionLimits connections() {
         return connections;
+    }
+
+    /** The connections being served now (past the connection limits). */
+    Set<ClientConnection> active() {
+        return active;
+    }
+
+    /**
+     * Waits for the connections to end once the listener has stopped accepting and asked each to close after its
+     * current response (Helidon's stop does both). A little before {@code deadline} every stream of unknown length
+     * still being sent is ended cleanly ({@link ClientConnection#endStream}); at {@code deadline} what is left is
+     * closed.
+     *
+     * @param deadline when the drain ends ({@link System#nanoTime()})
+     */
+    void drain(long deadline) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        long streamsEnd = deadline - Math.min(STREAM_END_MARGIN_NANOS, Math.max(0, left) / 5);
+        if (!awaitIdle(streamsEnd)) {
+            long ended = active.stream().filter(ClientConnection::endStream).count();
+            LOG.log(Level.INFO, "drain: ended {0} open stream(s); {1} connection(s) still busy", ended,
+                    active.size());
+            if (!awaitIdle(deadline)) {
+                LOG.log(Level.WARNING, "drain: closing {0} connection(s) still busy at the end of the drain time "
+                        + "(server.shutdown.drain_timeout)", active.size());
+                active.forEach(ClientConnection::abort);
+            }
+        }
+    }
+
+    private boolean awaitIdle(long until) throws InterruptedException {
+        while (!active.isEmpty() && until - System.nanoTime() > 0) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        return active.isEmpty();
     }
 
     TimeoutsConfig timeouts() {

@@ -30,6 +30,9 @@ final class ResponseWriter {
     private final ConnectionWatchdog.Deadline deadline;
     private final long writeTimeoutNanos;
     private RuntimeException writeFailure;
+    /** The body of unknown length being streamed now, which {@link #endStream()} may end. */
+    private volatile Body streaming;
+    private volatile boolean ending;
 
     ResponseWriter(DataWriter out, ConnectionWatchdog.Deadline deadline, long writeTimeoutNanos) {
         this.out = out;
@@ -119,14 +122,35 @@ final class ResponseWriter {
         return send(data, length);
     }
 
+    /**
+     * Ends the body of unknown length being streamed now (a server-sent event stream, say) as if its upstream had
+     * ended it: the client gets the last chunk (or, for HTTP/1.0, the connection closes), and the upstream's
+     * connection is closed. For a shutdown's drain deadline; safe to call from any thread.
+     *
+     * @return whether such a body was being streamed
+     */
+    boolean endStream() {
+        Body body = streaming;
+        if (body == null) {
+            return false;
+        }
+        ending = true;
+        body.close(); // a read waiting for the upstream fails (or ends) at once
+        return true;
+    }
+
     private Result stream(byte[] head, Body body, long length, boolean chunked) {
         long written = 0;
         try (InputStream in = body.stream()) {
             if (!writeNow(BufferData.create(head))) {
                 return clientGone(body, 0);
             }
+            if (length < 0) {
+                ending = false;
+                streaming = body;
+            }
             byte[] buffer = new byte[BUFFER];
-            for (int n; (n = in.read(buffer)) != -1; ) {
+            for (int n; !ending && (n = in.read(buffer)) != -1; ) {
                 if (n == 0) {
                     continue;
                 }
@@ -145,9 +169,22 @@ final class ResponseWriter {
                 return clientGone(body, written);
             }
         } catch (IOException | RuntimeException e) {
+            if (ending) {
+                return endedEarly(written, chunked);
+            }
             // reading the body failed: the upstream's doing (or a filter's stream)
             body.close();
             return new Result(written, e, false);
+        } finally {
+            streaming = null;
+        }
+        return Result.ok(written);
+    }
+
+    /** The stream was ended by {@link #endStream()}: ended as the upstream would have, when the client takes it. */
+    private Result endedEarly(long written, boolean chunked) {
+        if (chunked && !writeNow(BufferData.create(LAST_CHUNK))) {
+            return new Result(written, writeFailure, true);
         }
         return Result.ok(written);
     }

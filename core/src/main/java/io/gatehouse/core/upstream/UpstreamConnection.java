@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Three timeouts bound an exchange ({@link #timeouts}): the response head must arrive by a deadline (every read
  * before it waits only for what is left of it, so a head that trickles in cannot stretch it); after the head each
  * read may wait the idle timeout; each write may block the write timeout ({@link WriteWatchdog}). Running out of any
- * is an {@link UpstreamTimeoutException}.
+ * is an {@link UpstreamTimeoutException}. An event stream may have its own idle timeout, or none
+ * ({@link #bodyIdleTimeout}).
  */
 public final class UpstreamConnection {
 
@@ -137,11 +138,20 @@ public final class UpstreamConnection {
         headDeadline = 0;
     }
 
+    /**
+     * Replaces the idle timeout for the rest of this exchange's body (an event stream's own), or lifts it.
+     *
+     * @param idle the longest one read may wait, or {@code null} for no limit
+     */
+    public void bodyIdleTimeout(Duration idle) {
+        idleMillis = idle == null ? 0 : Math.max(1, idle.toMillis());
+    }
+
     /** Reads the next bytes from the socket, waiting no longer than the phase allows. */
     private byte[] read() {
         UpstreamTimeoutException.Phase phase = headDeadline != 0 ? UpstreamTimeoutException.Phase.HEAD
                 : UpstreamTimeoutException.Phase.BODY;
-        long millis = idleMillis;
+        long millis = idleMillis; // 0: no limit (an event stream's socket read waits as long as it takes)
         if (phase == UpstreamTimeoutException.Phase.HEAD) {
             long left = headDeadline - System.nanoTime();
             if (left <= 0) {

@@ -2,11 +2,13 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.testing.RawUpstream;
+import io.helidon.common.buffers.BufferData;
 import io.helidon.webclient.api.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,6 +105,33 @@ class ConnectionPoolTest {
         }
         assertEquals(3, upstream.connections(), "nothing was reused");
         next.close();
+    }
+
+    /**
+     * Retiring the last generation that uses an upstream closes its pool: its idle connections close, one still
+     * carrying a response (an event stream that outlived the generation's drain) keeps working and closes when it
+     * is released, never pooled again.
+     */
+    @Test
+    void closingThePoolLeavesABorrowedConnectionWorkingUntilItIsReleased() throws Exception {
+        UpstreamConnection streaming = pool.acquire(endpoint, false);
+        UpstreamConnection idle = pool.acquire(endpoint, false);
+        idle.release();
+        awaitOpen(n -> n == 2);
+
+        pool.close();
+        awaitOpen(n -> n == 1);
+        streaming.writer().writeNow(BufferData.create("GET /still HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII)));
+        StringBuilder response = new StringBuilder();
+        while (!response.toString().endsWith("unused")) { // a closed connection fails here
+            streaming.reader().ensureAvailable();
+            response.append(streaming.reader().readAsciiString(streaming.reader().available()));
+        }
+        assertEquals("GET /still HTTP/1.1", upstream.received().getLast().requestLine());
+
+        streaming.release();
+        awaitOpen(n -> n == 0);
     }
 
     /** Waits (at most 10 s) until the number of connections the upstream sees open passes {@code test}. */
