@@ -1,6 +1,7 @@
 package io.gatehouse.core.generation;
 
 import io.gatehouse.api.Filter;
+import io.gatehouse.core.tls.TlsChecks;
 import io.gatehouse.core.builtin.RewriteFilter;
 import io.gatehouse.core.builtin.StripPrefixFilter;
 import io.gatehouse.core.chain.CheckByCreating;
@@ -98,6 +99,7 @@ public final class GenerationBuilder {
         if (loaded.config() != null) {
             ConfigPlan plan = ConfigPlan.of(loaded.config(), registry);
             problems.addAll(plan.problems());
+            problems.addAll(TlsChecks.problems(loaded.config(), home));
             problems.addAll(createForCheck(loaded.config(), plan));
         }
         return problems.stream().distinct().toList();
@@ -114,6 +116,7 @@ public final class GenerationBuilder {
         ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), registry);
         if (plan != null) {
             problems.addAll(plan.problems());
+            problems.addAll(TlsChecks.problems(loaded.config(), home));
         }
         if (!problems.isEmpty() || plan == null) {
             throw new ConfigException(loaded.source(), problems.isEmpty()
