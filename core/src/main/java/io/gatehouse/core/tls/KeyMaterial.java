@@ -90,7 +90,7 @@ record KeyMaterial(PrivateKey key, X509Certificate[] chain) {
         }
     }
 
-    /** The key must sign what the leaf certificate's public key verifies: a key of another pair would fail handshakes. */
+    /** The key must sign what the leaf certificate's public key verifies: a key of another pair fails handshakes. */
     private static KeyMaterial checked(PrivateKey key, X509Certificate[] chain) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";

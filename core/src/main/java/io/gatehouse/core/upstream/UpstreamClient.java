@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The connections of one upstream in a keep-alive pool; Helidon's client configuration supplies the socket
- * options (connect timeout), {@link UpstreamTls} the TLS of {@code https://} endpoints. Built once per config generation and shared by all its requests.
+ * options (connect timeout), {@link UpstreamTls} the TLS of {@code https://} endpoints. Built once per config
+ * generation and shared by all its requests.
  */
 public final class UpstreamClient implements AutoCloseable {
 

@@ -36,6 +36,7 @@ class UpstreamTlsIT {
     private WebServer open;
     private GatewayFixture gateway;
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger healthChecks = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -51,7 +52,10 @@ class UpstreamTlsIT {
         return WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .tls(Tls.builder().sslContext(pki.serverContext(cert)).clientAuth(clientAuth)
                         .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE).build())
-                .routing(routing -> routing.any((req, res) -> {
+                .routing(routing -> routing.get("/health", (req, res) -> {
+                    healthChecks.incrementAndGet();
+                    res.send("ok");
+                }).any((req, res) -> {
                     received.incrementAndGet();
                     res.send("client " + req.remotePeer().tlsPrincipal().map(Principal::getName).orElse("none")
                             + " path " + req.path().rawPath());
@@ -136,6 +140,33 @@ class UpstreamTlsIT {
         HttpResponse<String> trusted = gateway.get("/billing/1");
         assertEquals(200, trusted.statusCode(), trusted.body());
         assertEquals("client none path /billing/1", trusted.body());
+    }
+
+    @Test
+    void activeHealthChecksOfHttpsEndpointsUseTheUpstreamsTlsSettings() throws Exception {
+        String health = "    health: { active: { path: /health, interval: 100ms, timeout: 2s } }\n";
+        String tls = "ca: conf/tls/internal-ca.pem\nsni: billing.internal\n";
+        gateway = GatewayFixture.start(home, upstream(url(open), tls).replace("    retries: 0\n",
+                "    retries: 0\n" + health));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (healthChecks.get() < 3) {
+            assertTrue(System.nanoTime() < deadline, "the backend got no health checks over TLS");
+            Thread.sleep(50);
+        }
+        assertEquals("healthy", endpointState());
+        assertEquals(200, gateway.get("/billing/1").statusCode());
+
+        // the same endpoint without the CA: the checks fail the handshake, never reach it, and take it out
+        gateway.reload(upstream(url(open), "").replace("    retries: 0\n", "    retries: 0\n" + health));
+        while (!"unhealthy".equals(endpointState())) {
+            assertTrue(System.nanoTime() < deadline, "an unverifiable endpoint stays " + endpointState());
+            Thread.sleep(50);
+        }
+    }
+
+    private String endpointState() throws Exception {
+        return EchoRoutes.JSON.readTree(gateway.admin("/upstreams").body()).get("upstreams").get(0)
+                .get("endpoints").get(0).get("health").get("state").asText();
     }
 
     @Test
