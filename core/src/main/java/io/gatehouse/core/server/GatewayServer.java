@@ -50,7 +50,7 @@ public final class GatewayServer implements AutoCloseable {
      * @throws CannotListenException if the port cannot be bound
      */
     public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
-        return start(config, generations, null);
+        return start(config, generations, Path.of(""));
     }
 
     /**
