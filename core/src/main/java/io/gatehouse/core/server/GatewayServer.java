@@ -65,7 +65,8 @@ public final class GatewayServer implements AutoCloseable {
                 new ProxyHandler(generations, config.limits().maxConcurrentRequests()), cap),
                 cap);
         gateway.port = config.port();
-        gateway.tls = config.tls() == null ? null : ServerTls.start(config.tls(), home);
+        gateway.tls = config.tls() == null ? null
+                : ServerTls.start(config.tls(), home, config.timeouts().requestHead());
         try {
             gateway.bind();
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
 /**
@@ -35,24 +36,28 @@ public final class ServerTls implements AutoCloseable {
     private final SniKeyManager keys;
     private final Tls tls;
     private final Thread watcher;
+    private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
-    private ServerTls(ServerTlsConfig config, Path home, SniKeyManager keys, Tls tls) {
+    private ServerTls(ServerTlsConfig config, Path home, SniKeyManager keys, Tls tls,
+                      ScheduledThreadPoolExecutor timer) {
         this.config = config;
         this.home = home;
         this.keys = keys;
         this.tls = tls;
+        this.timer = timer;
         this.watcher = Thread.ofPlatform().daemon().name("gatehouse-tls-watch").unstarted(this::watch);
     }
 
     /**
      * Reads the certificates and starts watching their files.
      *
-     * @param home paths are relative to it
+     * @param home      paths are relative to it
+     * @param handshake the longest a client may take to complete its handshake ({@link HandshakeDeadline})
      * @throws IllegalArgumentException when a file cannot be read or a key does not match (the config check
      *                                  reports these with their paths first: {@link TlsChecks})
      */
-    public static ServerTls start(ServerTlsConfig config, Path home) {
+    public static ServerTls start(ServerTlsConfig config, Path home, Duration handshake) {
         List<KeyMaterial> certificates = load(config, home);
         SniKeyManager keys = new SniKeyManager(certificates);
         try {
@@ -60,8 +65,11 @@ public final class ServerTls implements AutoCloseable {
             TrustManager[] trust = config.clientAuth() == ServerTlsConfig.ClientAuth.NONE ? null
                     : TrustStores.of(KeyMaterial.certificates(home.resolve(config.clientCa()))).getTrustManagers();
             context.init(new KeyManager[] {keys}, trust, null);
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
+                    .name("gatehouse-tls-handshake-deadline").factory());
+            timer.setRemoveOnCancelPolicy(true);
             Tls tls = Tls.builder()
-                    .sslContext(context)
+                    .sslContext(HandshakeDeadline.wrap(context, handshake, timer))
                     .enabledProtocols(config.protocols())
                     .enabledCipherSuites(config.cipherSuites())
                     // Helidon's default (HTTPS) is for clients; on a server the JDK refuses every client certificate
@@ -72,7 +80,7 @@ public final class ServerTls implements AutoCloseable {
                         case REQUIRED -> TlsClientAuth.REQUIRED;
                     })
                     .build();
-            ServerTls server = new ServerTls(config, home, keys, tls);
+            ServerTls server = new ServerTls(config, home, keys, tls, timer);
             server.watcher.start();
             LOG.log(Level.INFO, "TLS on the listener: {0}; protocols {1}; client certificates {2}",
                     describe(certificates), config.protocols(), config.clientAuth().name().toLowerCase());
@@ -149,6 +157,7 @@ public final class ServerTls implements AutoCloseable {
     public void close() {
         closed = true;
         watcher.interrupt();
+        timer.shutdownNow();
     }
 
     /** What the poll compares: a file replaced by a rename or rewritten in place changes one of these. */

@@ -208,6 +208,18 @@ class TlsIT {
     }
 
     @Test
+    void aConnectionThatNeverStartsTheHandshakeIsClosedAfterTheHeadTimeout() throws Exception {
+        issueApiAndAdmin();
+        gateway = GatewayFixture.start(home, listenerExample().replace("  tls:\n",
+                "  timeouts: { request_head: 2s }\n  tls:\n"), Map.of("ADMIN_P12_PASSWORD", "p12-secret"));
+        try (RawClient silent = RawClient.connect(gateway.gateway().port())) {
+            // at most a TLS alert, then the end of the stream; a read timeout (10 s) fails the test
+            String answer = silent.readUntilClose();
+            assertTrue(answer.isEmpty() || answer.charAt(0) == 0x15, "an alert record at most: " + answer);
+        }
+    }
+
+    @Test
     void mtlsRequiresAClientCertificateAndHandsItsIdentityToFiltersAndTheUpstream() throws Exception {
         pki.issue("gateway", "gateway", "DNS:localhost");
         TestPki clients = TestPki.create(home.resolve("conf/tls"), "clients-ca");
