@@ -100,19 +100,11 @@ record KeyMaterial(PrivateKey key, X509Certificate[] chain) {
         };
         try {
             byte[] probe = "gatehouse key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Signature sign = Signature.getInstance(algorithm);
-            if ("RSASSA-PSS".equals(algorithm)) {
-                sign.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            Signature sign = signature(algorithm);
             sign.initSign(key);
             sign.update(probe);
             byte[] signature = sign.sign();
-            Signature verify = Signature.getInstance(algorithm);
-            if ("RSASSA-PSS".equals(algorithm)) {
-                verify.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            Signature verify = signature(algorithm);
             verify.initVerify(chain[0].getPublicKey());
             verify.update(probe);
             if (!verify.verify(signature)) {
@@ -124,6 +116,15 @@ record KeyMaterial(PrivateKey key, X509Certificate[] chain) {
                     + chain[0].getSubjectX500Principal().getName() + " (" + message(e) + ")");
         }
         return new KeyMaterial(key, chain);
+    }
+
+    private static Signature signature(String algorithm) throws GeneralSecurityException {
+        Signature signature = Signature.getInstance(algorithm);
+        if ("RSASSA-PSS".equals(algorithm)) {
+            signature.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                    java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        }
+        return signature;
     }
 
     private static void readable(Path file) {
