@@ -58,6 +58,18 @@ public final class TestPki {
     public Issued issue(String file, String cn, String... sans) throws IOException {
         openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", file + ".key", "-out", file + ".csr", "-subj", "/O=Gatehouse Test/CN=" + cn);
+        return sign(file, sans);
+    }
+
+    /** Like {@link #issue}, with a 2048-bit RSA key in the PKCS#1 format ({@code BEGIN RSA PRIVATE KEY}). */
+    public Issued issueRsa(String file, String cn, String... sans) throws IOException {
+        openssl(dir, "genrsa", "-traditional", "-out", file + ".key", "2048");
+        openssl(dir, "req", "-new", "-key", file + ".key", "-out", file + ".csr", "-subj",
+                "/O=Gatehouse Test/CN=" + cn);
+        return sign(file, sans);
+    }
+
+    private Issued sign(String file, String... sans) throws IOException {
         StringBuilder ext = new StringBuilder("basicConstraints=CA:FALSE\n"
                 + "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n");
         if (sans.length > 0) {

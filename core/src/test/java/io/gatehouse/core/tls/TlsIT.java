@@ -120,6 +120,29 @@ class TlsIT {
     }
 
     @Test
+    void anRsaPkcs1CertificateServesItsNamesBesideAnEcOneAndWildcardsMatch() throws Exception {
+        TestPki.Issued ec = pki.issue("ec", "ec.example.com", "DNS:ec.example.com");
+        TestPki.Issued rsa = pki.issueRsa("rsa", "rsa.example.com", "DNS:rsa.example.com", "DNS:*.apps.example.com");
+        assertTrue(Files.readString(rsa.key()).startsWith("-----BEGIN RSA PRIVATE KEY-----"), "PKCS#1");
+        gateway = GatewayFixture.start(home, """
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  tls:
+                    certificates:
+                      - { cert: conf/tls/ec.pem, key: conf/tls/ec.key }
+                      - { cert: conf/tls/rsa.pem, key: conf/tls/rsa.key }
+                """);
+        int port = gateway.gateway().port();
+        assertEquals(rsa.serial(), served(port, "rsa.example.com", pki.clientContext()).getSerialNumber());
+        assertEquals(rsa.serial(), served(port, "shop.apps.example.com", pki.clientContext()).getSerialNumber(),
+                "a wildcard name");
+        assertEquals(ec.serial(), served(port, "a.b.apps.example.com", pki.clientContext()).getSerialNumber(),
+                "a wildcard covers one label only: the first certificate");
+        assertEquals(ec.serial(), served(port, "ec.example.com", pki.clientContext()).getSerialNumber());
+    }
+
+    @Test
     void aRotatedCertificateIsServedWithoutARestartAndABrokenOneKeepsThePrevious() throws Exception {
         TestPki.Issued first = issueApiAndAdmin();
         startListenerExample();
