@@ -259,7 +259,7 @@ class TlsIT {
         HttpClient anonymous = HttpClient.newBuilder().sslContext(pki.clientContext()).build();
         assertThrows(IOException.class, () -> anonymous.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString()), "no client certificate: the handshake fails");
-        HttpClient wrongCa = HttpClient.newBuilder().sslContext(pki.clientContext(intruder)).build();
+        HttpClient wrongCa = HttpClient.newBuilder().sslContext(insisting(pki, intruder)).build();
         assertThrows(IOException.class, () -> wrongCa.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString()), "a certificate of another CA: the handshake fails");
         assertEquals(0, received.get(), "nothing reached the upstream");
@@ -327,6 +327,71 @@ class TlsIT {
                 .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(EchoRoutes.JSON.readTree(with.body()).get("headers").get("x-forwarded-client-cert").get(0)
                 .asText().contains("Subject=\"CN=client-a,O=Gatehouse Test\""), with.body());
+        int before = received.get();
+        TestPki.Issued intruder = pki.issue("intruder", "intruder");
+        // the JDK's client sends no certificate of a CA the server did not name; this one insists
+        HttpClient wrongCa = HttpClient.newBuilder().sslContext(insisting(pki, intruder)).build();
+        assertThrows(IOException.class, () -> wrongCa.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString()), "optional, but a certificate presented must verify");
+        assertEquals(before, received.get());
+    }
+
+    /** A client context that presents {@code client} whichever CAs the server asks for. */
+    private static SSLContext insisting(TestPki pki, TestPki.Issued client) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(client.pkcs12("secret"))) {
+            keys.load(in, "secret".toCharArray());
+        }
+        String alias = keys.aliases().nextElement();
+        javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        factory.init(keys, "secret".toCharArray());
+        javax.net.ssl.X509KeyManager chosen = (javax.net.ssl.X509KeyManager) factory.getKeyManagers()[0];
+        javax.net.ssl.X509ExtendedKeyManager insisting = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {alias};
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+                return alias;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                                                  javax.net.ssl.SSLEngine engine) {
+                return alias;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String name) {
+                return chosen.getCertificateChain(name);
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String name) {
+                return chosen.getPrivateKey(name);
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore ca = java.security.KeyStore.getInstance("PKCS12");
+        ca.load(null, null);
+        ca.setCertificateEntry("ca", TestPki.read(pki.caFile()));
+        trust.init(ca);
+        context.init(new javax.net.ssl.KeyManager[] {insisting}, trust.getTrustManagers(), null);
+        return context;
     }
 
     @Test
