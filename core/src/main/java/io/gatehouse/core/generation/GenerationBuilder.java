@@ -1,7 +1,6 @@
 package io.gatehouse.core.generation;
 
 import io.gatehouse.api.Filter;
-import io.gatehouse.core.tls.TlsChecks;
 import io.gatehouse.core.builtin.RewriteFilter;
 import io.gatehouse.core.builtin.StripPrefixFilter;
 import io.gatehouse.core.chain.CheckByCreating;
@@ -26,6 +25,7 @@ import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.RouteRule;
 import io.gatehouse.core.route.RouteTable;
 import io.gatehouse.core.script.ScriptHost;
+import io.gatehouse.core.tls.TlsChecks;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.lang.System.Logger.Level;

@@ -116,8 +116,7 @@ final class UpstreamStates {
             throw e;
         }
         Upstream upstream = new Upstream(name, balancer, discovery,
-                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize(),
-                        tls), key.config());
+                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize(), tls), key.config());
         try {
             upstream.start();
         } catch (RuntimeException | Error e) {

@@ -1,6 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
@@ -8,7 +9,6 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PlainSocket;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.socket.TlsSocket;
-import io.gatehouse.core.tls.UpstreamTls;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
