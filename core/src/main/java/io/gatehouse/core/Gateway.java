@@ -146,7 +146,7 @@ public final class Gateway implements AutoCloseable {
         resources.add(audit);
         lastReload = history.add(new ReloadStatus(Instant.now(), first.number(), List.of(), "startup", "-"));
         audit.reload(lastReload, null, serving.text().digest());
-        server = GatewayServer.start(config.server(), generations);
+        server = GatewayServer.start(config.server(), generations, home);
         resources.add(server);
         drainTimeout = config.server().shutdown().drainTimeout();
         metrics.openConnections(server::openConnections);

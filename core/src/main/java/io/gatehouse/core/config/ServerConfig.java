@@ -14,9 +14,11 @@ import java.util.List;
  * @param limits           request size and connection limits; defaults in {@link LimitsConfig}
  * @param timeouts         client-side timeouts; defaults in {@link TimeoutsConfig}
  * @param shutdown         graceful shutdown on SIGTERM; defaults in {@link ShutdownConfig}
+ * @param tls              TLS on the listener; default none (cleartext)
  */
 public record ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
-                           LimitsConfig limits, TimeoutsConfig timeouts, ShutdownConfig shutdown) {
+                           LimitsConfig limits, TimeoutsConfig timeouts, ShutdownConfig shutdown,
+                           ServerTlsConfig tls) {
 
     /** Identity headers a client could forge, removed unless the peer is a trusted proxy. */
     public static final List<String> DEFAULT_IDENTITY_HEADERS = List.of("X-Real-IP", "X-Forwarded-Port",
@@ -31,5 +33,11 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
         limits = limits == null ? new LimitsConfig(null, null, null, null, null, null) : limits;
         timeouts = timeouts == null ? new TimeoutsConfig(null, null, null, null) : timeouts;
         shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;
+    }
+
+    /** A cleartext listener. */
+    public ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
+                        LimitsConfig limits, TimeoutsConfig timeouts) {
+        this(host, port, trustedProxies, identityHeaders, limits, timeouts, null, null);
     }
 }

@@ -24,11 +24,13 @@ import java.util.List;
  * @param circuitBreaker a circuit breaker per endpoint; default none
  * @param retryBudget    the share of extra load retries may add; default 20 % (at least 3 retries a second) over
  *                       {@code 10s}
+ * @param tls            how {@code https://} endpoints are verified, and the client certificate for them; default
+ *                       the JDK's trust store with host name verification
  */
 public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                              HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty,
                              Duration readIdleTimeout, Duration writeTimeout, CircuitBreakerConfig circuitBreaker,
-                             RetryBudgetConfig retryBudget) {
+                             RetryBudgetConfig retryBudget, UpstreamTlsConfig tls) {
     public UpstreamConfig {
         balancer = balancer == null ? ComponentSpec.ofType("round_robin") : balancer;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
@@ -38,6 +40,7 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
         retries = retries == null ? 2 : retries;
         retryOnStatus = retryOnStatus == null ? List.of() : retryOnStatus;
         retryBudget = retryBudget == null ? new RetryBudgetConfig(null, null, null) : retryBudget;
+        tls = tls == null ? new UpstreamTlsConfig(null, null, false, null, null, null) : tls;
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0, got " + retries);
         }
@@ -48,9 +51,19 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
         }
     }
 
+    /** An upstream whose https endpoints are verified against the JDK's trust store. */
+    public UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
+                          HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty,
+                          Duration readIdleTimeout, Duration writeTimeout, CircuitBreakerConfig circuitBreaker,
+                          RetryBudgetConfig retryBudget) {
+        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, readIdleTimeout,
+                writeTimeout, circuitBreaker, retryBudget, null);
+    }
+
     /** An upstream with the default timeouts. */
     public UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                           HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
-        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null, null, null);
+        this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null, null, null,
+                null);
     }
 }

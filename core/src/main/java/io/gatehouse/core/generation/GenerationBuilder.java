@@ -25,6 +25,7 @@ import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.RouteRule;
 import io.gatehouse.core.route.RouteTable;
 import io.gatehouse.core.script.ScriptHost;
+import io.gatehouse.core.tls.TlsChecks;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.lang.System.Logger.Level;
@@ -98,6 +99,7 @@ public final class GenerationBuilder {
         if (loaded.config() != null) {
             ConfigPlan plan = ConfigPlan.of(loaded.config(), registry);
             problems.addAll(plan.problems());
+            problems.addAll(TlsChecks.problems(loaded.config(), home));
             problems.addAll(createForCheck(loaded.config(), plan));
         }
         return problems.stream().distinct().toList();
@@ -114,6 +116,7 @@ public final class GenerationBuilder {
         ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), registry);
         if (plan != null) {
             problems.addAll(plan.problems());
+            problems.addAll(TlsChecks.problems(loaded.config(), home));
         }
         if (!problems.isEmpty() || plan == null) {
             throw new ConfigException(loaded.source(), problems.isEmpty()

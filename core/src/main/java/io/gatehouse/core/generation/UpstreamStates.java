@@ -9,6 +9,7 @@ import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.config.UpstreamConfig;
 import io.gatehouse.core.plugin.Failures;
 import io.gatehouse.core.script.ScriptHost;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 
@@ -100,6 +101,12 @@ final class UpstreamStates {
     private Upstream create(String name, Key key, StateStore.Scope inner) throws ConfigException {
         String base = ConfigPath.key("upstreams", name);
         String owner = "upstream '" + name + "'";
+        UpstreamTls tls;
+        try {
+            tls = UpstreamTls.of(key.config().tls(), home, name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config", List.of(new Problem(ConfigPath.key(base, "tls"), e.getMessage())));
+        }
         ServiceDiscovery discovery = (ServiceDiscovery) component(ConfigPath.key(base, "discovery"), owner, inner);
         LoadBalancer balancer;
         try {
@@ -109,7 +116,7 @@ final class UpstreamStates {
             throw e;
         }
         Upstream upstream = new Upstream(name, balancer, discovery,
-                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize()), key.config());
+                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize(), tls), key.config());
         try {
             upstream.start();
         } catch (RuntimeException | Error e) {

@@ -11,6 +11,7 @@ import io.gatehouse.core.observe.RequestObserver.AttemptOutcome;
 import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.route.PathNormalizer;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 import io.gatehouse.core.upstream.UpstreamConnection;
@@ -136,7 +137,7 @@ public final class HttpProxy {
                 upstream.failed(endpoint);
                 upstream.circuitResult(endpoint, true);
                 logFailure(exchange, upstream, endpoint, e.kind(), e.getCause());
-                boolean again = e.kind() == UpstreamFailure.Kind.UNREACHABLE
+                boolean again = e.kind() == UpstreamFailure.Kind.UNREACHABLE || e.kind() == UpstreamFailure.Kind.TLS
                         || (e.kind() == UpstreamFailure.Kind.BROKEN && idempotent && replayable);
                 if (attempt >= retries || !again || !mayRetry(exchange, upstream)) {
                     throw e;
@@ -165,7 +166,7 @@ public final class HttpProxy {
 
     private static AttemptOutcome outcome(UpstreamFailure.Kind kind) {
         return switch (kind) {
-            case UNREACHABLE -> AttemptOutcome.UNREACHABLE;
+            case UNREACHABLE, TLS -> AttemptOutcome.UNREACHABLE;
             case TIMEOUT, STOPPED_READING -> AttemptOutcome.TIMEOUT;
             case BAD_RESPONSE -> AttemptOutcome.BAD_RESPONSE;
             case ERROR_STATUS -> AttemptOutcome.ERROR_STATUS;
@@ -289,7 +290,8 @@ public final class HttpProxy {
                 connection = client.connection(endpoint, attempt > 0);
             } catch (RuntimeException e) {
                 // refused, timed out, no route, unknown host, TLS handshake: nothing was sent
-                throw new UpstreamFailure(UpstreamFailure.Kind.UNREACHABLE, upstream.name(), e);
+                throw new UpstreamFailure(UpstreamTls.isHandshakeFailure(e) ? UpstreamFailure.Kind.TLS
+                        : UpstreamFailure.Kind.UNREACHABLE, upstream.name(), e);
             }
             try {
                 return Http1Call.exchange(connection, outgoing, timeouts, client.maxHeaderSize());
@@ -339,6 +341,11 @@ public final class HttpProxy {
             }
             if (t instanceof BadResponseException) {
                 kind = UpstreamFailure.Kind.BAD_RESPONSE;
+                break;
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                // TLS 1.3: a server refuses the client certificate after the client's side of the handshake
+                kind = UpstreamFailure.Kind.TLS;
                 break;
             }
         }

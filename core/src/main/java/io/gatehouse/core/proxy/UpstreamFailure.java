@@ -14,6 +14,9 @@ public final class UpstreamFailure extends GatewayException {
     /** What went wrong, with its status, code and the wording of its detail. */
     public enum Kind {
         UNREACHABLE(502, "upstream_unreachable", "could not be reached"),
+        TLS(502, "upstream_tls", "failed the TLS handshake: its certificate is not trusted or does not name the "
+                + "host, it refused the gateway's client certificate, or no TLS version or cipher was agreed (see "
+                + "upstreams.NAME.tls)"),
         TIMEOUT(504, "upstream_timeout", "did not answer in time"),
         STOPPED_READING(504, "upstream_timeout", "stopped reading the request"),
         BROKEN(502, "upstream_error", "closed the connection before its response was complete"),

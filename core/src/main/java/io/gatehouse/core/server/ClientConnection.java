@@ -10,6 +10,7 @@ import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.HopByHop;
+import io.gatehouse.core.tls.ClientCertificate;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
@@ -51,7 +52,8 @@ final class ClientConnection implements ServerConnection {
         this.ctx = ctx;
         this.listener = listener;
         this.reader = ctx.dataReader();
-        this.peer = new ProxyHandler.Peer(ctx.remotePeer().host(), ctx.isSecure());
+        this.peer = new ProxyHandler.Peer(ctx.remotePeer().host(), ctx.isSecure(),
+                ctx.isSecure() ? ClientCertificate.of(ctx.remotePeer()::tlsCertificates) : null);
         this.deadline = listener.watchdog().register(this::closeSocket);
         this.writer = new ResponseWriter(ctx.dataWriter(), deadline, listener.timeouts().write().toNanos());
     }

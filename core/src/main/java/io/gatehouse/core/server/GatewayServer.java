@@ -2,6 +2,7 @@ package io.gatehouse.core.server;
 
 import io.gatehouse.core.config.ServerConfig;
 import io.gatehouse.core.generation.GenerationHolder;
+import io.gatehouse.core.tls.ServerTls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +35,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ServerConfig config;
     private final Listener listener;
     private final int connectionCap;
+    private ServerTls tls;
     private volatile WebServer server;
     private volatile boolean listening;
     private volatile boolean closed;
@@ -51,12 +54,31 @@ public final class GatewayServer implements AutoCloseable {
      * @throws CannotListenException if the port cannot be bound
      */
     public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
+        return start(config, generations, Path.of(""));
+    }
+
+    /**
+     * Binds and starts the listener, with TLS when {@code server.tls} is set.
+     *
+     * @param home the gateway home, which {@code server.tls} paths are relative to
+     * @throws CannotListenException if the port cannot be bound
+     */
+    public static GatewayServer start(ServerConfig config, GenerationHolder generations, Path home) {
         int cap = connectionCap(config.limits().maxConnections());
         GatewayServer gateway = new GatewayServer(config, new Listener(config,
                 new ProxyHandler(generations, config.limits().maxConcurrentRequests()), cap),
                 cap);
         gateway.port = config.port();
-        gateway.bind();
+        gateway.tls = config.tls() == null ? null
+                : ServerTls.start(config.tls(), home, config.timeouts().requestHead());
+        try {
+            gateway.bind();
+        } catch (RuntimeException e) {
+            if (gateway.tls != null) {
+                gateway.tls.close();
+            }
+            throw e;
+        }
         return gateway;
     }
 
@@ -75,6 +97,11 @@ public final class GatewayServer implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())
                 .addConnectionSelector(listener)
+                .update(builder -> {
+                    if (tls != null) {
+                        builder.tls(tls.tls());
+                    }
+                })
                 .routing(routing -> routing.any(new StopWatch()))
                 .build()
                 .start();
@@ -185,6 +212,9 @@ public final class GatewayServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             listener.close();
+            if (tls != null) {
+                tls.close();
+            }
         } finally {
             stopping.unlock();
         }

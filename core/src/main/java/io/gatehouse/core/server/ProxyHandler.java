@@ -22,6 +22,7 @@ import io.gatehouse.core.proxy.HopByHop;
 import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
+import io.gatehouse.core.tls.ClientCertificate;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -48,8 +49,15 @@ final class ProxyHandler {
         Completion send(GatewayExchange exchange, Response response);
     }
 
-    /** Where a request came from. */
-    record Peer(String address, boolean secure) {
+    /**
+     * Where a request came from.
+     *
+     * @param certificate the client certificate verified by the TLS handshake, or {@code null}
+     */
+    record Peer(String address, boolean secure, ClientCertificate certificate) {
+        Peer(String address, boolean secure) {
+            this(address, secure, null);
+        }
     }
 
     private final GenerationHolder generations;
@@ -212,6 +220,7 @@ final class ProxyHandler {
         GatewayExchange exchange = new GatewayExchange(requestId, request, routeId, params, clientIp,
                 peer.address(), start, reportedPath);
         exchange.trace(trace);
+        ClientCertificate.intake(peer.certificate(), headers, exchange, generation.config().server().tls());
         return exchange;
     }
 

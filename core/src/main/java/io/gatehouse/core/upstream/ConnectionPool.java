@@ -1,7 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
-import io.helidon.common.tls.Tls;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.helidon.webclient.api.HttpClientConfig;
 
 import java.time.Duration;
@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionPool implements AutoCloseable {
 
     private final HttpClientConfig config;
+    private final UpstreamTls tls;
     private final int maxIdlePerEndpoint;
     private final long maxIdleNanos;
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
@@ -37,7 +38,13 @@ final class ConnectionPool implements AutoCloseable {
     private volatile boolean closed;
 
     ConnectionPool(HttpClientConfig config, int maxIdlePerEndpoint, Duration maxIdle) {
+        this(config, UpstreamTls.verifying(), maxIdlePerEndpoint, maxIdle);
+    }
+
+    /** @param tls how {@code https://} endpoints are verified and authenticated to */
+    ConnectionPool(HttpClientConfig config, UpstreamTls tls, int maxIdlePerEndpoint, Duration maxIdle) {
         this.config = config;
+        this.tls = tls;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
         this.maxIdleNanos = maxIdle.toNanos();
         IdleReaper.register(this);
@@ -58,8 +65,8 @@ final class ConnectionPool implements AutoCloseable {
                 connection.close();
             }
         }
-        Tls tls = "https".equals(endpoint.url().getScheme()) && config.tls().enabled() ? config.tls() : null;
-        return UpstreamConnection.open(endpoint, config.socketOptions(), tls, this, key);
+        return UpstreamConnection.open(endpoint, config.socketOptions(),
+                "https".equals(endpoint.url().getScheme()) ? tls : null, this, key);
     }
 
     /**

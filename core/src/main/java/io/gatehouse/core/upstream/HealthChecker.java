@@ -2,12 +2,14 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.config.HealthConfig;
+import io.helidon.common.buffers.BufferData;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,6 +59,9 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private String probe(Endpoint endpoint) {
+        if ("https".equals(endpoint.url().getScheme())) {
+            return probeOverTls(endpoint);
+        }
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.id() + config.path()))
                     .timeout(config.timeout())
@@ -71,6 +76,43 @@ final class HealthChecker implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "health check of {0} failed: {1}", endpoint.id(), e.toString());
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An {@code https} endpoint is probed over the upstream's own connections, so that its {@code tls} settings (CA,
+     * host name, SNI, client certificate) apply to health checks as they do to requests: the JDK's HttpClient
+     * could use neither another SNI name nor a CA of the upstream's own.
+     */
+    private String probeOverTls(Endpoint endpoint) {
+        UpstreamConnection connection;
+        try {
+            connection = upstream.client().connection(endpoint, true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "health check of {0} failed: {1}", endpoint.id(), e.toString());
+            return e.getCause() != null ? e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage()
+                    : e.toString();
+        }
+        try {
+            connection.timeouts(System.nanoTime() + config.timeout().toNanos(), config.timeout(), config.timeout());
+            String host = endpoint.port() == 443 ? endpoint.host() : endpoint.host() + ":" + endpoint.port();
+            connection.writer().writeNow(BufferData.create(("GET " + config.path() + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nUser-Agent: gatehouse-health-check\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String statusLine = connection.reader().readLine();
+            String[] parts = statusLine.split(" ", 3);
+            int status = parts.length >= 2 && parts[0].startsWith("HTTP/1.") && parts[1].matches("\\d{3}")
+                    ? Integer.parseInt(parts[1]) : -1;
+            if (status < 0) {
+                return "not an HTTP/1.1 status line";
+            }
+            return status >= expected[0] && status <= expected[1] ? null : "status " + status;
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "health check of {0} failed: {1}", endpoint.id(), e.toString());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        } finally {
+            connection.close();
         }
     }
 

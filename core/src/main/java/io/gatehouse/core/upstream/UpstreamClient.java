@@ -1,6 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 
@@ -8,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The connections of one upstream in a keep-alive pool; Helidon's client configuration supplies the socket
- * options (connect timeout) and TLS. Built once per config generation and shared by all its requests.
+ * options (connect timeout), {@link UpstreamTls} the TLS of {@code https://} endpoints. Built once per config
+ * generation and shared by all its requests.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -20,12 +22,16 @@ public final class UpstreamClient implements AutoCloseable {
     private final int maxHeaderSize;
 
     public UpstreamClient(Duration connectTimeout, int maxHeaderSize) {
+        this(connectTimeout, maxHeaderSize, UpstreamTls.verifying());
+    }
+
+    public UpstreamClient(Duration connectTimeout, int maxHeaderSize, UpstreamTls tls) {
         this.webClient = WebClient.builder()
                 .connectTimeout(connectTimeout)
                 .shareConnectionCache(false)
                 .proxy(Proxy.noProxy())
                 .build();
-        this.pool = new ConnectionPool(webClient.prototype(), MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
+        this.pool = new ConnectionPool(webClient.prototype(), tls, MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
         this.maxHeaderSize = Math.max(maxHeaderSize, 16 * 1024);
     }
 

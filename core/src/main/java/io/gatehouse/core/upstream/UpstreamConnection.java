@@ -1,6 +1,7 @@
 package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
+import io.gatehouse.core.tls.UpstreamTls;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
@@ -8,7 +9,6 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PlainSocket;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.socket.TlsSocket;
-import io.helidon.common.tls.Tls;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +38,6 @@ import java.util.concurrent.TimeUnit;
  * ({@link #bodyIdleTimeout}).
  */
 public final class UpstreamConnection {
-
-    private static final List<String> HTTP_1_1 = List.of("http/1.1");
 
     private final SocketChannel channel;
     private final Socket socket;
@@ -75,9 +72,10 @@ public final class UpstreamConnection {
     /**
      * Connects to an endpoint, with TLS when {@code tls} is given.
      *
-     * @throws UncheckedIOException when the connection cannot be made (its cause says why)
+     * @throws UncheckedIOException when the connection cannot be made (its cause says why: an
+     *                              {@link javax.net.ssl.SSLException} for a failed TLS handshake)
      */
-    static UpstreamConnection open(Endpoint endpoint, SocketOptions options, Tls tls, ConnectionPool pool,
+    static UpstreamConnection open(Endpoint endpoint, SocketOptions options, UpstreamTls tls, ConnectionPool pool,
                                    String poolKey) {
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
@@ -93,7 +91,9 @@ public final class UpstreamConnection {
             if (tls == null) {
                 return new UpstreamConnection(channel, PlainSocket.client(socket, id), null, pool, poolKey);
             }
-            SSLSocket ssl = tls.createSocket(HTTP_1_1, socket, address);
+            SSLSocket ssl = tls.wrap(socket, endpoint.host(), endpoint.port());
+            // the handshake reads and writes: bounded like the connect, so a silent endpoint cannot hold it
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
             ssl.startHandshake();
             return new UpstreamConnection(channel, TlsSocket.client(ssl, id), ssl.getInputStream(), pool, poolKey);
         } catch (IOException e) {
@@ -197,10 +197,31 @@ public final class UpstreamConnection {
                 throw new UncheckedIOException(new UpstreamTimeoutException(UpstreamTimeoutException.Phase.WRITE,
                         "a write of the request blocked for " + TimeUnit.NANOSECONDS.toMillis(writeNanos) + " ms"));
             }
-            throw e;
+            throw refusedHandshake(e);
         } finally {
             pendingWrite.disarm();
         }
+    }
+
+    /**
+     * In TLS 1.3 a server checks the client's certificate after the client's side of the handshake is done: a refusal
+     * ({@code certificate_required}, {@code bad_certificate}) is an alert the first read gets, and the first write
+     * may meet the closed connection before that. On a new TLS connection the alert is read, so the failure says TLS
+     * rather than "broken pipe".
+     */
+    private RuntimeException refusedHandshake(RuntimeException writeFailure) {
+        if (tlsInput == null || reused) {
+            return writeFailure;
+        }
+        try {
+            soTimeout(100);
+            tlsInput.read();
+        } catch (javax.net.ssl.SSLException alert) {
+            return new UncheckedIOException(alert);
+        } catch (IOException | RuntimeException e) {
+            // no alert to read
+        }
+        return writeFailure;
     }
 
     /** @return whether this connection served an earlier request (and so may have been closed by the peer since) */
