@@ -83,6 +83,7 @@ public final class Gateway implements AutoCloseable {
                 metrics::pluginMeters);
         metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
         metrics.generation(() -> generations.current() == null ? 0 : generations.current().number());
+        metrics.websocketTunnels(generations.tunnels());
         metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
                 io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }

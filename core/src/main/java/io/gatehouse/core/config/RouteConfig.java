@@ -21,6 +21,8 @@ import java.util.List;
  * @param serverTiming whether responses carry a {@code Server-Timing} header with each filter's time, the upstream's
  *                    and the total (for browsers' developer tools); default {@code false}: it tells clients about
  *                    the route's insides, so turn it on where they may know
+ * @param websocket   whether (and how) the route proxies WebSocket: {@code true} for the defaults, or a block (see
+ *                    {@link WebSocketConfig}); default none: an {@code Upgrade: websocket} request is refused (400)
  */
 public record RouteConfig(@Required String id,
                           @Required MatchConfig match,
@@ -30,7 +32,8 @@ public record RouteConfig(@Required String id,
                           Duration timeout,
                           List<FilterSpec> filters,
                           Integer maxConcurrentRequests,
-                          boolean serverTiming) {
+                          boolean serverTiming,
+                          WebSocketConfig websocket) {
     public RouteConfig {
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         filters = filters == null ? List.of() : filters;
