@@ -52,6 +52,10 @@ public final class Tunnel {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong closingSince = new AtomicLong();
     private final LongAdder bytesToClient = new LongAdder();
+    /** Set before the gateway's own close frames go out: from then on the peers' close frames are answers to them. */
+    private volatile boolean gatewayCloses;
+    private volatile boolean closeWrittenToClient;
+    private volatile boolean closeWrittenToUpstream;
     private volatile boolean closeFromClient;
     private volatile boolean closeFromUpstream;
     private volatile long lastFrame = System.nanoTime();
@@ -126,11 +130,8 @@ public final class Tunnel {
                     } else {
                         forward(!fromClient, frame, reader, payload, true);
                     }
-                    if (closeFromClient && closeFromUpstream) {
-                        end();
-                    } else {
-                        closingSince.compareAndSet(0, System.nanoTime());
-                    }
+                    closingSince.compareAndSet(0, System.nanoTime());
+                    endWhenClosed();
                     return;
                 }
                 forward(!fromClient, frame, reader, frame.control()
@@ -160,13 +161,16 @@ public final class Tunnel {
         AtomicBoolean closeSent = toClient ? closeSentToClient : closeSentToUpstream;
         lock.lock();
         try {
-            boolean drop = close ? closeSent.getAndSet(true) : closeSent.get();
+            boolean drop = close ? gatewayCloses || closeSent.getAndSet(true) : closeSent.get();
             if (payload != null) {
                 if (!drop) {
                     byte[] whole = new byte[frame.raw().length + payload.length];
                     System.arraycopy(frame.raw(), 0, whole, 0, frame.raw().length);
                     System.arraycopy(payload, 0, whole, frame.raw().length, payload.length);
                     write(toClient, BufferData.create(whole));
+                    if (close) {
+                        closeWritten(toClient);
+                    }
                 }
                 return;
             }
@@ -210,9 +214,23 @@ public final class Tunnel {
      */
     void closeBoth(int code, String reason) {
         closingSince.compareAndSet(0, System.nanoTime());
+        gatewayCloses = true;
         sendClose(false, code, reason);
         sendClose(true, code, reason);
-        if (closeFromClient && closeFromUpstream) {
+        endWhenClosed();
+    }
+
+    private void closeWritten(boolean toClient) {
+        if (toClient) {
+            closeWrittenToClient = true;
+        } else {
+            closeWrittenToUpstream = true;
+        }
+    }
+
+    /** Ends the tunnel once both sides were sent a close frame and both sent theirs: the close handshake is over. */
+    private void endWhenClosed() {
+        if (closeFromClient && closeFromUpstream && closeWrittenToClient && closeWrittenToUpstream) {
             end();
         }
     }
@@ -231,6 +249,7 @@ public final class Tunnel {
         try {
             if (!ended.get() && !sent.getAndSet(true)) {
                 write(toClient, BufferData.create(CloseFrame.of(code, reason, !toClient)));
+                closeWritten(toClient);
             }
         } catch (SideGone e) {
             end();
