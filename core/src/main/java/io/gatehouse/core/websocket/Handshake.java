@@ -54,7 +54,7 @@ public final class Handshake {
 
     /** Whether a request asks to switch to WebSocket ({@code Upgrade: websocket}); other upgrades are ignored. */
     public static boolean requested(Headers headers) {
-        return tokens(headers.all("Upgrade")).contains("websocket");
+        return tokens(headers.all("Upgrade")).stream().anyMatch(token -> token.equalsIgnoreCase("websocket"));
     }
 
     /**
@@ -250,7 +250,7 @@ public final class Handshake {
             for (String token : value.split(",")) {
                 String trimmed = token.trim();
                 if (!trimmed.isEmpty()) {
-                    tokens.add(trimmed.toLowerCase(Locale.ROOT).equals("websocket") ? "websocket" : trimmed);
+                    tokens.add(trimmed);
                 }
             }
         }

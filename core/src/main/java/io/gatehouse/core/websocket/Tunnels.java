@@ -2,13 +2,16 @@ package io.gatehouse.core.websocket;
 
 import io.gatehouse.core.generation.Generation;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The open WebSocket tunnels of a gateway, across config generations: counts per route (for the limit, the admin
@@ -23,8 +26,7 @@ public final class Tunnels implements AutoCloseable {
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final ReentrantLock timerLock = new ReentrantLock();
-    private final java.util.List<java.util.function.Consumer<String>> routeListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> routeListeners = new CopyOnWriteArrayList<>();
     private Thread timer;
     private volatile boolean closed;
 
@@ -55,7 +57,7 @@ public final class Tunnels implements AutoCloseable {
     }
 
     /** Calls {@code listener} with each route id the first time a tunnel opens on it (for per-route gauges). */
-    public void onNewRoute(java.util.function.Consumer<String> listener) {
+    public void onNewRoute(Consumer<String> listener) {
         routeListeners.add(listener);
         running.keySet().forEach(listener);
     }

@@ -380,6 +380,42 @@ class WebSocketIT {
         }
     }
 
+    /**
+     * Not a check but a figure for the docs: the heap a held connection costs with raw-socket clients, straight to
+     * the backend and through the gateway; the difference is the gateway's share.
+     */
+    @Test
+    void memoryPerTunnelIsReported() throws Exception {
+        int n = 500;
+        long direct = holdRaw(backend.port(), n);
+        long proxied = holdRaw(gateway.uri("/").getPort(), n);
+        System.out.printf("WebSocketIT: heap per held connection %.1f KiB direct, %.1f KiB through the gateway%n",
+                direct / 1024.0 / n, proxied / 1024.0 / n);
+    }
+
+    /** @return the heap growth while {@code n} raw connections to {@code port} are held and have echoed */
+    private static long holdRaw(int port, int n) throws Exception {
+        List<RawWebSocket> held = new ArrayList<>();
+        System.gc();
+        long heap = usedHeap();
+        try {
+            for (int i = 0; i < n; i++) {
+                RawWebSocket raw = RawWebSocket.connect(port);
+                held.add(raw);
+                assertTrue(raw.send(RawWebSocket.handshake("/echo")).readHead().startsWith("HTTP/1.1 101"));
+                raw.send(RawWebSocket.frame(0x81, ("n" + i).getBytes(StandardCharsets.UTF_8), true));
+                assertEquals("n" + i, raw.readFrame().text());
+            }
+            System.gc();
+            return usedHeap() - heap;
+        } finally {
+            for (RawWebSocket raw : held) {
+                raw.send(RawWebSocket.close(1000, "", true));
+                raw.close();
+            }
+        }
+    }
+
     private static long usedHeap() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
