@@ -70,11 +70,16 @@ class WebSocketIT {
                         .endpoint("/ticker", new Echo()))
                 .build().start();
         scripted = new ScriptedUpstream();
+        int closedPort;
+        try (java.net.ServerSocket nobody = new java.net.ServerSocket(0)) {
+            closedPort = nobody.getLocalPort();
+        }
         gateway = GatewayFixture.start(FaultPlugins.home(), """
                 server: { host: 127.0.0.1, port: 0, limits: { max_connections_per_ip: 5000 } }
                 upstreams:
                   ws: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] } }
                   scripted: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] } }
+                  gone: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:%d" } ] }, retries: 0 }
                 routes:
                   - { id: echo, match: { path: /echo }, upstream: ws, websocket: { max_connections: 2000 } }
                   - id: limited
@@ -100,7 +105,8 @@ class WebSocketIT {
                     rewrite: /echo
                     websocket: { max_connections: 1 }
                   - { id: scripted, match: { path: /raw/*rest }, upstream: scripted, strip_prefix: 1, websocket: true }
-                """.formatted(backend.port(), scripted.port()));
+                  - { id: gone, match: { path: /gone }, upstream: gone, websocket: true }
+                """.formatted(backend.port(), scripted.port(), closedPort));
     }
 
     @AfterAll
@@ -281,6 +287,24 @@ class WebSocketIT {
             assertTrue(raw.closedByPeer());
         }
         assertTrue(scripted.frames.stream().anyMatch(f -> f.text().equals("last words")));
+    }
+
+    @Test
+    void anUpstreamThatCannotBeReachedIsA502BeforeAnyUpgrade() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.connect(gateway.uri("/").getPort())) {
+            String head = raw.send(RawWebSocket.handshake("/gone")).readHead();
+            assertTrue(head.startsWith("HTTP/1.1 502 "), head);
+            assertTrue(head.contains("application/problem+json"), head);
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayClosesTheUpstreamSide() throws Exception {
+        RawWebSocket raw = RawWebSocket.connect(gateway.uri("/").getPort());
+        assertTrue(raw.send(RawWebSocket.handshake("/echo")).readHead().startsWith("HTTP/1.1 101 "));
+        raw.socket().setSoLinger(true, 0);
+        raw.close(); // a reset, no close frame
+        assertTrue(backendHeard("close 1001 client went away"));
     }
 
     @Test
