@@ -271,6 +271,7 @@ public final class HttpProxy {
                     new BadResponseException(refusal));
         }
         connection.timeouts(0, TUNNEL_READ, upstream.config().writeTimeout());
+        connection.noDelay(); // a tunnel's frames go out as they come, not held back to coalesce
     }
 
     private Http1Call.Outgoing outgoing(Request request, String peer, Handshake handshake) {

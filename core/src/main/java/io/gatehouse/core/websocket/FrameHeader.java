@@ -38,7 +38,9 @@ record FrameHeader(boolean fin, int rsv, int opcode, boolean masked, byte[] mask
         boolean masked = (b1 & 0x80) != 0;
         int len7 = b1 & 0x7F;
         int extended = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
-        byte[] rest = reader.readBytes(extended + (masked ? 4 : 0));
+        int restLength = extended + (masked ? 4 : 0);
+        // an unmasked frame of up to 125 bytes has no more header: asking for 0 bytes would wait for the next read
+        byte[] rest = restLength == 0 ? new byte[0] : reader.readBytes(restLength);
         long length = len7;
         if (extended > 0) {
             length = 0;

@@ -1,9 +1,9 @@
 package io.gatehouse.core.websocket;
 
-import io.gatehouse.api.Exchange;
 import io.gatehouse.api.GatewayException;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.config.OriginPattern;
 import io.gatehouse.core.config.WebSocketConfig;
 import io.gatehouse.core.generation.Generation;
@@ -147,8 +147,8 @@ public final class Handshake {
     }
 
     /** @return the handshake an exchange carries, or {@code null} for an ordinary request */
-    public static Handshake of(Exchange exchange) {
-        return exchange.attributes().get(ATTRIBUTE) instanceof Handshake handshake ? handshake : null;
+    public static Handshake of(GatewayExchange exchange) {
+        return exchange.attribute(ATTRIBUTE) instanceof Handshake handshake ? handshake : null;
     }
 
     /**

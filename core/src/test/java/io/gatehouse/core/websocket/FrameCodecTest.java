@@ -37,6 +37,14 @@ class FrameCodecTest {
     }
 
     @Test
+    void anEmptyUnmaskedFrameNeedsNoMoreBytesThanItsTwo() {
+        // nothing follows the pong: reading it must not wait for (here: fail on) the next bytes
+        FrameHeader pong = FrameHeader.read(reader(new byte[] {(byte) 0x8A, 0}, 2));
+        assertEquals(FrameHeader.PONG, pong.opcode());
+        assertEquals(0, pong.length());
+    }
+
+    @Test
     void aPeerClosingInTheMiddleOfAHeaderIsTheEndOfTheStream() {
         assertThrows(DataReader.InsufficientDataAvailableException.class,
                 () -> FrameHeader.read(reader(new byte[] {(byte) 0x81, (byte) 0xFE, 0}, 1)));

@@ -45,6 +45,7 @@ final class RawWebSocket implements AutoCloseable {
     RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(15_000);
+        socket.setTcpNoDelay(true);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }

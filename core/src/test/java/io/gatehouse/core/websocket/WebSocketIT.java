@@ -308,6 +308,21 @@ class WebSocketIT {
     }
 
     @Test
+    void emptyControlFramesPassThroughAtOnce() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.connect(gateway.uri("/").getPort())) {
+            assertTrue(raw.send(RawWebSocket.handshake("/echo")).readHead().startsWith("HTTP/1.1 101 "));
+            raw.send(RawWebSocket.frame(0x89, new byte[0], true));
+            RawWebSocket.Frame pong = raw.readFrame();
+            assertEquals(0xA, pong.opcode());
+            assertEquals(0, pong.payload().length);
+            raw.send(RawWebSocket.frame(0x88, new byte[0], true)); // a close without a code
+            assertEquals(8, raw.readFrame().opcode());
+            assertTrue(raw.closedByPeer());
+        }
+        assertTrue(backendHeard("close "), "the upstream got the close");
+    }
+
+    @Test
     void anUnmaskedClientFrameClosesBothSidesWith1002() throws Exception {
         try (RawWebSocket raw = RawWebSocket.connect(gateway.uri("/").getPort())) {
             assertTrue(raw.send(RawWebSocket.handshake("/echo")).readHead().startsWith("HTTP/1.1 101 "));
@@ -405,20 +420,25 @@ class WebSocketIT {
     }
 
     /**
-     * Not a check but a figure for the docs: the heap a held connection costs with raw-socket clients, straight to
-     * the backend and through the gateway; the difference is the gateway's share.
+     * Not a check but figures for the docs: the heap a held connection costs with raw-socket clients, straight to
+     * the backend and through the gateway (the difference is the gateway's share), and the echo round trips one
+     * connection makes in a second either way.
      */
     @Test
-    void memoryPerTunnelIsReported() throws Exception {
+    void memoryPerTunnelAndRoundTripsAreReported() throws Exception {
         int n = 500;
-        long direct = holdRaw(backend.port(), n);
-        long proxied = holdRaw(gateway.uri("/").getPort(), n);
-        System.out.printf("WebSocketIT: heap per held connection %.1f KiB direct, %.1f KiB through the gateway%n",
-                direct / 1024.0 / n, proxied / 1024.0 / n);
+        long[] direct = holdRaw(backend.port(), n);
+        long[] proxied = holdRaw(gateway.uri("/").getPort(), n);
+        System.out.printf("WebSocketIT: heap per held connection %.1f KiB direct, %.1f KiB through the gateway; "
+                + "echo round trips on one connection %d/s direct, %d/s through the gateway%n",
+                direct[0] / 1024.0 / n, proxied[0] / 1024.0 / n, direct[1], proxied[1]);
     }
 
-    /** @return the heap growth while {@code n} raw connections to {@code port} are held and have echoed */
-    private static long holdRaw(int port, int n) throws Exception {
+    /**
+     * @return the heap growth while {@code n} raw connections to {@code port} are held and have echoed, and the
+     *         round trips per second of 2 000 echoes on one of them
+     */
+    private static long[] holdRaw(int port, int n) throws Exception {
         List<RawWebSocket> held = new ArrayList<>();
         System.gc();
         long heap = usedHeap();
@@ -431,7 +451,13 @@ class WebSocketIT {
                 assertEquals("n" + i, raw.readFrame().text());
             }
             System.gc();
-            return usedHeap() - heap;
+            long grown = usedHeap() - heap;
+            byte[] frame = RawWebSocket.frame(0x81, "ping-pong".getBytes(StandardCharsets.UTF_8), true);
+            long start = System.nanoTime();
+            for (int i = 0; i < 2000; i++) {
+                assertEquals("ping-pong", held.getFirst().send(frame).readFrame().text());
+            }
+            return new long[] {grown, 2000L * 1_000_000_000 / (System.nanoTime() - start)};
         } finally {
             for (RawWebSocket raw : held) {
                 raw.send(RawWebSocket.close(1000, "", true));
