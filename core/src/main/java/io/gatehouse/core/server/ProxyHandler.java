@@ -113,7 +113,7 @@ final class ProxyHandler {
             case Match.Found<RouteRuntime> found -> {
                 Handshake upgrade;
                 try {
-                    upgrade = webSocket(generation, found.rule().target(), head, peer);
+                    upgrade = webSocket(generation, found.rule().target(), head);
                 } catch (GatewayException e) {
                     exchange = exchange(generation, head, path, body, peer, found.rule().id(), found.params(), start);
                     exchange.closeConnection();
@@ -155,12 +155,12 @@ final class ProxyHandler {
      *
      * @throws GatewayException the refusal (400, 403, 426, 503) when the route or the handshake does not allow it
      */
-    private Handshake webSocket(Generation generation, RouteRuntime route, RequestHead head, Peer peer) {
+    private Handshake webSocket(Generation generation, RouteRuntime route, RequestHead head) {
         if (!Handshake.requested(head.headers())) {
             return null;
         }
         return Handshake.accept(route.config().id(), route.config().websocket(), generation, generations.tunnels(),
-                head.method(), head.http10(), head.headers(), head.headers().first("Host").orElse(""), peer.secure());
+                head.method(), head.http10(), head.headers(), head.headers().first("Host").orElse(""));
     }
 
     /**

@@ -67,7 +67,7 @@ public final class Handshake {
      *                          tunnels open as it may
      */
     public static Handshake accept(String routeId, WebSocketConfig config, Generation generation, Tunnels tunnels,
-                                   String method, boolean http10, Headers headers, String host, boolean secure) {
+                                   String method, boolean http10, Headers headers, String host) {
         if (!WebSocketConfig.allows(config)) {
             throw refused(400, "websocket_not_allowed", "this route does not accept WebSocket connections");
         }
@@ -90,8 +90,7 @@ public final class Handshake {
             throw refused(400, "invalid_handshake", "Sec-WebSocket-Key must be the base64 of 16 bytes");
         }
         List<String> origins = headers.all("Origin");
-        if (origins.size() > 1 || (origins.size() == 1 && !originAllowed(origins.getFirst().trim(), config, host,
-                secure))) {
+        if (origins.size() > 1 || (origins.size() == 1 && !originAllowed(origins.getFirst().trim(), config, host))) {
             throw refused(403, "origin_not_allowed", "this origin may not open WebSocket connections here");
         }
         Handshake handshake = new Handshake(routeId, config, generation, tunnels, keys.getFirst().trim());
@@ -120,10 +119,12 @@ public final class Handshake {
 
     /**
      * Whether the {@code Origin} of a browser's handshake may open a tunnel: one of {@code allowed_origins}, or by
-     * default the request's own host (same scheme), so a page elsewhere cannot ride the user's cookies into a
-     * WebSocket (cross-site WebSocket hijacking).
+     * default the request's own host, so a page elsewhere cannot ride the user's cookies into a WebSocket
+     * (cross-site WebSocket hijacking). The default compares the origin's host and port as written with the
+     * {@code Host} header, whatever the scheme (as gorilla/websocket does): behind a proxy that terminates TLS the
+     * gateway cannot know the scheme the browser used.
      */
-    static boolean originAllowed(String origin, WebSocketConfig config, String host, boolean secure) {
+    static boolean originAllowed(String origin, WebSocketConfig config, String host) {
         OriginPattern.Origin parsed;
         try {
             parsed = OriginPattern.Origin.parse(origin);
@@ -131,12 +132,8 @@ public final class Handshake {
             return config.allowedOrigins().contains("*"); // "null" and other opaque origins
         }
         if (config.allowedOrigins().isEmpty()) {
-            try {
-                OriginPattern.Origin own = OriginPattern.Origin.parse((secure ? "https://" : "http://") + host);
-                return own.equals(parsed);
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
+            String authority = java.net.URI.create(origin).getRawAuthority();
+            return authority != null && authority.equalsIgnoreCase(host);
         }
         for (String allowed : config.allowedOrigins()) {
             if (OriginPattern.parse(allowed).matches(parsed)) {

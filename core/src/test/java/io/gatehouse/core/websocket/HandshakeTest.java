@@ -28,27 +28,29 @@ class HandshakeTest {
     @Test
     void originsDefaultToTheRequestsOwnHost() {
         WebSocketConfig defaults = new WebSocketConfig(null, null, null, null, null, null);
-        assertTrue(Handshake.originAllowed("https://gw.example.com", defaults, "gw.example.com", true));
-        assertTrue(Handshake.originAllowed("http://gw.example.com:8080", defaults, "gw.example.com:8080", false));
-        assertFalse(Handshake.originAllowed("http://gw.example.com", defaults, "gw.example.com", true));
-        assertFalse(Handshake.originAllowed("https://evil.example", defaults, "gw.example.com", true));
-        assertFalse(Handshake.originAllowed("null", defaults, "gw.example.com", true));
+        assertTrue(Handshake.originAllowed("https://gw.example.com", defaults, "gw.example.com"));
+        assertTrue(Handshake.originAllowed("http://gw.example.com:8080", defaults, "gw.example.com:8080"));
+        assertTrue(Handshake.originAllowed("http://gw.example.com", defaults, "gw.example.com"), "any scheme");
+        assertFalse(Handshake.originAllowed("https://gw.example.com:8443", defaults, "gw.example.com"));
+        assertFalse(Handshake.originAllowed("https://gw.example.com.evil", defaults, "gw.example.com"));
+        assertFalse(Handshake.originAllowed("https://evil.example", defaults, "gw.example.com"));
+        assertFalse(Handshake.originAllowed("null", defaults, "gw.example.com"));
     }
 
     @Test
     void allowedOriginsMatchExactlyOrByWildcardLabel() {
         WebSocketConfig config = new WebSocketConfig(null, List.of("https://app.example.com",
                 "https://*.example.org", "http://local.test:8080"), null, null, null, null);
-        assertTrue(Handshake.originAllowed("https://APP.example.com", config, "gw", true));
-        assertTrue(Handshake.originAllowed("https://app.example.com:443", config, "gw", true));
-        assertFalse(Handshake.originAllowed("https://app.example.com:8443", config, "gw", true));
-        assertTrue(Handshake.originAllowed("https://a.b.example.org", config, "gw", true));
-        assertFalse(Handshake.originAllowed("https://example.org", config, "gw", true));
-        assertFalse(Handshake.originAllowed("https://evilexample.org", config, "gw", true));
-        assertFalse(Handshake.originAllowed("http://x.example.org", config, "gw", true));
-        assertTrue(Handshake.originAllowed("http://local.test:8080", config, "gw", true));
-        assertFalse(Handshake.originAllowed("https://gw", config, "gw", true), "a list replaces the default");
+        assertTrue(Handshake.originAllowed("https://APP.example.com", config, "gw"));
+        assertTrue(Handshake.originAllowed("https://app.example.com:443", config, "gw"));
+        assertFalse(Handshake.originAllowed("https://app.example.com:8443", config, "gw"));
+        assertTrue(Handshake.originAllowed("https://a.b.example.org", config, "gw"));
+        assertFalse(Handshake.originAllowed("https://example.org", config, "gw"));
+        assertFalse(Handshake.originAllowed("https://evilexample.org", config, "gw"));
+        assertFalse(Handshake.originAllowed("http://x.example.org", config, "gw"));
+        assertTrue(Handshake.originAllowed("http://local.test:8080", config, "gw"));
+        assertFalse(Handshake.originAllowed("https://gw", config, "gw"), "a list replaces the default");
         WebSocketConfig any = new WebSocketConfig(null, List.of("*"), null, null, null, null);
-        assertTrue(Handshake.originAllowed("null", any, "gw", true));
+        assertTrue(Handshake.originAllowed("null", any, "gw"));
     }
 }
