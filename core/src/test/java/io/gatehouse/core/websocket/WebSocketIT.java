@@ -5,34 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.testing.DocExample;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.plugins.FaultPlugins;
-import io.helidon.common.buffers.BufferData;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.http.WritableHeaders;
+import io.gatehouse.core.websocket.JdkClient.Closed;
+import io.gatehouse.core.websocket.JdkClient.Pong;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * WebSocket through the gateway: a real Helidon WebSocket server behind it, the JDK's WebSocket client in front,
@@ -54,8 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class WebSocketIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    /** What the backend heard: one line per handshake, close and error. */
+        /** What the backend heard: one line per handshake, close and error. */
     private static final BlockingQueue<String> BACKEND = new LinkedBlockingQueue<>();
     private static final AtomicInteger HANDSHAKES = new AtomicInteger();
 
@@ -66,8 +53,8 @@ class WebSocketIT {
     @BeforeAll
     static void start() throws Exception {
         backend = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .addRouting(WsRouting.builder().endpoint("/echo", new Echo()).endpoint("/chat", new Echo())
-                        .endpoint("/ticker", new Echo()))
+                .addRouting(WsRouting.builder().endpoint("/echo", new Echo(BACKEND, HANDSHAKES)).endpoint("/chat", new Echo(BACKEND, HANDSHAKES))
+                        .endpoint("/ticker", new Echo(BACKEND, HANDSHAKES)))
                 .build().start();
         scripted = new ScriptedUpstream();
         int closedPort;
@@ -124,7 +111,7 @@ class WebSocketIT {
 
     @Test
     void textBinaryPingAndSubprotocolGoThroughAndCloseCarriesCodeAndReason() throws Exception {
-        Client client = Client.open(gateway, "/echo", "chat");
+        JdkClient client = JdkClient.open(gateway, "/echo", "chat");
         assertEquals("chat", client.ws.getSubprotocol());
         assertTrue(backendHeard("handshake /echo protocol=chat"));
 
@@ -146,14 +133,14 @@ class WebSocketIT {
 
     @Test
     void upstreamCloseReachesTheClientWithItsCodeAndReason() throws Exception {
-        Client client = Client.open(gateway, "/echo");
+        JdkClient client = JdkClient.open(gateway, "/echo");
         client.ws.sendText("close-me", true).get(10, TimeUnit.SECONDS);
         assertEquals(new Closed(4001, "server says bye"), client.next());
     }
 
     @Test
     void aFragmentedMebibyteMessageArrivesWhole() throws Exception {
-        Client client = Client.open(gateway, "/echo");
+        JdkClient client = JdkClient.open(gateway, "/echo");
         byte[] message = new byte[1024 * 1024];
         new java.util.Random(7).nextBytes(message);
         int fragment = 64 * 1024;
@@ -167,7 +154,7 @@ class WebSocketIT {
 
     @Test
     void aMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
-        Client client = Client.open(gateway, "/limited");
+        JdkClient client = JdkClient.open(gateway, "/limited");
         client.ws.sendText("x".repeat(600), false).get(10, TimeUnit.SECONDS);
         client.ws.sendText("y".repeat(600), true).get(10, TimeUnit.SECONDS); // 1200 bytes; the limit is 1 KiB
         Closed closed = assertInstanceOf(Closed.class, client.next());
@@ -177,7 +164,7 @@ class WebSocketIT {
 
     @Test
     void anIdleTunnelClosesWith1001() throws Exception {
-        Client client = Client.open(gateway, "/limited");
+        JdkClient client = JdkClient.open(gateway, "/limited");
         assertEquals(new Closed(1001, "idle timeout"), client.next());
         assertTrue(backendHeard("close 1001 idle timeout"));
     }
@@ -204,13 +191,13 @@ class WebSocketIT {
     void theRoutesFiltersRunOnTheHandshake() throws Exception {
         int before = HANDSHAKES.get();
         ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> Client.open(gateway, "/auth"));
+                () -> JdkClient.open(gateway, "/auth"));
         WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class,
                 refused.getCause());
         assertEquals(401, handshake.getResponse().statusCode());
         assertEquals(before, HANDSHAKES.get(), "the upstream saw nothing");
 
-        Client client = Client.open(gateway, "/auth", new String[0], "X-Key", "alice");
+        JdkClient client = JdkClient.open(gateway, "/auth", new String[0], "X-Key", "alice");
         client.ws.sendText("authenticated", true).get(10, TimeUnit.SECONDS);
         assertEquals("authenticated", client.next());
     }
@@ -242,7 +229,7 @@ class WebSocketIT {
 
     @Test
     void routeTunnelLimitAnswers503() throws Exception {
-        Client first = Client.open(gateway, "/single");
+        JdkClient first = JdkClient.open(gateway, "/single");
         assertEquals("HTTP/1.1 503", status("/single"));
         first.ws.sendClose(1000, "").get(10, TimeUnit.SECONDS);
         assertInstanceOf(Closed.class, first.next());
@@ -349,7 +336,7 @@ class WebSocketIT {
 
     @Test
     void openTunnelsAreCountedInTheAdminApiAndMetrics() throws Exception {
-        Client client = Client.open(gateway, "/browser");
+        JdkClient client = JdkClient.open(gateway, "/browser");
         JsonNode view = JSON.readTree(gateway.admin("/websockets").body());
         JsonNode browser = null;
         for (JsonNode route : view.get("routes")) {
@@ -369,7 +356,7 @@ class WebSocketIT {
         int n = 1000;
         System.gc();
         long heapBefore = usedHeap();
-        List<Client> clients = new ArrayList<>();
+        List<JdkClient> clients = new ArrayList<>();
         try {
             holdAndEcho(clients, n, heapBefore);
         } finally {
@@ -377,9 +364,9 @@ class WebSocketIT {
         }
     }
 
-    private static void holdAndEcho(List<Client> clients, int n, long heapBefore) throws Exception {
+    private static void holdAndEcho(List<JdkClient> clients, int n, long heapBefore) throws Exception {
         for (int i = 0; i < n; i++) {
-            clients.add(Client.open(gateway, "/echo"));
+            clients.add(JdkClient.open(gateway, "/echo"));
         }
         for (int i = 0; i < n; i++) {
             clients.get(i).ws.sendText("n" + i, true).get(10, TimeUnit.SECONDS);
@@ -392,10 +379,10 @@ class WebSocketIT {
         System.out.printf("WebSocketIT: %d tunnels held; heap of the whole JVM (clients, gateway, backend) grew "
                 + "%d KiB, %.1f KiB per connection%n", n, (heapHeld - heapBefore) / 1024,
                 (heapHeld - heapBefore) / 1024.0 / n);
-        for (Client client : clients) {
+        for (JdkClient client : clients) {
             client.ws.sendClose(1000, "");
         }
-        for (Client client : clients) {
+        for (JdkClient client : clients) {
             assertInstanceOf(Closed.class, client.next());
         }
     }
@@ -405,8 +392,8 @@ class WebSocketIT {
         String config = DocExample.yaml("docs/websocket.md", "drain")
                 .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + backend.port());
         try (GatewayFixture own = GatewayFixture.start(config)) {
-            Client kept = Client.open(own, "/chat");
-            Client drained = Client.open(own, "/ticker");
+            JdkClient kept = JdkClient.open(own, "/chat");
+            JdkClient drained = JdkClient.open(own, "/ticker");
             assertTrue(own.reload(config + "\n  - { id: added, match: { path: /added }, upstream: chat }\n")
                     .applied());
             kept.ws.sendText("after the reload", true).get(10, TimeUnit.SECONDS);
@@ -492,141 +479,5 @@ class WebSocketIT {
         }
         System.out.println("the backend heard instead: " + seen);
         return false;
-    }
-
-    record Pong(String text) {
-    }
-
-    record Closed(int code, String reason) {
-    }
-
-    /** A JDK WebSocket client that queues what it receives: whole messages, pongs and the close. */
-    static final class Client implements WebSocket.Listener {
-        private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        private StringBuilder text = new StringBuilder();
-        private ByteArrayOutputStream binary = new ByteArrayOutputStream();
-        WebSocket ws;
-
-        static Client open(GatewayFixture gateway, String path, String... subprotocols) throws Exception {
-            return open(gateway, path, subprotocols, new String[0]);
-        }
-
-        static Client open(GatewayFixture gateway, String path, String[] subprotocols, String... headers)
-                throws Exception {
-            Client client = new Client();
-            WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-            if (subprotocols.length > 0) {
-                builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1,
-                        subprotocols.length));
-            }
-            for (int i = 0; i < headers.length; i += 2) {
-                builder.header(headers[i], headers[i + 1]);
-            }
-            URI uri = URI.create(gateway.uri(path).toString().replaceFirst("^http", "ws"));
-            client.ws = builder.buildAsync(uri, client).get(20, TimeUnit.SECONDS);
-            return client;
-        }
-
-        Object next() throws InterruptedException {
-            Object event = events.poll(20, TimeUnit.SECONDS);
-            if (event == null) {
-                fail("nothing arrived within 20 s");
-            }
-            return event;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                events.add(text.toString());
-                text = new StringBuilder();
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            binary.writeBytes(bytes);
-            if (last) {
-                events.add(binary.toByteArray());
-                binary = new ByteArrayOutputStream();
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            events.add(new Pong(StandardCharsets.UTF_8.decode(message).toString()));
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            events.add(new Closed(statusCode, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            events.add(error);
-        }
-    }
-
-    /**
-     * The backend: echoes every message fragment as it comes, answers pings, picks the subprotocol {@code chat}
-     * when offered, closes with 4001 when told {@code close-me}; it reports handshakes and closes to
-     * {@link #BACKEND}.
-     */
-    static final class Echo implements WsListener {
-
-        @Override
-        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            HANDSHAKES.incrementAndGet();
-            boolean chat = headers.contains(HeaderNames.create("Sec-WebSocket-Protocol"))
-                    && headers.get(HeaderNames.create("Sec-WebSocket-Protocol")).allValues().stream()
-                    .anyMatch(value -> List.of(value.split("\\s*,\\s*")).contains("chat"));
-            BACKEND.add("handshake " + prologue.uriPath().path() + (chat ? " protocol=chat" : ""));
-            if (!chat) {
-                return Optional.empty();
-            }
-            WritableHeaders<?> answer = WritableHeaders.create();
-            answer.set(HeaderNames.create("Sec-WebSocket-Protocol"), "chat");
-            return Optional.of(answer);
-        }
-
-        @Override
-        public void onMessage(WsSession session, String text, boolean last) {
-            if (text.equals("close-me")) {
-                session.close(4001, "server says bye");
-            } else {
-                session.send(text, last);
-            }
-        }
-
-        @Override
-        public void onMessage(WsSession session, BufferData buffer, boolean last) {
-            session.send(BufferData.create(buffer.readBytes()), last);
-        }
-
-        @Override
-        public void onPing(WsSession session, BufferData buffer) {
-            session.pong(BufferData.create(buffer.readBytes()));
-        }
-
-        @Override
-        public void onClose(WsSession session, int status, String reason) {
-            BACKEND.add("close " + status + " " + reason);
-        }
-
-        @Override
-        public void onError(WsSession session, Throwable t) {
-            BACKEND.add("error " + t);
-        }
     }
 }
