@@ -68,6 +68,11 @@ public final class Tunnels implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** @return the tunnels open on every route (graceful shutdown waits for it to reach 0 after {@link #closeAll}) */
+    public int openCount() {
+        return open.size();
+    }
+
     /** @return route id → tunnels open, for every route that ever had one */
     public Map<String, Integer> openByRoute() {
         Map<String, Integer> view = new TreeMap<>();
