@@ -91,6 +91,10 @@ public final class Gateway implements AutoCloseable {
                 metrics::pluginMeters);
         metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
         metrics.generation(() -> generations.current() == null ? 0 : generations.current().number());
+        metrics.websocketTunnels(generations.tunnels());
+        // a graceful shutdown closes every WebSocket tunnel with 1001 first; the listener's drain then waits for
+        // their connections to end
+        onDrain(() -> generations.tunnels().closeAll(1001, "going away"));
         metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
                 io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }

@@ -55,7 +55,43 @@ public final class AdminViews {
         endpoints.put("/upstreams", this::upstreams);
         endpoints.put("/plugins", this::plugins);
         endpoints.put("/scripts", scripts::status);
+        endpoints.put("/websockets", this::websockets);
         return endpoints;
+    }
+
+    /**
+     * The open WebSocket tunnels per route: every route of the serving generation that accepts WebSocket, and any
+     * other route (removed or changed by a reload) with tunnels still draining.
+     */
+    private Object websockets() {
+        Generation generation = generations.current();
+        if (generation == null) {
+            return null;
+        }
+        Map<String, Integer> open = new LinkedHashMap<>();
+        for (RouteRuntime route : generation.routeList()) {
+            if (io.gatehouse.core.config.WebSocketConfig.allows(route.config().websocket())) {
+                open.put(route.config().id(), 0);
+            }
+        }
+        generations.tunnels().openByRoute().forEach((route, count) -> {
+            if (count > 0 || open.containsKey(route)) {
+                open.put(route, count);
+            }
+        });
+        List<Object> routes = new ArrayList<>();
+        int total = 0;
+        for (Map.Entry<String, Integer> entry : open.entrySet()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("route", entry.getKey());
+            view.put("open", entry.getValue());
+            routes.add(view);
+            total += entry.getValue();
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("open", total);
+        view.put("routes", routes);
+        return view;
     }
 
     private Object ready() {

@@ -122,6 +122,11 @@ public final class GatewayExchange implements Exchange {
         return challenges == null ? List.of() : List.copyOf(challenges);
     }
 
+    /** @return an attribute, or {@code null}; unlike {@link #attributes()}, never allocates (read on every request) */
+    public Object attribute(String name) {
+        return attributes == null ? null : attributes.get(name);
+    }
+
     @Override
     public Map<String, Object> attributes() {
         if (attributes == null) {

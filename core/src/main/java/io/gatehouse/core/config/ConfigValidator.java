@@ -147,6 +147,7 @@ public final class ConfigValidator {
             checkPositive(route.timeout(), path + ".timeout", problems);
             checkPositive(route.streamIdleTimeout(), path + ".stream_idle_timeout", problems);
             checkAtLeastOne(route.maxConcurrentRequests(), path + ".max_concurrent_requests", problems);
+            problems.addAll(WebSocketConfig.problems(route.websocket(), path + ".websocket"));
             if (route.match() != null) {
                 checkMethods(route.match().methods(), path + ".match.methods", problems);
                 checkHeaderPredicates(route.match().headers(), path + ".match.headers", problems);

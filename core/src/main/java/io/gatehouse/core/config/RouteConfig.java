@@ -25,6 +25,8 @@ import java.util.List;
  *                    two reads of its body → the stream is cut off; default none: an event stream may stay quiet
  *                    as long as its upstream likes, and neither {@code timeout} (which ends when the head arrives)
  *                    nor the upstream's {@code read_idle_timeout} applies to it (see docs/streaming.md)
+ * @param websocket   whether (and how) the route proxies WebSocket: {@code true} for the defaults, or a block (see
+ *                    {@link WebSocketConfig}); default none: an {@code Upgrade: websocket} request is refused (400)
  */
 public record RouteConfig(@Required String id,
                           @Required MatchConfig match,
@@ -35,7 +37,8 @@ public record RouteConfig(@Required String id,
                           List<FilterSpec> filters,
                           Integer maxConcurrentRequests,
                           boolean serverTiming,
-                          Duration streamIdleTimeout) {
+                          Duration streamIdleTimeout,
+                          WebSocketConfig websocket) {
     public RouteConfig {
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         filters = filters == null ? List.of() : filters;

@@ -1,5 +1,8 @@
 package io.gatehouse.core.generation;
 
+import io.gatehouse.core.config.WebSocketConfig;
+import io.gatehouse.core.websocket.Tunnels;
+
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +18,8 @@ public final class GenerationHolder implements AutoCloseable {
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
 
     private final AtomicReference<Generation> current = new AtomicReference<>();
+    /** WebSocket tunnels outlive the generation they started on (up to their drain timeout), so they are kept here. */
+    private final Tunnels tunnels = new Tunnels();
 
     /** Enters the serving generation; the caller must call {@link Generation#exit()} when done. */
     public Generation acquire() {
@@ -31,6 +36,11 @@ public final class GenerationHolder implements AutoCloseable {
         }
     }
 
+    /** @return the open WebSocket tunnels, of every generation */
+    public Tunnels tunnels() {
+        return tunnels;
+    }
+
     /** @return the serving generation, or {@code null} before the first */
     public Generation current() {
         return current.get();
@@ -40,12 +50,14 @@ public final class GenerationHolder implements AutoCloseable {
     public void swap(Generation next) {
         Generation previous = current.getAndSet(next);
         if (previous != null) {
+            tunnels.retired(previous);
             Thread.ofVirtual().name("drain-generation-" + previous.number()).start(() -> drainAndClose(previous));
         }
     }
 
     private static void drainAndClose(Generation generation) {
-        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        Duration limit = drainLimit(generation);
+        long deadline = System.nanoTime() + limit.toNanos();
         try {
             while (generation.inFlight() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -55,13 +67,29 @@ public final class GenerationHolder implements AutoCloseable {
         }
         if (generation.inFlight() > 0) {
             LOG.log(Level.WARNING, "generation {0} still has {1} request(s) after {2}; closing it anyway",
-                    generation.number(), generation.inFlight(), DRAIN_LIMIT);
+                    generation.number(), generation.inFlight(), limit);
         }
         generation.close();
     }
 
+    /**
+     * How long a retired generation may wait for its requests: a WebSocket tunnel holds its generation until it
+     * ends, which its route's {@code drain_timeout} bounds (plus the close handshake's grace).
+     */
+    private static Duration drainLimit(Generation generation) {
+        Duration limit = DRAIN_LIMIT;
+        for (RouteRuntime route : generation.routeList()) {
+            WebSocketConfig websocket = route.config().websocket();
+            if (WebSocketConfig.allows(websocket) && websocket.drainTimeout().plusSeconds(10).compareTo(limit) > 0) {
+                limit = websocket.drainTimeout().plusSeconds(10);
+            }
+        }
+        return limit;
+    }
+
     @Override
     public void close() {
+        tunnels.close();
         Generation last = current.getAndSet(null);
         if (last != null) {
             drainAndClose(last);

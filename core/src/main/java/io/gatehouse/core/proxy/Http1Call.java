@@ -61,14 +61,17 @@ final class Http1Call {
      * @param length  the body length when streamed: known ({@code >= 0}) or chunked ({@code -1}); ignored when
      *                {@code whole} is set or {@code hasBody} is false
      * @param hasBody whether a body is sent at all
+     * @param upgrade whether it is a WebSocket handshake: sent with {@code Upgrade: websocket}, and answerable
+     *                with {@code 101}
      */
     record Outgoing(String method, String host, String target, Headers headers, Set<String> connectionTokens,
-                    ForwardedHeaders forwarding, byte[] whole, Body body, long length, boolean hasBody) {
+                    ForwardedHeaders forwarding, byte[] whole, Body body, long length, boolean hasBody,
+                    boolean upgrade) {
 
         /** The same request addressed to another host. */
         Outgoing withHost(String newHost) {
             return new Outgoing(method, newHost, target, headers, connectionTokens, forwarding, whole, body, length,
-                    hasBody);
+                    hasBody, upgrade);
         }
     }
 
@@ -108,7 +111,8 @@ final class Http1Call {
                 }
                 throw new BeforeResponseException(e);
             }
-            return ResponseReader.read(connection, request.method(), maxHeaderSize, timeouts.eventStreamIdle());
+            return ResponseReader.read(connection, request.method(), maxHeaderSize, timeouts.eventStreamIdle(),
+                    request.upgrade());
         } catch (IOException e) {
             connection.close();
             throw e;
@@ -137,6 +141,9 @@ final class Http1Call {
         }
         text.append("Forwarded: ").append(forwarding.forwarded()).append("\r\n");
         text.append("X-Real-IP: ").append(forwarding.realIp()).append("\r\n");
+        if (request.upgrade()) {
+            text.append("Connection: Upgrade\r\nUpgrade: websocket\r\n");
+        }
         boolean chunked = false;
         if (request.whole() != null) {
             text.append("Content-Length: ").append(request.whole().length).append("\r\n");

@@ -16,6 +16,7 @@ import io.gatehouse.core.upstream.Upstream;
 import io.gatehouse.core.upstream.UpstreamClient;
 import io.gatehouse.core.upstream.UpstreamConnection;
 import io.gatehouse.core.upstream.UpstreamTimeoutException;
+import io.gatehouse.core.websocket.Handshake;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,8 @@ public final class HttpProxy {
 
     private static final int WHOLE_BODY_LIMIT = 64 * 1024;
     private static final FailureLog FAILURES = FailureLog.perSecond();
+    /** How long a tunnel's read of its upstream may wait: as long as the tunnel lives, its own timers end it. */
+    private static final Duration TUNNEL_READ = Duration.ofDays(20);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final TrustedProxies trustedProxies;
@@ -78,7 +81,8 @@ public final class HttpProxy {
     public Response forward(GatewayExchange exchange, Upstream upstream, String peer, Duration timeout,
                             Duration eventStreamIdle) {
         Request request = exchange.request();
-        Http1Call.Outgoing outgoing = outgoing(request, peer);
+        Handshake handshake = Handshake.of(exchange);
+        Http1Call.Outgoing outgoing = outgoing(request, peer, handshake);
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
         boolean idempotent = IDEMPOTENT.contains(request.method());
         int retries = upstream.config().retries();
@@ -104,6 +108,9 @@ public final class HttpProxy {
             long start = System.nanoTime();
             try {
                 Response response = send(outgoing, upstream, endpoint, timeouts);
+                if (handshake != null && response.status() == 101) {
+                    switched(handshake, response, upstream);
+                }
                 long answeredIn = System.nanoTime() - start;
                 boolean failed = response.status() >= 500;
                 exchange.observer().attemptDone(exchange, upstream, endpoint, attempt, start, start + answeredIn,
@@ -262,7 +269,25 @@ public final class HttpProxy {
         return next;
     }
 
-    private Http1Call.Outgoing outgoing(Request request, String peer) {
+    /**
+     * Checks an upstream's {@code 101} to a WebSocket handshake and hands its connection to the handshake; its reads
+     * now wait as long as the tunnel lives (the tunnel's idle timeout watches both directions).
+     *
+     * @throws UpstreamFailure 502 ({@code upstream_bad_response}) for a {@code 101} the client would have to refuse
+     */
+    private static void switched(Handshake handshake, Response response, Upstream upstream) {
+        UpstreamConnection connection = ((UpstreamBody) response.body()).connection();
+        String refusal = handshake.upgraded(response, connection, response.body());
+        if (refusal != null) {
+            response.body().close();
+            throw new UpstreamFailure(UpstreamFailure.Kind.BAD_RESPONSE, upstream.name(),
+                    new BadResponseException(refusal));
+        }
+        connection.timeouts(0, TUNNEL_READ, upstream.config().writeTimeout());
+        connection.noDelay(); // a tunnel's frames go out as they come, not held back to coalesce
+    }
+
+    private Http1Call.Outgoing outgoing(Request request, String peer, Handshake handshake) {
         String target = PathNormalizer.encode(request.path())
                 + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
         Headers headers = request.headers();
@@ -274,8 +299,11 @@ public final class HttpProxy {
                 && !"HEAD".equals(request.method()));
         // small bodies go out with the head in one write, and can be sent again to another endpoint
         byte[] whole = hasBody && length > 0 && length <= WHOLE_BODY_LIMIT ? readWhole(body, length) : null;
+        if (handshake != null) {
+            handshake.prepare(headers);
+        }
         return new Http1Call.Outgoing(request.method(), null, target, headers, HopByHop.connectionTokens(headers),
-                forwarding, whole, body, length, hasBody);
+                forwarding, whole, body, length, hasBody, handshake != null);
     }
 
     private static Response send(Http1Call.Outgoing template, Upstream upstream, Endpoint endpoint,

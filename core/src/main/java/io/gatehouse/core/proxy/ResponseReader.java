@@ -12,6 +12,7 @@ import io.helidon.http.WritableHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,21 +41,29 @@ final class ResponseReader {
      * closed when the body was read whole); on failure the caller closes it.
      *
      * @param eventStreamIdle the idle timeout of a {@code text/event-stream} body, or {@code null} for none
+     * @param upgrade         whether the request asked to switch to WebSocket: a 101 is then read as the switch
      * @throws BadResponseException when the response is not valid HTTP/1.1 or its end is not certain
      * @throws IOException          when the connection fails or times out
      */
-    static Response read(UpstreamConnection connection, String method, int maxHeaderSize, Duration eventStreamIdle)
-            throws IOException {
+    static Response read(UpstreamConnection connection, String method, int maxHeaderSize, Duration eventStreamIdle,
+                         boolean upgrade) throws IOException {
         DataReader reader = connection.reader();
         try {
-            StatusLine status = finalStatus(reader, maxHeaderSize);
+            StatusLine status = finalStatus(reader, maxHeaderSize, upgrade);
             WritableHeaders<?> head = Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
             connection.headArrived();
+            if (status.code() == 101) {
+                return switched(connection, head);
+            }
             if (isEventStream(head)) {
                 // events come when they come: the upstream's read idle timeout is for bodies that are downloads
                 connection.bodyIdleTimeout(eventStreamIdle);
             }
             ResponseFraming framing = ResponseFraming.of(method, status, head);
+            if (upgrade) {
+                // an upstream asked to upgrade and declining is not trusted with another request on the connection
+                framing = new ResponseFraming(framing.kind(), framing.length(), false, framing.connectionTokens());
+            }
             Headers headers = endToEnd(head, framing.connectionTokens());
             if ("HEAD".equals(method) && framing.length() >= 0) {
                 headers.set("Content-Length", Long.toString(framing.length()));
@@ -73,12 +82,16 @@ final class ResponseReader {
     }
 
     /**
-     * The final status line. A {@code 101} is refused: the gateway never forwards {@code Upgrade} (it is
-     * hop-by-hop), so no upstream was asked to switch protocols, and the bytes after it would be another protocol.
+     * The final status line. A {@code 101} is refused unless the request was a WebSocket handshake: the gateway
+     * forwards {@code Upgrade} for nothing else (it is hop-by-hop), and the bytes after it would be another protocol.
      */
-    private static StatusLine finalStatus(DataReader reader, int maxHeaderSize) throws BadResponseException {
+    private static StatusLine finalStatus(DataReader reader, int maxHeaderSize, boolean upgrade)
+            throws BadResponseException {
         for (int interim = 0; ; interim++) {
             StatusLine status = StatusLine.parse(line(reader, MAX_STATUS_LINE, "status line"));
+            if (status.code() == 101 && upgrade) {
+                return status;
+            }
             if (status.code() == 101) {
                 throw new BadResponseException("101 Switching Protocols to a request that asked for no upgrade");
             }
@@ -90,6 +103,22 @@ final class ResponseReader {
             }
             Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
         }
+    }
+
+    /**
+     * A {@code 101} to a WebSocket handshake: it must name the protocol switched to (RFC 6455 §4.1); the connection
+     * then belongs to the tunnel, through the response's body, which ends it.
+     */
+    private static Response switched(UpstreamConnection connection, WritableHeaders<?> head)
+            throws BadResponseException {
+        boolean websocket = head.all(HeaderNames.UPGRADE, List::of).stream()
+                .anyMatch(value -> value.trim().equalsIgnoreCase("websocket"));
+        boolean connectionUpgrade = head.contains(HeaderNames.CONNECTION)
+                && HopByHop.connectionTokens(head.get(HeaderNames.CONNECTION).allValues()).contains("upgrade");
+        if (!websocket || !connectionUpgrade) {
+            throw new BadResponseException("a 101 without Upgrade: websocket and Connection: Upgrade");
+        }
+        return new Response(101, endToEnd(head, Set.of()), UpstreamBody.upgraded(connection));
     }
 
     /** Reads a line ending in CRLF (a bare LF is refused by the reader), of at most {@code max} bytes. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.proxy;
 
 import io.gatehouse.core.chain.TrackedBody;
+import io.gatehouse.core.upstream.UpstreamConnection;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -31,6 +32,18 @@ final class UpstreamBody implements TrackedBody {
     /** A body still arriving; {@code length} is -1 when unknown. */
     static UpstreamBody streaming(UpstreamBodyStream stream, long length) {
         return new UpstreamBody(stream, length, stream);
+    }
+
+    /**
+     * The body of a {@code 101}: nothing to read, but it holds the switched connection until the tunnel closes it.
+     */
+    static UpstreamBody upgraded(UpstreamConnection connection) {
+        return new UpstreamBody(InputStream.nullInputStream(), 0, UpstreamBodyStream.untilClose(connection));
+    }
+
+    /** @return the connection a {@code 101}'s body holds */
+    UpstreamConnection connection() {
+        return streaming.connection();
     }
 
     /** Calls {@code end} once the body has ended, which for a body held whole is now. */

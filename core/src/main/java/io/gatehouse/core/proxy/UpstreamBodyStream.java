@@ -53,6 +53,10 @@ final class UpstreamBodyStream extends InputStream {
         return new UpstreamBodyStream(connection, null, -1, false);
     }
 
+    UpstreamConnection connection() {
+        return connection;
+    }
+
     /** Calls {@code end} once the body has ended (now, if it already has). */
     void onEnd(BodyEnd end) {
         this.end = end;

@@ -11,12 +11,16 @@ import io.gatehouse.core.error.ProblemResponses;
 import io.gatehouse.core.proxy.FailureLog;
 import io.gatehouse.core.proxy.HopByHop;
 import io.gatehouse.core.tls.ClientCertificate;
+import io.gatehouse.core.websocket.ClientSide;
+import io.gatehouse.core.websocket.Handshake;
+import io.gatehouse.core.websocket.Tunnel;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,6 +51,7 @@ final class ClientConnection implements ServerConnection {
     private volatile boolean idle = true;
     private volatile boolean closing;
     private volatile Thread thread;
+    private volatile boolean tunnelling;
 
     ClientConnection(ConnectionContext ctx, Listener listener) {
         this.ctx = ctx;
@@ -243,6 +248,10 @@ final class ClientConnection implements ServerConnection {
                 return new Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
                         Outcome.CLIENT_ABORTED, Optional.of(failure));
             }
+            if (response.status() == 101) {
+                keepAlive = false;
+                return switchProtocols(exchange, response);
+            }
             boolean head = this.head.method().equals("HEAD");
             boolean bodyUnread = body != null && !body.complete();
             boolean closeDelimited = this.head.http10() && response.body().length() < 0
@@ -262,6 +271,24 @@ final class ClientConnection implements ServerConnection {
             return completion(exchange, response.status(), result);
         }
 
+        /**
+         * A {@code 101}: the connection becomes a WebSocket tunnel for as long as it lasts, provided the upstream
+         * really switched (a filter's own 101 is answered with 502: nothing upstream would take the frames).
+         */
+        private Completion switchProtocols(GatewayExchange exchange, Response response) {
+            Handshake upgrade = Handshake.of(exchange);
+            if (upgrade == null || !upgrade.isUpgraded()) {
+                response.body().close();
+                return answerInstead(exchange, new IOException("a 101 response to a request that was not upgraded"));
+            }
+            exchange.observer().responding(exchange, response);
+            deadline.disarm();
+            tunnelling = true;
+            Tunnel.Result result = upgrade.tunnel(response, new TunnelClient(), exchange.requestId());
+            return new Completion(101, result.bytesToClient(), duration(exchange), result.upstreamFault() == null
+                    ? Outcome.OK : Outcome.UPSTREAM_FAILED, Optional.ofNullable(result.upstreamFault()));
+        }
+
         private Completion answerInstead(GatewayExchange exchange, Throwable error) {
             FAILURES.log("incomplete " + exchange.routeId(), () -> "request " + exchange.requestId() + " on route '"
                     + exchange.routeId() + "': the response broke before it was sent: " + error.getMessage());
@@ -272,6 +299,30 @@ final class ClientConnection implements ServerConnection {
             keepAlive = false;
             return new Completion(502, Math.max(0, result.bytes()), duration(exchange),
                     Outcome.UPSTREAM_FAILED, Optional.of(error));
+        }
+    }
+
+    /** This connection as a WebSocket tunnel uses it: its writes bounded by the write timeout, as responses are. */
+    private final class TunnelClient implements ClientSide {
+
+        @Override
+        public DataReader reader() {
+            return reader;
+        }
+
+        @Override
+        public void write(BufferData data) {
+            deadline.arm("write", listener.timeouts().write().toNanos());
+            try {
+                ctx.dataWriter().writeNow(data);
+            } finally {
+                deadline.disarm();
+            }
+        }
+
+        @Override
+        public void close() {
+            closeSocket();
         }
     }
 
@@ -323,7 +374,7 @@ final class ClientConnection implements ServerConnection {
     @Override
     public void close(boolean interrupt) {
         closing = true;
-        if (idle) {
+        if (idle || tunnelling) {
             closeSocket();
         }
     }

@@ -23,6 +23,7 @@ import io.gatehouse.core.proxy.UpstreamFailure;
 import io.gatehouse.core.route.Match;
 import io.gatehouse.core.route.PathNormalizer;
 import io.gatehouse.core.tls.ClientCertificate;
+import io.gatehouse.core.websocket.Handshake;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -118,8 +119,26 @@ final class ProxyHandler {
         Response response;
         switch (match) {
             case Match.Found<RouteRuntime> found -> {
+                Handshake upgrade;
+                try {
+                    upgrade = webSocket(generation, found.rule().target(), head);
+                } catch (GatewayException e) {
+                    exchange = exchange(generation, head, path, body, peer, found.rule().id(), found.params(), start);
+                    exchange.closeConnection();
+                    response = runAroundError(generation, exchange, e);
+                    break;
+                }
                 exchange = exchange(generation, head, path, body, peer, found.rule().id(), found.params(), start);
-                serveRoute(generation, found.rule().target(), exchange, sink);
+                if (upgrade == null) {
+                    serveRoute(generation, found.rule().target(), exchange, sink);
+                    return;
+                }
+                exchange.attributes().put(Handshake.ATTRIBUTE, upgrade);
+                try {
+                    serveRoute(generation, found.rule().target(), exchange, sink);
+                } finally {
+                    upgrade.release();
+                }
                 return;
             }
             case Match.MethodNotAllowed notAllowed -> {
@@ -135,6 +154,21 @@ final class ProxyHandler {
             }
         }
         complete(exchange, sink.send(exchange, response));
+    }
+
+    /**
+     * The handshake of a WebSocket request ({@code Upgrade: websocket}), checked before the route's filters run;
+     * {@code null} for any other request. Other upgrades ({@code h2c}) are not answered: {@code Upgrade} is
+     * hop-by-hop, so the request is served as plain HTTP/1.1 (RFC 9110 §7.8 lets a server ignore it).
+     *
+     * @throws GatewayException the refusal (400, 403, 426, 503) when the route or the handshake does not allow it
+     */
+    private Handshake webSocket(Generation generation, RouteRuntime route, RequestHead head) {
+        if (!Handshake.requested(head.headers())) {
+            return null;
+        }
+        return Handshake.accept(route.config().id(), route.config().websocket(), generation, generations.tunnels(),
+                head.method(), head.http10(), head.headers(), head.headers().first("Host").orElse(""));
     }
 
     /**

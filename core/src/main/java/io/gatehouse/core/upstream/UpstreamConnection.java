@@ -224,6 +224,15 @@ public final class UpstreamConnection {
         return writeFailure;
     }
 
+    /** Turns Nagle's algorithm off (for a WebSocket tunnel, whose small frames must not wait for an ACK). */
+    public void noDelay() {
+        try {
+            socket.setTcpNoDelay(true);
+        } catch (IOException e) {
+            // the connection works either way, only later
+        }
+    }
+
     /** @return whether this connection served an earlier request (and so may have been closed by the peer since) */
     public boolean reused() {
         return reused;

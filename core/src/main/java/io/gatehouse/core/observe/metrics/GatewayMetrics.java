@@ -110,6 +110,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Client connections open on the public listener").register(registry);
     }
 
+    /** Publishes {@code gatehouse_websocket_tunnels{route}}: the WebSocket tunnels open on each route. */
+    public void websocketTunnels(io.gatehouse.core.websocket.Tunnels tunnels) {
+        tunnels.onNewRoute(route -> Gauge.builder("gatehouse.websocket.tunnels", tunnels, t -> t.open(route))
+                .tag("route", route).strongReference(true)
+                .description("WebSocket tunnels open on the route").register(registry));
+    }
+
     /** Publishes {@code gatehouse_plugins{state}}: how many plugins are in each state. */
     public void plugins(Supplier<Map<String, Long>> byState) {
         Map<String, Long> now = byState.get();
