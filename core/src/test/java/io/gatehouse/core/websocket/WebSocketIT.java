@@ -406,6 +406,22 @@ class WebSocketIT {
         }
     }
 
+    /** SIGTERM's drain closes every open tunnel with 1001 at its start, then ends once their connections have. */
+    @Test
+    void aGracefulShutdownClosesOpenTunnelsWith1001() throws Exception {
+        String config = DocExample.yaml("docs/websocket.md", "drain")
+                .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + backend.port());
+        try (GatewayFixture own = GatewayFixture.start(config)) {
+            JdkClient open = JdkClient.open(own, "/chat");
+            open.ws.sendText("before", true).get(10, TimeUnit.SECONDS);
+            assertEquals("before", open.next());
+            Thread shutdown = Thread.ofVirtual().start(() -> own.gateway().shutdown());
+            assertEquals(new Closed(1001, "going away"), open.next());
+            shutdown.join(java.time.Duration.ofSeconds(60));
+            assertFalse(shutdown.isAlive(), "the drain ended once the tunnel had");
+        }
+    }
+
     /**
      * Not a check but figures for the docs: the heap a held connection costs with raw-socket clients, straight to
      * the backend and through the gateway (the difference is the gateway's share), and the echo round trips one
