@@ -13,9 +13,10 @@ import java.util.List;
  *                         removed before the first filter runs; default {@link #DEFAULT_IDENTITY_HEADERS}
  * @param limits           request size and connection limits; defaults in {@link LimitsConfig}
  * @param timeouts         client-side timeouts; defaults in {@link TimeoutsConfig}
+ * @param http2            HTTP/2 on the listener; defaults in {@link Http2Config}
  */
 public record ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
-                           LimitsConfig limits, TimeoutsConfig timeouts) {
+                           LimitsConfig limits, TimeoutsConfig timeouts, Http2Config http2) {
 
     /** Identity headers a client could forge, removed unless the peer is a trusted proxy. */
     public static final List<String> DEFAULT_IDENTITY_HEADERS = List.of("X-Real-IP", "X-Forwarded-Port",
@@ -29,5 +30,6 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
         identityHeaders = identityHeaders == null ? DEFAULT_IDENTITY_HEADERS : identityHeaders;
         limits = limits == null ? new LimitsConfig(null, null, null, null, null, null) : limits;
         timeouts = timeouts == null ? new TimeoutsConfig(null, null, null, null) : timeouts;
+        http2 = http2 == null ? Http2Config.defaults() : http2;
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.core.server;
 
 import io.gatehouse.core.config.ServerConfig;
 import io.gatehouse.core.generation.GenerationHolder;
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -69,14 +70,26 @@ public final class GatewayServer implements AutoCloseable {
                 .maxTcpConnections(connectionCap + Math.max(16, connectionCap / 10))
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())
-                .addConnectionSelector(listener)
-                .routing(routing -> routing.any(new StopWatch()))
+                .addConnectionSelector(Http2Listener.of(listener, config))
+                // bodies pass through as they are: Helidon must not decode or encode them on HTTP/2 streams
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                // HTTP/2 connections with no stream open are closed after keep_alive_idle (see Http2Listener)
+                .idleConnectionTimeout(config.timeouts().keepAliveIdle())
+                .idleConnectionPeriod(idleCheckPeriod(config.timeouts().keepAliveIdle()))
+                .routing(routing -> routing.any(new Http2Exchange(listener,
+                        config.http2().maxHeaderListSize(config.limits())), new StopWatch()))
                 .build()
                 .start();
         CannotListenException.check(started, config.host(), port);
         server = started;
         port = started.port();
         listening = true;
+    }
+
+    private static Duration idleCheckPeriod(Duration idle) {
+        Duration quarter = idle.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : quarter.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : quarter;
     }
 
     /** @return the client connections open now */

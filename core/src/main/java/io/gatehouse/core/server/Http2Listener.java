@@ -1,0 +1,199 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.core.config.Http2Config;
+import io.gatehouse.core.config.ServerConfig;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * HTTP/2 beside the gateway's own HTTP/1 on the public listener. Helidon hands every connection to this one
+ * selector, which picks the protocol itself: {@code h2} negotiated through ALPN on TLS goes to Helidon's HTTP/2
+ * connection at once; otherwise the client's first bytes decide, the HTTP/2 connection preface meaning prior
+ * knowledge (h2c) and anything else HTTP/1.
+ *
+ * <p>Why not register Helidon's HTTP/2 selector next to {@link Listener} and let Helidon choose: its choice waits for
+ * the first bytes with no timeout of ours and before the connection limits are applied, and needs more than the
+ * 24 bytes of the preface before the HTTP/2 selector answers at all. Here the wait runs under
+ * {@code server.timeouts.request_head} (as HTTP/1's wait for a first request does), the connection limits are
+ * applied first (an over-limit connection is still closed at once), and an HTTP/1 client is handed over as soon as
+ * a byte differs from the preface: its first byte, unless its method starts with {@code P}.
+ */
+final class Http2Listener implements ServerConnectionSelector {
+
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Listener http1;
+    private final ServerConnectionSelector http2;
+
+    private Http2Listener(Listener http1, ServerConnectionSelector http2) {
+        this.http1 = http1;
+        this.http2 = http2;
+    }
+
+    /** @return the selector for the listener: HTTP/1 alone when {@code server.http2.enabled} is false */
+    static ServerConnectionSelector of(Listener http1, ServerConfig config) {
+        Http2Config http2 = config.http2();
+        if (!http2.enabled()) {
+            return http1;
+        }
+        return new Http2Listener(http1, Http2ConnectionSelector.builder()
+                .http2Config(io.helidon.webserver.http2.Http2Config.builder()
+                        .maxConcurrentStreams(http2.maxConcurrentStreams())
+                        .maxHeaderListSize(http2.maxHeaderListSize(config.limits()))
+                        .initialWindowSize((int) http2.initialWindowSize().bytes())
+                        .maxFrameSize((int) http2.maxFrameSize().bytes())
+                        .maxRapidResets(http2.maxRapidResets())
+                        // a client that stops granting window for this long is not served on
+                        .flowControlTimeout(config.timeouts().write())
+                        .build())
+                .build());
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return 0;
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return Support.SUPPORTED;
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return Set.of("h2", "http/1.1");
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return new Opening(ctx);
+    }
+
+    /** A connection until its protocol is known; then the connection of that protocol. */
+    private final class Opening implements ServerConnection {
+        private final ConnectionContext ctx;
+        private final String address;
+        private volatile ServerConnection chosen;
+        private volatile boolean http2Chosen;
+        private volatile boolean closing;
+
+        Opening(ConnectionContext ctx) {
+            this.ctx = ctx;
+            this.address = ctx.remotePeer().host();
+        }
+
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            String alpn = ctx.serverSocket().protocolNegotiated() ? ctx.serverSocket().protocol() : "";
+            if (alpn.equals("http/1.1")) {
+                serveHttp1(limit);
+                return;
+            }
+            ConnectionLimits limits = http1.connections();
+            if (!limits.open(address)) {
+                http1.refusedConnection(address);
+                return;
+            }
+            boolean counted = true;
+            try {
+                Boolean prefaced = alpn.equals("h2") ? Boolean.TRUE : startsWithPreface();
+                if (prefaced == null || closing) {
+                    return;
+                }
+                if (!prefaced) {
+                    // the HTTP/1 connection counts itself
+                    limits.close(address);
+                    counted = false;
+                    serveHttp1(limit);
+                    return;
+                }
+                ServerConnection connection = http2.connection(ctx);
+                chosen = connection;
+                http2Chosen = true;
+                connection.handle(limit);
+            } finally {
+                if (counted) {
+                    limits.close(address);
+                }
+            }
+        }
+
+        private void serveHttp1(Limit limit) throws InterruptedException {
+            ServerConnection connection = new ClientConnection(ctx, http1);
+            chosen = connection;
+            if (closing) {
+                connection.close(false);
+            }
+            connection.handle(limit);
+        }
+
+        /**
+         * Waits for the client's first bytes, at most the request head timeout, without consuming them.
+         *
+         * @return whether they are the HTTP/2 preface; {@code null} if the client closed or sent nothing in time
+         */
+        private Boolean startsWithPreface() {
+            ConnectionWatchdog.Deadline deadline = http1.watchdog().register(this::closeSocket);
+            try {
+                deadline.arm("idle", http1.timeouts().requestHead().toNanos());
+                DataReader reader = ctx.dataReader();
+                reader.ensureAvailable();
+                while (true) {
+                    int n = Math.min(reader.available(), PREFACE.length);
+                    BufferData seen = reader.getBuffer(n);
+                    for (int i = 0; i < n; i++) {
+                        if (seen.read() != (PREFACE[i] & 0xFF)) {
+                            return false;
+                        }
+                    }
+                    if (n == PREFACE.length) {
+                        return true;
+                    }
+                    reader.pullData();
+                }
+            } catch (RuntimeException e) {
+                return null; // the client closed, or stayed silent past the timeout
+            } finally {
+                http1.watchdog().unregister(deadline);
+            }
+        }
+
+        private void closeSocket() {
+            ctx.serverSocket().close();
+        }
+
+        /**
+         * Helidon closes connections idle for {@code keep_alive_idle}: an HTTP/2 connection only while no stream is
+         * open (a long download is not idle); HTTP/1 and the wait for first bytes keep their own timeouts.
+         */
+        @Override
+        public Duration idleTime() {
+            ServerConnection connection = chosen;
+            if (http2Chosen && connection instanceof io.helidon.common.task.InterruptableTask<?> task
+                    && task.canInterrupt()) {
+                return connection.idleTime();
+            }
+            return Duration.ZERO;
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            closing = true;
+            ServerConnection connection = chosen;
+            if (connection != null) {
+                connection.close(interrupt);
+            } else {
+                closeSocket();
+            }
+        }
+    }
+}
