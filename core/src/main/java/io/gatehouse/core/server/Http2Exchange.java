@@ -217,8 +217,9 @@ final class Http2Exchange implements Handler {
             res.header(HeaderNames.DATE, response.headers().first("Date").orElseGet(DateTime::rfc1123String));
             if (!ResponseWriter.hasBody(status, head)) {
                 if (head && status >= 200 && status != 204 && status != 304) {
-                    String declared = length >= 0 ? Long.toString(length)
-                            : response.headers().first("Content-Length").orElse(null);
+                    // the upstream's answer to HEAD declares the length of the GET it stands for
+                    String declared = response.headers().first("Content-Length")
+                            .orElse(length >= 0 ? Long.toString(length) : null);
                     if (declared != null) {
                         res.header(HeaderNames.CONTENT_LENGTH, declared);
                     }
@@ -257,6 +258,8 @@ final class Http2Exchange implements Handler {
                     try {
                         if (out == null) {
                             out = res.outputStream();
+                            // Helidon announces a trailer to clients that accept them; the gateway sends none
+                            res.headers().remove(HeaderNames.TRAILER);
                         }
                         out.write(buffer, 0, n);
                         // a body of known length that is complete goes out with the end of the stream

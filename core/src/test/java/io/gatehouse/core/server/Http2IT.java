@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,12 +49,31 @@ class Http2IT {
     private static GatewayFixture gateway;
     private static int port;
     private static Path work;
+    private static final CountDownLatch firstEventSeen = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = RawUpstream.start(request -> request.requestLine().contains(" /up/slow")
-                ? RawUpstream.Reply.silence()
-                : RawUpstream.Reply.ok("echo " + request.requestLine() + " " + request.body().length));
+        upstream = RawUpstream.start(request -> {
+            String line = request.requestLine();
+            if (line.contains(" /up/slow")) {
+                return RawUpstream.Reply.silence();
+            }
+            if (line.startsWith("HEAD ")) {
+                return RawUpstream.Reply.of("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+            }
+            if (line.contains(" /up/stream")) {
+                // the first event, then the rest only once the client has shown it got the first
+                return new RawUpstream.Reply(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n7\r\nfirst\n\n\r\n").getBytes(StandardCharsets.US_ASCII), false,
+                        (socket, in, out) -> {
+                            if (firstEventSeen.await(30, TimeUnit.SECONDS)) {
+                                out.write("8\r\nsecond\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                        });
+            }
+            return RawUpstream.Reply.ok("echo " + line + " " + request.body().length);
+        });
         String config = DocExample.yaml("docs/http2.md", "http2-defaults")
                 .replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0")
                 .replace("server:\n", "server:\n  limits: { max_body_size: 64KiB, max_header_size: 4KiB }\n"
@@ -133,6 +153,54 @@ class Http2IT {
         assertEquals("first,second", received.bodyText());
         assertEquals("chunked", received.header("transfer-encoding"));
         assertEquals("gw.test", received.header("X-Forwarded-Host"));
+    }
+
+    @Test
+    void aStreamedResponseReachesTheClientAsTheUpstreamWritesIt() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/stream", "gw.test").flush();
+            StringBuilder body = new StringBuilder();
+            for (RawHttp2.Frame frame; (frame = client.read()) != null; ) {
+                if (frame.streamId() != 1 || frame.type() != RawHttp2.DATA) {
+                    continue;
+                }
+                body.append(new String(frame.payload(), StandardCharsets.US_ASCII));
+                if (body.toString().equals("first\n\n")) {
+                    firstEventSeen.countDown(); // only now does the upstream send the rest
+                }
+                if ((frame.flags() & RawHttp2.END_STREAM) != 0) {
+                    break;
+                }
+            }
+            assertEquals("first\n\nsecond\n\n", body.toString());
+        }
+    }
+
+    @Test
+    void aHeadResponseKeepsItsLengthAndHasNoBody() throws Exception {
+        String out = nghttp("-v", "-H", ":method: HEAD", "-H", "te: trailers", url("/up/head"));
+
+        assertTrue(out.contains("recv (stream_id=1) :status: 200"), out);
+        assertTrue(out.contains("recv (stream_id=1) content-length: 1234"), out);
+        assertEquals(0, count(out, "recv DATA frame <length=[1-9]"), out);
+        assertFalse(out.contains("recv (stream_id=1) trailer"), "no Trailer the upstream did not send: " + out);
+        assertTrue(receivedFor("HEAD /up/head ").requestLine().startsWith("HEAD"));
+    }
+
+    @Test
+    void aClientOpeningMoreStreamsThanItMayGetsGoAway() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            // SETTINGS_MAX_CONCURRENT_STREAMS is 100: well-behaved clients never open the 101st
+            for (int i = 0; i <= 100; i++) {
+                client.headers(2 * i + 1, true, "GET", "/up/slow/streams-" + i, "gw.test");
+            }
+            client.flush();
+            RawHttp2.Frame goAway = client.awaitGoAway();
+            assertNotNull(goAway);
+            assertEquals(RawHttp2.REFUSED_STREAM, goAway.goAwayError());
+        }
+        String out = nghttp("-v", url("/up/after-streams"));
+        assertTrue(out.contains(":status: 200"), out);
     }
 
     @Test

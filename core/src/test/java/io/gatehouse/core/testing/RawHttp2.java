@@ -24,6 +24,7 @@ public final class RawHttp2 implements AutoCloseable {
     public static final int GOAWAY = 0x7;
     public static final int END_STREAM = 0x1;
     public static final int END_HEADERS = 0x4;
+    public static final int REFUSED_STREAM = 0x7;
     public static final int CANCEL = 0x8;
     public static final int ENHANCE_YOUR_CALM = 0xb;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
