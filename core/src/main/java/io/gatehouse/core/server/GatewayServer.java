@@ -59,6 +59,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private void bind() {
         CannotListenException.checkBindable(config.host(), port);
+        Http2Listener http2 = Http2Listener.of(listener, config);
         WebServer started = WebServer.builder()
                 .host(config.host())
                 .port(port)
@@ -70,14 +71,21 @@ public final class GatewayServer implements AutoCloseable {
                 .maxTcpConnections(connectionCap + Math.max(16, connectionCap / 10))
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())
-                .addConnectionSelector(Http2Listener.of(listener, config))
+                .addConnectionSelector(http2 == null ? listener : http2)
                 // bodies pass through as they are: Helidon must not decode or encode them on HTTP/2 streams
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                // HTTP/2 connections with no stream open are closed after keep_alive_idle (see Http2Listener)
-                .idleConnectionTimeout(config.timeouts().keepAliveIdle())
-                .idleConnectionPeriod(idleCheckPeriod(config.timeouts().keepAliveIdle()))
-                .routing(routing -> routing.any(new Http2Exchange(listener,
-                        config.http2().maxHeaderListSize(config.limits())), new StopWatch()))
+                .update(builder -> {
+                    if (http2 != null) { // HTTP/2 connections serving no stream close after keep_alive_idle
+                        builder.idleConnectionTimeout(config.timeouts().keepAliveIdle())
+                                .idleConnectionPeriod(idleCheckPeriod(config.timeouts().keepAliveIdle()));
+                    }
+                })
+                .routing(routing -> {
+                    if (http2 != null) {
+                        routing.any(http2.streams());
+                    }
+                    routing.any(new StopWatch());
+                })
                 .build()
                 .start();
         CannotListenException.check(started, config.host(), port);

@@ -14,6 +14,7 @@ import io.helidon.http.DateTime;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,7 +23,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,14 +57,22 @@ final class Http2Exchange implements Handler {
 
     private final Listener listener;
     private final long maxHeaderListSize;
+    private final Http2Listener connections;
 
-    Http2Exchange(Listener listener, long maxHeaderListSize) {
+    Http2Exchange(Listener listener, long maxHeaderListSize, Http2Listener connections) {
         this.listener = listener;
         this.maxHeaderListSize = maxHeaderListSize;
+        this.connections = connections;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer())) {
+            serve(req, res);
+        }
+    }
+
+    private void serve(ServerRequest req, ServerResponse res) {
         ProxyHandler.Peer peer = new ProxyHandler.Peer(req.remotePeer().host(), req.isSecure());
         Stream stream = new Stream(req, res);
         RequestHead head;
@@ -74,6 +82,13 @@ final class Http2Exchange implements Handler {
             body = stream.body(head);
         } catch (WireException e) {
             listener.handler().refuse(e.head(), peer, e.toGatewayException(), stream::send);
+            stream.end();
+            return;
+        }
+        ClientBodyException gone = stream.clientGone();
+        if (gone != null) {
+            // reset before its request was read (a rapid reset): logged, and no work started for it upstream
+            listener.handler().refuse(head, peer, gone.toGatewayException(), stream::send);
             stream.end();
             return;
         }
@@ -192,6 +207,12 @@ final class Http2Exchange implements Handler {
             return Long.parseLong(value);
         }
 
+        /** @return the client's abort, if it reset the stream before its body could be read */
+        ClientBodyException clientGone() {
+            ClientBodyException failure = body == null ? null : body.failure();
+            return failure != null && failure.status() == ClientBodyException.CLIENT_CLOSED ? failure : null;
+        }
+
         long bytesRead() {
             return body == null ? 0 : body.bytesRead();
         }
@@ -200,6 +221,7 @@ final class Http2Exchange implements Handler {
             ClientBodyException failure = body == null ? null : body.failure();
             if (failure != null && failure.status() == ClientBodyException.CLIENT_CLOSED) {
                 response.body().close();
+                abort = true; // nothing to answer: the stream is reset
                 return new Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
                         Outcome.CLIENT_ABORTED, Optional.of(failure));
             }
@@ -318,7 +340,8 @@ final class Http2Exchange implements Handler {
                 body.drain(DRAIN_BYTES);
             }
             if (abort) {
-                throw new UncheckedIOException(new IOException("the response was incomplete; resetting the stream"));
+                // on an HTTP/2 stream, Helidon answers this one with RST_STREAM (and leaves the connection alone)
+                throw new CloseConnectionException("the response is incomplete: resetting the stream");
             }
         }
 

@@ -5,6 +5,7 @@ import io.gatehouse.core.config.ServerConfig;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
@@ -12,7 +13,10 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * HTTP/2 beside the gateway's own HTTP/1 on the public listener. Helidon hands every connection to this one
@@ -30,20 +34,30 @@ import java.util.Set;
 final class Http2Listener implements ServerConnectionSelector {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * GOAWAY NO_ERROR naming the highest stream id there is as the last one the gateway may act on: a request racing
+     * the idle close is failed, never retried by the client on another connection as if it had not been served.
+     */
+    private static final byte[] IDLE_GOAWAY = {0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0x7F, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, 0, 0, 0, 0};
 
     private final Listener http1;
     private final ServerConnectionSelector http2;
+    private final Http2Exchange streams;
+    /** The HTTP/2 connections open, by the client's address and port: how a stream finds its connection. */
+    private final Map<String, Opening> connections = new ConcurrentHashMap<>();
 
-    private Http2Listener(Listener http1, ServerConnectionSelector http2) {
+    private Http2Listener(Listener http1, ServerConnectionSelector http2, long maxHeaderListSize) {
         this.http1 = http1;
         this.http2 = http2;
+        this.streams = new Http2Exchange(http1, maxHeaderListSize, this);
     }
 
-    /** @return the selector for the listener: HTTP/1 alone when {@code server.http2.enabled} is false */
-    static ServerConnectionSelector of(Listener http1, ServerConfig config) {
+    /** @return the listener's HTTP/2 side, or {@code null} when {@code server.http2.enabled} is false */
+    static Http2Listener of(Listener http1, ServerConfig config) {
         Http2Config http2 = config.http2();
         if (!http2.enabled()) {
-            return http1;
+            return null;
         }
         return new Http2Listener(http1, Http2ConnectionSelector.builder()
                 .http2Config(io.helidon.webserver.http2.Http2Config.builder()
@@ -55,7 +69,35 @@ final class Http2Listener implements ServerConnectionSelector {
                         // a client that stops granting window for this long is not served on
                         .flowControlTimeout(config.timeouts().write())
                         .build())
-                .build());
+                .build(), http2.maxHeaderListSize(config.limits()));
+    }
+
+    /** @return the routing handler that serves the streams of the HTTP/2 connections */
+    Http2Exchange streams() {
+        return streams;
+    }
+
+    /** A stream of an HTTP/2 connection starts: the connection is busy until {@link Busy#close()}. */
+    Busy streamStarted(PeerInfo client) {
+        Opening connection = connections.get(key(client));
+        if (connection == null) {
+            return () -> { };
+        }
+        connection.streams.incrementAndGet();
+        return () -> {
+            connection.lastActive = System.nanoTime();
+            connection.streams.decrementAndGet();
+        };
+    }
+
+    /** Ends a stream's hold on its connection. */
+    interface Busy extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static String key(PeerInfo client) {
+        return client.address().toString();
     }
 
     @Override
@@ -85,6 +127,8 @@ final class Http2Listener implements ServerConnectionSelector {
         private volatile ServerConnection chosen;
         private volatile boolean http2Chosen;
         private volatile boolean closing;
+        private final AtomicInteger streams = new AtomicInteger();
+        private volatile long lastActive = System.nanoTime();
 
         Opening(ConnectionContext ctx) {
             this.ctx = ctx;
@@ -119,7 +163,13 @@ final class Http2Listener implements ServerConnectionSelector {
                 ServerConnection connection = http2.connection(ctx);
                 chosen = connection;
                 http2Chosen = true;
-                connection.handle(limit);
+                String key = key(ctx.remotePeer());
+                connections.put(key, this);
+                try {
+                    connection.handle(limit);
+                } finally {
+                    connections.remove(key, this);
+                }
             } finally {
                 if (counted) {
                     limits.close(address);
@@ -172,27 +222,36 @@ final class Http2Listener implements ServerConnectionSelector {
         }
 
         /**
-         * Helidon closes connections idle for {@code keep_alive_idle}: an HTTP/2 connection only while no stream is
-         * open (a long download is not idle); HTTP/1 and the wait for first bytes keep their own timeouts.
+         * Helidon closes connections idle for {@code keep_alive_idle}: an HTTP/2 connection only while none of its
+         * streams is being served (a long download or event stream is not idle; Helidon's own notion counts streams
+         * it has not yet forgotten, and would keep it open for good); HTTP/1 and the wait for the first bytes keep
+         * their own timeouts.
          */
         @Override
         public Duration idleTime() {
-            ServerConnection connection = chosen;
-            if (http2Chosen && connection instanceof io.helidon.common.task.InterruptableTask<?> task
-                    && task.canInterrupt()) {
-                return connection.idleTime();
+            if (!http2Chosen || streams.get() > 0) {
+                return Duration.ZERO;
             }
-            return Duration.ZERO;
+            return Duration.ofNanos(System.nanoTime() - lastActive);
         }
 
         @Override
         public void close(boolean interrupt) {
             closing = true;
             ServerConnection connection = chosen;
-            if (connection != null) {
-                connection.close(interrupt);
-            } else {
+            if (connection == null) {
                 closeSocket();
+            } else if (http2Chosen && !interrupt && streams.get() == 0) {
+                // idle: Helidon's HTTP/2 connection would only notice at the client's next frame
+                connection.close(false);
+                try {
+                    ctx.dataWriter().writeNow(BufferData.create(IDLE_GOAWAY));
+                } catch (RuntimeException e) {
+                    // the client is gone already
+                }
+                closeSocket();
+            } else {
+                connection.close(interrupt);
             }
         }
     }

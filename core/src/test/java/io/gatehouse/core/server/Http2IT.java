@@ -46,6 +46,9 @@ class Http2IT {
 
     private static final int MAX_BODY = 64 * 1024;
     private static RawUpstream upstream;
+    /** Never answers: for streams that must still be open when the client resets them (its own upstream, so its
+     *  timeouts do not eject the other one). */
+    private static RawUpstream silent;
     private static GatewayFixture gateway;
     private static int port;
     private static Path work;
@@ -55,9 +58,6 @@ class Http2IT {
     static void start() throws Exception {
         upstream = RawUpstream.start(request -> {
             String line = request.requestLine();
-            if (line.contains(" /up/slow")) {
-                return RawUpstream.Reply.silence();
-            }
             if (line.startsWith("HEAD ")) {
                 return RawUpstream.Reply.of("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
             }
@@ -74,6 +74,7 @@ class Http2IT {
             }
             return RawUpstream.Reply.ok("echo " + line + " " + request.body().length);
         });
+        silent = RawUpstream.start(request -> RawUpstream.Reply.silence());
         String config = DocExample.yaml("docs/http2.md", "http2-defaults")
                 .replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0")
                 .replace("server:\n", "server:\n  limits: { max_body_size: 64KiB, max_header_size: 4KiB }\n"
@@ -82,11 +83,14 @@ class Http2IT {
                 upstreams:
                   raw:
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                  silent:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
                 routes:
+                  - { id: slow, match: { path: /up/slow/*rest }, upstream: silent, timeout: 3s }
                   - { id: up, match: { path: /up/*rest }, upstream: raw, timeout: 3s }
                 global_filters:
                   - access_log: { file: logs/access.log }
-                """.formatted(upstream.url()));
+                """.formatted(upstream.url(), silent.url()));
         port = gateway.uri("/").getPort();
         work = Files.createTempDirectory("h2it");
     }
@@ -95,6 +99,7 @@ class Http2IT {
     static void stop() {
         gateway.close();
         upstream.close();
+        silent.close();
     }
 
     @Test
@@ -356,6 +361,30 @@ class Http2IT {
             assertEquals(200, off.get("/up/http1-only").statusCode());
         }
         assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().startsWith("PRI * ")));
+    }
+
+    @Test
+    void aConnectionWithNoStreamOpenIsClosedAfterTheKeepAliveIdleTimeout() throws Exception {
+        try (GatewayFixture idle = GatewayFixture.start("""
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  timeouts: { keep_alive_idle: 1s }
+                upstreams:
+                  raw:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                routes:
+                  - { id: up, match: { path: /up/*rest }, upstream: raw }
+                """.formatted(upstream.url()));
+             RawHttp2 client = RawHttp2.connect(idle.uri("/").getPort())) {
+            client.headers(1, true, "GET", "/up/before-idle", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+            RawHttp2.Frame goAway = client.awaitGoAway(); // the client's read timeout is 30 s
+            assertNotNull(goAway, "an idle connection is told why it is closed");
+            assertEquals(0, goAway.goAwayError(), "NO_ERROR");
+            assertNull(client.read(), "and then closed");
+        }
+        receivedFor("GET /up/before-idle ");
     }
 
     private static String url(String pathAndQuery) {
