@@ -72,6 +72,14 @@ class Http2IT {
                             }
                         });
             }
+            if (line.contains(" /up/wait")) {
+                // answers after a while: longer than the idle test's keep_alive_idle of 1 s
+                return new RawUpstream.Reply(new byte[0], false, (socket, in, out) -> {
+                    Thread.sleep(3000);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nwaited").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                });
+            }
             return RawUpstream.Reply.ok("echo " + line + " " + request.body().length);
         });
         silent = RawUpstream.start(request -> RawUpstream.Reply.silence());
@@ -377,14 +385,15 @@ class Http2IT {
                   - { id: up, match: { path: /up/*rest }, upstream: raw }
                 """.formatted(upstream.url()));
              RawHttp2 client = RawHttp2.connect(idle.uri("/").getPort())) {
-            client.headers(1, true, "GET", "/up/before-idle", "gw.test").flush();
-            assertNotNull(awaitEndOfStream(client, 1));
+            // a stream being served is not idle, however long it takes
+            client.headers(1, true, "GET", "/up/wait", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 1), "answered, not cut off as idle");
             RawHttp2.Frame goAway = client.awaitGoAway(); // the client's read timeout is 30 s
             assertNotNull(goAway, "an idle connection is told why it is closed");
             assertEquals(0, goAway.goAwayError(), "NO_ERROR");
             assertNull(client.read(), "and then closed");
         }
-        receivedFor("GET /up/before-idle ");
+        receivedFor("GET /up/wait ");
     }
 
     private static String url(String pathAndQuery) {
