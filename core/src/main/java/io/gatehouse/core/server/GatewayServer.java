@@ -72,6 +72,9 @@ public final class GatewayServer implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())
                 .addConnectionSelector(http2 == null ? listener : http2)
+                // responses go out as they are written: HTTP/2 writes a HEADERS and a DATA frame apart, which Nagle's
+                // algorithm and the client's delayed ACK would hold ~40 ms each
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 // bodies pass through as they are: Helidon must not decode or encode them on HTTP/2 streams
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .update(builder -> {
