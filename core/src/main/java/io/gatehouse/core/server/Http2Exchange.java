@@ -37,7 +37,8 @@ import java.util.Set;
  * of its own, so the streams of one connection run their chains side by side.
  *
  * <p>What HTTP/1 framing checks on the wire is checked here on the decoded request: connection-specific fields are
- * malformed in HTTP/2 (RFC 9113 §8.2.2) → 400; the header list (every field counted as RFC 9113 §6.5.2 does, cookie
+ * malformed in HTTP/2 (RFC 9113 §8.2.2) → 400; a target over {@code server.limits.max_request_line} → 414; the header
+ * list (every field counted as RFC 9113 §6.5.2 does, cookie
  * crumbs each on their own, before they are joined with {@code "; "} for the upstream) over
  * {@code server.http2.max_header_list_size} → 431; a body over {@code server.limits.max_body_size} → 413, one that
  * does not match its {@code content-length} → 400, one that stalls past {@code server.timeouts.body_idle} → 408.
@@ -56,11 +57,13 @@ final class Http2Exchange implements Handler {
     private static final long DRAIN_BYTES = 64L * 1024 * 1024;
 
     private final Listener listener;
+    private final long maxRequestLine;
     private final long maxHeaderListSize;
     private final Http2Listener connections;
 
-    Http2Exchange(Listener listener, long maxHeaderListSize, Http2Listener connections) {
+    Http2Exchange(Listener listener, long maxRequestLine, long maxHeaderListSize, Http2Listener connections) {
         this.listener = listener;
+        this.maxRequestLine = maxRequestLine;
         this.maxHeaderListSize = maxHeaderListSize;
         this.connections = connections;
     }
@@ -106,6 +109,10 @@ final class Http2Exchange implements Handler {
         long size = FIELD_OVERHEAD * 4L + ":method:scheme:path:authority".length() + method.length() + 5
                 + path.length() + (query.isEmpty() ? 0 : query.length() + 1) + authority.length();
         RequestHead known = new RequestHead(method, path, query, false, new Headers(), size);
+        // what would be HTTP/1's request line ("GET /path?query HTTP/1.1") meets the same limit
+        if (method.length() + path.length() + query.length() + 12 > maxRequestLine) {
+            throw new WireException(414, "uri_too_long", "request line is longer than the limit", known);
+        }
         if (!path.startsWith("/") || !visibleAscii(path) || !visibleAscii(query)) {
             throw new WireException(400, "bad_request", "the :path must be an origin-form target", known);
         }

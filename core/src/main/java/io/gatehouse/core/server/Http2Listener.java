@@ -47,10 +47,11 @@ final class Http2Listener implements ServerConnectionSelector {
     /** The HTTP/2 connections open, by the client's address and port: how a stream finds its connection. */
     private final Map<String, Opening> connections = new ConcurrentHashMap<>();
 
-    private Http2Listener(Listener http1, ServerConnectionSelector http2, long maxHeaderListSize) {
+    private Http2Listener(Listener http1, ServerConnectionSelector http2, ServerConfig config) {
         this.http1 = http1;
         this.http2 = http2;
-        this.streams = new Http2Exchange(http1, maxHeaderListSize, this);
+        this.streams = new Http2Exchange(http1, config.limits().maxRequestLine().bytes(),
+                config.http2().maxHeaderListSize(config.limits()), this);
     }
 
     /** @return the listener's HTTP/2 side, or {@code null} when {@code server.http2.enabled} is false */
@@ -69,7 +70,7 @@ final class Http2Listener implements ServerConnectionSelector {
                         // a client that stops granting window for this long is not served on
                         .flowControlTimeout(config.timeouts().write())
                         .build())
-                .build(), http2.maxHeaderListSize(config.limits()));
+                .build(), config);
     }
 
     /** @return the routing handler that serves the streams of the HTTP/2 connections */

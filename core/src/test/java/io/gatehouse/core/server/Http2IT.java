@@ -264,6 +264,15 @@ class Http2IT {
     }
 
     @Test
+    void aPathOverTheRequestLineLimitIs414AsOnHttp1() throws Exception {
+        String out = nghttp("-v", url("/up/long/" + "x".repeat(8200)));
+
+        assertTrue(out.contains(":status: 414"), out);
+        assertTrue(out.contains("uri_too_long"), out);
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/long/")));
+    }
+
+    @Test
     void cookieCrumbsAreJoinedForTheUpstreamAndCountedAgainstTheLimit() throws Exception {
         try (RawHttp2 client = RawHttp2.connect(port)) {
             client.headers(1, true, "GET", "/up/cookies", "gw.test", "cookie", "a=1", "cookie", "b=2",
