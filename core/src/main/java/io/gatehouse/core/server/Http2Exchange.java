@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -105,7 +106,7 @@ final class Http2Exchange implements Handler {
         String method = req.prologue().method().text();
         String path = req.prologue().uriPath().rawPath();
         String query = req.prologue().query().rawValue();
-        String authority = req.authority();
+        String authority = Objects.requireNonNullElse(req.authority(), "");
         long size = FIELD_OVERHEAD * 4L + ":method:scheme:path:authority".length() + method.length() + 5
                 + path.length() + (query.isEmpty() ? 0 : query.length() + 1) + authority.length();
         RequestHead known = new RequestHead(method, path, query, false, new Headers(), size);

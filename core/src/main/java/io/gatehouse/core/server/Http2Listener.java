@@ -67,6 +67,8 @@ final class Http2Listener implements ServerConnectionSelector {
                         .initialWindowSize((int) http2.initialWindowSize().bytes())
                         .maxFrameSize((int) http2.maxFrameSize().bytes())
                         .maxRapidResets(http2.maxRapidResets())
+                        // the target is checked by the gateway, which answers a bad one with a problem document
+                        .validatePath(false)
                         // a client that stops granting window for this long is not served on
                         .flowControlTimeout(config.timeouts().write())
                         .build())

@@ -306,6 +306,19 @@ class Http2IT {
     }
 
     @Test
+    void aMalformedTargetIsRefusedByTheGatewayNotByHelidon() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/bad path", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+            client.headers(3, true, "GET", "*", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 3));
+        }
+        assertEquals(400, awaitLogLine("/up/bad path").get("status").asInt());
+        assertEquals(400, awaitLogLine("*").get("status").asInt());
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/bad")));
+    }
+
+    @Test
     void aRapidResetFloodGetsGoAway() throws Exception {
         try (RawHttp2 client = RawHttp2.connect(port)) {
             for (int i = 0; i < 300; i++) {
