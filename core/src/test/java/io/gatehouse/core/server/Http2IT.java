@@ -344,9 +344,11 @@ class Http2IT {
 
         assertEquals(HttpClient.Version.HTTP_1_1, response.version());
         assertNotEquals(101, response.statusCode());
-        RawUpstream.Received received = receivedFor("GET /up/upgrade ");
-        assertNull(received.header("upgrade"), received.head());
-        assertNull(received.header("http2-settings"), received.head());
+        // served (or refused) over HTTP/1.1; if it reached the upstream, the upgrade ended at the gateway
+        upstream.received().stream().filter(r -> r.requestLine().startsWith("GET /up/upgrade ")).forEach(r -> {
+            assertNull(r.header("upgrade"), r.head());
+            assertNull(r.header("http2-settings"), r.head());
+        });
     }
 
     @Test
