@@ -9,7 +9,8 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -97,24 +98,29 @@ class Http2TlsIT {
         upstream.close();
     }
 
-    @Test
-    void alpnSelectsH2ForAClientThatOffersIt() throws Exception {
-        HttpResponse<String> response = send(HttpClient.Version.HTTP_2, "/up/alpn-h2");
-
-        assertEquals(HttpClient.Version.HTTP_2, response.version());
-        assertEquals(200, response.statusCode());
-        assertEquals("echo GET /up/alpn-h2 HTTP/1.1", response.body());
-        assertEquals("https", upstreamHeader("/up/alpn-h2", "X-Forwarded-Proto"));
+    /** What the client offers in ALPN, and the protocol it must get. */
+    record Case(String desc, HttpClient.Version offered, String path) {
+        @Override
+        public String toString() {
+            return desc;
+        }
     }
 
-    @Test
-    void aClientThatOffersOnlyHttp1GetsHttp1() throws Exception {
-        HttpResponse<String> response = send(HttpClient.Version.HTTP_1_1, "/up/alpn-h1");
+    static List<Case> cases() {
+        return List.of(new Case("a client that offers h2 gets HTTP/2", HttpClient.Version.HTTP_2, "/up/alpn-h2"),
+                new Case("a client that offers only http/1.1 gets HTTP/1.1", HttpClient.Version.HTTP_1_1,
+                        "/up/alpn-h1"));
+    }
 
-        assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void alpnPicksTheProtocolAndTheSameChainServesIt(Case c) throws Exception {
+        HttpResponse<String> response = send(c.offered(), c.path());
+
+        assertEquals(c.offered(), response.version());
         assertEquals(200, response.statusCode());
-        assertEquals("echo GET /up/alpn-h1 HTTP/1.1", response.body());
-        assertEquals("https", upstreamHeader("/up/alpn-h1", "X-Forwarded-Proto"));
+        assertEquals("echo GET " + c.path() + " HTTP/1.1", response.body());
+        assertEquals("https", upstreamHeader(c.path(), "X-Forwarded-Proto"));
     }
 
     private static HttpResponse<String> send(HttpClient.Version version, String path) throws Exception {
