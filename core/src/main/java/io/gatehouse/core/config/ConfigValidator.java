@@ -74,6 +74,7 @@ public final class ConfigValidator {
                         "expected a header name like X-Real-IP, got '" + name + "'"));
             }
         }
+        Http2Config.validate(server.http2(), problems);
     }
 
     private static void validateAdmin(AdminConfig admin, List<Problem> problems) {

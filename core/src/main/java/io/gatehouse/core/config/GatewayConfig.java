@@ -23,7 +23,7 @@ public record GatewayConfig(ServerConfig server,
                             List<FilterSpec> globalFilters,
                             TracingConfig tracing) {
     public GatewayConfig {
-        server = server == null ? new ServerConfig(null, null, null, null, null, null, null, null) : server;
+        server = server == null ? new ServerConfig(null, null, null, null, null, null, null, null, null) : server;
         admin = admin == null ? new AdminConfig(null, null, null) : admin;
         demo = demo == null ? new DemoConfig(false, null, null) : demo;
         upstreams = upstreams == null ? Map.of() : upstreams;

@@ -15,10 +15,11 @@ import java.util.List;
  * @param timeouts         client-side timeouts; defaults in {@link TimeoutsConfig}
  * @param shutdown         graceful shutdown on SIGTERM; defaults in {@link ShutdownConfig}
  * @param tls              TLS on the listener; default none (cleartext)
+ * @param http2            HTTP/2 on the listener; defaults in {@link Http2Config}
  */
 public record ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
                            LimitsConfig limits, TimeoutsConfig timeouts, ShutdownConfig shutdown,
-                           ServerTlsConfig tls) {
+                           ServerTlsConfig tls, Http2Config http2) {
 
     /** Identity headers a client could forge, removed unless the peer is a trusted proxy. */
     public static final List<String> DEFAULT_IDENTITY_HEADERS = List.of("X-Real-IP", "X-Forwarded-Port",
@@ -33,11 +34,12 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
         limits = limits == null ? new LimitsConfig(null, null, null, null, null, null) : limits;
         timeouts = timeouts == null ? new TimeoutsConfig(null, null, null, null) : timeouts;
         shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;
+        http2 = http2 == null ? Http2Config.defaults() : http2;
     }
 
     /** A cleartext listener. */
     public ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
                         LimitsConfig limits, TimeoutsConfig timeouts) {
-        this(host, port, trustedProxies, identityHeaders, limits, timeouts, null, null);
+        this(host, port, trustedProxies, identityHeaders, limits, timeouts, null, null, null);
     }
 }

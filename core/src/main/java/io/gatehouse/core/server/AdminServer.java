@@ -12,6 +12,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +97,9 @@ public final class AdminServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
+                // HTTP/1 only: the guards read Host, which HTTP/2 (an h2c upgrade) would carry as :authority
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.create())
                 .routing(routing -> {
                     routing.addFilter(new AdminFraming()); // before everything: framing, HEAD
                     dashboard.register(routing); // static files only, no data: served without the token

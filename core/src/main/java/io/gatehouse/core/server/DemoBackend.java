@@ -8,6 +8,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,9 @@ public final class DemoBackend implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
+                // HTTP/1 only, as the gateway's upstreams are (HTTP/2 is on the classpath for the listener)
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.create())
                 .routing(routing -> routing
                         .get("/hello", (req, res) -> {
                             res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");

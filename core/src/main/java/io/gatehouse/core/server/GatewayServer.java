@@ -3,6 +3,7 @@ package io.gatehouse.core.server;
 import io.gatehouse.core.config.ServerConfig;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.tls.ServerTls;
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -84,6 +85,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private void bind() {
         CannotListenException.checkBindable(config.host(), port);
+        Http2Listener http2 = Http2Listener.of(listener, config);
         WebServer started = WebServer.builder()
                 .host(config.host())
                 .port(port)
@@ -96,19 +98,39 @@ public final class GatewayServer implements AutoCloseable {
                 .maxTcpConnections(connectionCap + Math.max(16, connectionCap / 10))
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())
-                .addConnectionSelector(listener)
+                .addConnectionSelector(http2 == null ? listener : http2)
+                // responses go out as they are written: HTTP/2 writes a HEADERS and a DATA frame apart, which Nagle's
+                // algorithm and the client's delayed ACK would hold ~40 ms each
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                // bodies pass through as they are: Helidon must not decode or encode them on HTTP/2 streams
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .update(builder -> {
                     if (tls != null) {
                         builder.tls(tls.tls());
                     }
+                    if (http2 != null) { // HTTP/2 connections serving no stream close after keep_alive_idle
+                        builder.idleConnectionTimeout(config.timeouts().keepAliveIdle())
+                                .idleConnectionPeriod(idleCheckPeriod(config.timeouts().keepAliveIdle()));
+                    }
                 })
-                .routing(routing -> routing.any(new StopWatch()))
+                .routing(routing -> {
+                    if (http2 != null) {
+                        routing.any(http2.streams());
+                    }
+                    routing.any(new StopWatch());
+                })
                 .build()
                 .start();
         CannotListenException.check(started, config.host(), port);
         server = started;
         port = started.port();
         listening = true;
+    }
+
+    private static Duration idleCheckPeriod(Duration idle) {
+        Duration quarter = idle.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : quarter.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : quarter;
     }
 
     /** @return the client connections open now */

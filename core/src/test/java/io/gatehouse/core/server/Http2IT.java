@@ -1,0 +1,487 @@
+package io.gatehouse.core.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.testing.DocExample;
+import io.gatehouse.core.testing.EchoRoutes;
+import io.gatehouse.core.testing.GatewayFixture;
+import io.gatehouse.core.testing.RawHttp2;
+import io.gatehouse.core.testing.RawUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTP/2 on the public listener, with real clients: Debian's {@code nghttp} (h2c with prior knowledge), a raw frame
+ * writer for what real clients never send (a rapid-reset flood), the JDK's {@code HttpClient} (which knows h2c only
+ * through {@code Upgrade}, which the gateway does not follow), and raw HTTP/1 sockets to show HTTP/1 is unaffected.
+ * Every test checks what the client got and what the upstream received.
+ */
+class Http2IT {
+
+    private static final int MAX_BODY = 64 * 1024;
+    private static RawUpstream upstream;
+    /** Never answers: for streams that must still be open when the client resets them (its own upstream, so its
+     *  timeouts do not eject the other one). */
+    private static RawUpstream silent;
+    private static GatewayFixture gateway;
+    private static int port;
+    private static Path work;
+    private static final CountDownLatch firstEventSeen = new CountDownLatch(1);
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = RawUpstream.start(request -> {
+            String line = request.requestLine();
+            if (line.startsWith("HEAD ")) {
+                return RawUpstream.Reply.of("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+            }
+            if (line.contains(" /up/stream")) {
+                // the first event, then the rest only once the client has shown it got the first
+                return new RawUpstream.Reply(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n7\r\nfirst\n\n\r\n").getBytes(StandardCharsets.US_ASCII), false,
+                        (socket, in, out) -> {
+                            if (firstEventSeen.await(30, TimeUnit.SECONDS)) {
+                                out.write("8\r\nsecond\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                        });
+            }
+            if (line.contains(" /up/wait")) {
+                // answers after a while: longer than the idle test's keep_alive_idle of 1 s
+                return new RawUpstream.Reply(new byte[0], false, (socket, in, out) -> {
+                    Thread.sleep(3000);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nwaited").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                });
+            }
+            return RawUpstream.Reply.ok("echo " + line + " " + request.body().length);
+        });
+        silent = RawUpstream.start(request -> RawUpstream.Reply.silence());
+        String config = DocExample.yaml("docs/http2.md", "http2-defaults")
+                .replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0")
+                .replace("server:\n", "server:\n  limits: { max_body_size: 64KiB, max_header_size: 4KiB }\n"
+                        + "  timeouts: { body_idle: 2s }\n");
+        gateway = GatewayFixture.start(config + """
+                upstreams:
+                  raw:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                  silent:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                routes:
+                  - { id: slow, match: { path: /up/slow/*rest }, upstream: silent, timeout: 3s }
+                  - { id: up, match: { path: /up/*rest }, upstream: raw, timeout: 3s }
+                global_filters:
+                  - access_log: { file: logs/access.log }
+                """.formatted(upstream.url(), silent.url()));
+        port = gateway.uri("/").getPort();
+        work = Files.createTempDirectory("h2it");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+        silent.close();
+    }
+
+    @Test
+    void multiplexedStreamsOnOneConnectionEachRunTheirOwnRequest() throws Exception {
+        String out = nghttp("-v", "-H", "x-test: one", url("/up/a?q=1"), url("/up/b"), url("/up/c"));
+
+        // one connection (one SETTINGS exchange), three streams, each answered
+        assertEquals(1, count(out, "recv SETTINGS frame <length=[0-9]+, flags=0x00"), out);
+        for (int stream : new int[]{1, 3, 5}) {
+            assertTrue(out.contains("recv (stream_id=" + stream + ") :status: 200"), out);
+        }
+        assertTrue(out.contains("echo GET /up/a?q=1 HTTP/1.1 0"), out);
+        assertTrue(out.contains("echo GET /up/b HTTP/1.1 0"), out);
+        assertTrue(out.contains("echo GET /up/c HTTP/1.1 0"), out);
+
+        for (String target : List.of("/up/a?q=1", "/up/b", "/up/c")) {
+            RawUpstream.Received received = receivedFor("GET " + target + " ");
+            // :authority is the request's host: the upstream gets it as X-Forwarded-Host (and Host its own)
+            assertEquals("127.0.0.1:" + port, received.header("X-Forwarded-Host"), received.head());
+            assertEquals("one", received.header("x-test"));
+            assertNull(received.header("content-length"), "a GET without a body reaches the upstream without one");
+            assertNull(received.header("transfer-encoding"));
+        }
+        JsonNode logged = awaitLogLine("/up/b");
+        assertEquals(200, logged.get("status").asInt());
+        assertEquals("echo GET /up/b HTTP/1.1 0".length(), logged.get("bytes").asInt());
+    }
+
+    @Test
+    void aPostBodyIsStreamedToTheUpstream() throws Exception {
+        byte[] body = new byte[40_000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i % 251);
+        }
+        Path file = Files.write(work.resolve("post.bin"), body);
+
+        String out = nghttp("-v", "-d", file.toString(), url("/up/upload"));
+
+        assertTrue(out.contains(":status: 200"), out);
+        assertTrue(out.contains("echo POST /up/upload HTTP/1.1 40000"), out);
+        RawUpstream.Received received = receivedFor("POST /up/upload ");
+        assertArrayEquals(body, received.body());
+        assertEquals("40000", received.header("content-length"));
+    }
+
+    @Test
+    void aBodyWithoutContentLengthIsStreamedChunked() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, false, "POST", "/up/chunks", "gw.test")
+                    .data(1, false, "first,".getBytes(StandardCharsets.US_ASCII)).flush();
+            client.data(1, true, "second".getBytes(StandardCharsets.US_ASCII)).flush();
+            RawHttp2.Frame end = awaitEndOfStream(client, 1);
+            assertNotNull(end, "the stream was answered to its end");
+        }
+        RawUpstream.Received received = receivedFor("POST /up/chunks ");
+        assertEquals("first,second", received.bodyText());
+        assertEquals("chunked", received.header("transfer-encoding"));
+        assertEquals("gw.test", received.header("X-Forwarded-Host"));
+    }
+
+    @Test
+    void aStreamedResponseReachesTheClientAsTheUpstreamWritesIt() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/stream", "gw.test").flush();
+            StringBuilder body = new StringBuilder();
+            for (RawHttp2.Frame frame; (frame = client.read()) != null; ) {
+                if (frame.streamId() != 1 || frame.type() != RawHttp2.DATA) {
+                    continue;
+                }
+                body.append(new String(frame.payload(), StandardCharsets.US_ASCII));
+                if (body.toString().equals("first\n\n")) {
+                    firstEventSeen.countDown(); // only now does the upstream send the rest
+                }
+                if ((frame.flags() & RawHttp2.END_STREAM) != 0) {
+                    break;
+                }
+            }
+            assertEquals("first\n\nsecond\n\n", body.toString());
+        }
+    }
+
+    @Test
+    void aHeadResponseKeepsItsLengthAndHasNoBody() throws Exception {
+        String out = nghttp("-v", "-H", ":method: HEAD", "-H", "te: trailers", url("/up/head"));
+
+        assertTrue(out.contains("recv (stream_id=1) :status: 200"), out);
+        assertTrue(out.contains("recv (stream_id=1) content-length: 1234"), out);
+        assertEquals(0, count(out, "recv DATA frame <length=[1-9]"), out);
+        assertFalse(out.contains("recv (stream_id=1) trailer"), "no Trailer the upstream did not send: " + out);
+        assertTrue(receivedFor("HEAD /up/head ").requestLine().startsWith("HEAD"));
+    }
+
+    @Test
+    void aClientOpeningMoreStreamsThanItMayGetsGoAway() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            // SETTINGS_MAX_CONCURRENT_STREAMS is 100: well-behaved clients never open the 101st
+            for (int i = 0; i <= 100; i++) {
+                client.headers(2 * i + 1, true, "GET", "/up/slow/streams-" + i, "gw.test");
+            }
+            client.flush();
+            RawHttp2.Frame goAway = client.awaitGoAway();
+            assertNotNull(goAway);
+            assertEquals(RawHttp2.REFUSED_STREAM, goAway.goAwayError());
+        }
+        String out = nghttp("-v", url("/up/after-streams"));
+        assertTrue(out.contains(":status: 200"), out);
+    }
+
+    @Test
+    void anUnknownRouteIsAProblemDocumentOverHttp2() throws Exception {
+        String out = nghttp("-v", url("/nothing/here"));
+
+        assertTrue(out.contains(":status: 404"), out);
+        assertTrue(out.contains("content-type: application/problem+json"), out);
+        Matcher id = Pattern.compile("x-request-id: ([0-9a-f]{32})").matcher(out);
+        assertTrue(id.find(), out);
+        assertTrue(out.contains("\"code\":\"route_not_found\""), out);
+        assertTrue(out.contains(id.group(1)), "the problem names the request id: " + out);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndNeverReachesTheUpstream() throws Exception {
+        Path file = Files.write(work.resolve("big.bin"), new byte[MAX_BODY + 1]);
+
+        String out = nghttp("-v", "-d", file.toString(), url("/up/big"));
+
+        assertTrue(out.contains(":status: 413"), out);
+        assertTrue(out.contains("body_too_large"), out);
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/big")));
+    }
+
+    @Test
+    void aStreamedBodyThatGrowsOverTheLimitIs413() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, false, "POST", "/up/growing", "gw.test").flush();
+            for (int i = 0; i < 5; i++) {
+                client.data(1, false, new byte[16_000]).flush();
+            }
+            client.data(1, true, new byte[1]).flush();
+            assertNotNull(awaitEndOfStream(client, 1), "the stream was answered");
+        }
+        JsonNode logged = awaitLogLine("/up/growing");
+        assertEquals(413, logged.get("status").asInt());
+        assertNotEquals("upstream_failed", logged.get("outcome").asText());
+    }
+
+    @Test
+    void aHeaderListOverTheLimitIs431() throws Exception {
+        String out = nghttp("-v", "-H", "x-big: " + "a".repeat(5000), url("/up/headers"));
+
+        assertTrue(out.contains(":status: 431"), out);
+        assertTrue(out.contains("headers_too_large"), out);
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/headers")));
+    }
+
+    @Test
+    void aPathOverTheRequestLineLimitIs414AsOnHttp1() throws Exception {
+        String out = nghttp("-v", url("/up/long/" + "x".repeat(8200)));
+
+        assertTrue(out.contains(":status: 414"), out);
+        assertTrue(out.contains("uri_too_long"), out);
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/long/")));
+    }
+
+    @Test
+    void cookieCrumbsAreJoinedForTheUpstreamAndCountedAgainstTheLimit() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/cookies", "gw.test", "cookie", "a=1", "cookie", "b=2",
+                    "cookie", "c=3").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+            // each crumb is small; together (with 32 bytes each, as RFC 9113 counts them) they are over 4 KiB
+            String[] crumbs = new String[2 * 8];
+            for (int i = 0; i < 8; i++) {
+                crumbs[2 * i] = "cookie";
+                crumbs[2 * i + 1] = "c" + i + "=" + "v".repeat(500);
+            }
+            client.headers(3, true, "GET", "/up/crumbs", "gw.test", crumbs).flush();
+            assertNotNull(awaitEndOfStream(client, 3));
+        }
+        RawUpstream.Received received = receivedFor("GET /up/cookies ");
+        assertEquals(List.of("cookie: a=1; b=2; c=3"), received.headerLines("cookie").stream()
+                .map(line -> line.toLowerCase(java.util.Locale.ROOT)).toList());
+        JsonNode logged = awaitLogLine("/up/crumbs");
+        assertEquals(431, logged.get("status").asInt());
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/crumbs")));
+    }
+
+    @Test
+    void connectionSpecificHeadersAreMalformedInHttp2() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/smuggle", "gw.test", "transfer-encoding", "chunked").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+        }
+        assertEquals(400, awaitLogLine("/up/smuggle").get("status").asInt());
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/smuggle")));
+    }
+
+    @Test
+    void aMalformedTargetIsRefusedByTheGatewayNotByHelidon() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/bad path", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+            client.headers(3, true, "GET", "*", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 3));
+        }
+        assertEquals(400, awaitLogLine("/up/bad path").get("status").asInt());
+        assertEquals(400, awaitLogLine("*").get("status").asInt());
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/bad")));
+    }
+
+    @Test
+    void aRapidResetFloodGetsGoAway() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            for (int i = 0; i < 300; i++) {
+                int stream = 2 * i + 1;
+                client.headers(stream, true, "GET", "/up/slow/" + i, "gw.test").rstStream(stream, RawHttp2.CANCEL);
+            }
+            client.flush();
+            RawHttp2.Frame goAway = client.awaitGoAway();
+            assertNotNull(goAway, "the flood ends with GOAWAY, not a silent close");
+            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, goAway.goAwayError());
+        }
+        // the gateway itself is fine
+        String out = nghttp("-v", url("/up/after-flood"));
+        assertTrue(out.contains(":status: 200"), out);
+    }
+
+    @Test
+    void anHttp1UpgradeToH2cIsNotFollowed() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        // the JDK client knows h2c only through Upgrade: it asks, and stays on HTTP/1.1
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(gateway.uri("/up/upgrade")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+        assertNotEquals(101, response.statusCode());
+        // served (or refused) over HTTP/1.1; if it reached the upstream, the upgrade ended at the gateway
+        upstream.received().stream().filter(r -> r.requestLine().startsWith("GET /up/upgrade ")).forEach(r -> {
+            assertNull(r.header("upgrade"), r.head());
+            assertNull(r.header("http2-settings"), r.head());
+        });
+    }
+
+    @Test
+    void anHttp1ClientSendingOneByteAtATimeIsServed() throws Exception {
+        // "P", "PR", "PRI" are the preface's first bytes: the listener must wait for one that differs, no longer
+        for (String method : List.of("POST", "PRIVATE")) {
+            String request = method + " /up/trickle-" + method + " HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\nhello";
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                for (byte b : request.getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(2);
+                }
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(response.startsWith("HTTP/1.1 200"), response);
+                assertTrue(response.endsWith("echo " + method + " /up/trickle-" + method + " HTTP/1.1 5"), response);
+            }
+            assertEquals("hello", receivedFor(method + " /up/trickle-" + method + " ").bodyText());
+        }
+    }
+
+    @Test
+    void withHttp2OffThePrefaceIsAnsweredOverHttp1() throws Exception {
+        String config = DocExample.yaml("docs/http2.md", "http2-off")
+                .replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0");
+        try (GatewayFixture off = GatewayFixture.start(config + """
+                upstreams:
+                  raw:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                routes:
+                  - { id: up, match: { path: /up/*rest }, upstream: raw }
+                """.formatted(upstream.url()))) {
+            try (Socket socket = new Socket("127.0.0.1", off.uri("/").getPort())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(response.startsWith("HTTP/1.1 505"), response);
+            }
+            assertEquals(200, off.get("/up/http1-only").statusCode());
+        }
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().startsWith("PRI * ")));
+    }
+
+    @Test
+    void aConnectionWithNoStreamOpenIsClosedAfterTheKeepAliveIdleTimeout() throws Exception {
+        try (GatewayFixture idle = GatewayFixture.start("""
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  timeouts: { keep_alive_idle: 1s }
+                upstreams:
+                  raw:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                routes:
+                  - { id: up, match: { path: /up/*rest }, upstream: raw }
+                """.formatted(upstream.url()));
+             RawHttp2 client = RawHttp2.connect(idle.uri("/").getPort())) {
+            // a stream being served is not idle, however long it takes
+            client.headers(1, true, "GET", "/up/wait", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 1), "answered, not cut off as idle");
+            RawHttp2.Frame goAway = client.awaitGoAway(); // the client's read timeout is 30 s
+            assertNotNull(goAway, "an idle connection is told why it is closed");
+            assertEquals(0, goAway.goAwayError(), "NO_ERROR");
+            assertNull(client.read(), "and then closed");
+        }
+        receivedFor("GET /up/wait ");
+    }
+
+    private static String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + port + pathAndQuery;
+    }
+
+    /** Runs Debian's nghttp (nghttp2-client) with prior knowledge; @return what it printed */
+    private static String nghttp(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("nghttp", "--no-dep", "-t", "20"));
+        command.addAll(Arrays.asList(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (InputStream in = process.getInputStream()) {
+            in.transferTo(output);
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "nghttp ended");
+        String text = output.toString(StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), text);
+        return text;
+    }
+
+    private static int count(String text, String regex) {
+        return (int) Pattern.compile(regex).matcher(text).results().count();
+    }
+
+    /** Reads frames until stream {@code id} ends (END_STREAM or RST_STREAM); @return that frame */
+    private static RawHttp2.Frame awaitEndOfStream(RawHttp2 client, int id) throws IOException {
+        for (RawHttp2.Frame frame; (frame = client.read()) != null; ) {
+            boolean ends = frame.type() == RawHttp2.RST_STREAM
+                    || (frame.type() == RawHttp2.DATA || frame.type() == RawHttp2.HEADERS)
+                    && (frame.flags() & RawHttp2.END_STREAM) != 0;
+            if (frame.streamId() == id && ends) {
+                return frame;
+            }
+            assertFalse(frame.type() == RawHttp2.GOAWAY, "GOAWAY while waiting for stream " + id);
+        }
+        return null;
+    }
+
+    private static RawUpstream.Received receivedFor(String requestLinePrefix) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (RawUpstream.Received received : upstream.received()) {
+                if (received.requestLine().startsWith(requestLinePrefix)) {
+                    return received;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the upstream received no " + requestLinePrefix);
+    }
+
+    private static JsonNode awaitLogLine(String path) throws Exception {
+        Path log = gateway.home().resolve("logs/access.log");
+        for (int i = 0; i < 100; i++) {
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    JsonNode json = EchoRoutes.JSON.readTree(line);
+                    if (path.equals(json.path("path").asText())) {
+                        return json;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no access log line for " + path);
+    }
+}
