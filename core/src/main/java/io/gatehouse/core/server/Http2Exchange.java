@@ -78,7 +78,8 @@ final class Http2Exchange implements Handler {
 
     private void serve(ServerRequest req, ServerResponse res) {
         ProxyHandler.Peer peer = new ProxyHandler.Peer(req.remotePeer().host(), req.isSecure(), req.isSecure()
-                ? io.gatehouse.core.tls.ClientCertificate.of(req.remotePeer()::tlsCertificates) : null);
+                ? io.gatehouse.core.tls.ClientCertificate.of(() -> Http2Context.certificates(req.remotePeer()))
+                : null);
         Stream stream = new Stream(req, res);
         RequestHead head;
         Body body;

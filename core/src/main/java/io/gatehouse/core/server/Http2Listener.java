@@ -163,7 +163,7 @@ final class Http2Listener implements ServerConnectionSelector {
                     serveHttp1(limit);
                     return;
                 }
-                ServerConnection connection = http2.connection(ctx);
+                ServerConnection connection = http2.connection(new Http2Context(ctx));
                 chosen = connection;
                 http2Chosen = true;
                 String key = key(ctx.remotePeer());
