@@ -226,10 +226,13 @@ public final class GatewayServer implements AutoCloseable {
             long deadline = System.nanoTime() + limit.toNanos();
             // Helidon's stop closes the server socket, asks every connection to close after its current response,
             // then waits for them: it runs beside the drain, which ends them by the deadline
+            listener.startDrain(deadline);
             Thread stop = Thread.ofVirtual().name("gatehouse-listener-stop").start(server::stop);
             try {
                 listener.drain(deadline);
-                stop.join(CLOSE_GRACE);
+                // Helidon's stop returns when every connection has ended: HTTP/2 ones close once their streams
+                // have, or at the deadline (Http2Listener)
+                stop.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plus(CLOSE_GRACE));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -62,7 +62,7 @@ final class Http2Listener implements ServerConnectionSelector {
         }
         return new Http2Listener(http1, Http2ConnectionSelector.builder()
                 .http2Config(io.helidon.webserver.http2.Http2Config.builder()
-                        .maxConcurrentStreams(http2.maxConcurrentStreams())
+                        .maxConcurrentStreams(SettingsWriter.enforced(http2.maxConcurrentStreams()))
                         .maxHeaderListSize(http2.maxHeaderListSize(config.limits()))
                         .initialWindowSize((int) http2.initialWindowSize().bytes())
                         .maxFrameSize((int) http2.maxFrameSize().bytes())
@@ -130,6 +130,7 @@ final class Http2Listener implements ServerConnectionSelector {
         private volatile ServerConnection chosen;
         private volatile boolean http2Chosen;
         private volatile boolean closing;
+        private volatile boolean closeDeferred;
         private final AtomicInteger streams = new AtomicInteger();
         private volatile long lastActive = System.nanoTime();
 
@@ -238,24 +239,54 @@ final class Http2Listener implements ServerConnectionSelector {
             return Duration.ofNanos(System.nanoTime() - lastActive);
         }
 
+        /** Closes the HTTP/2 connection once its streams have ended, or at the drain's deadline. */
+        private void closeWhenIdle(ServerConnection connection) {
+            try {
+                while (streams.get() > 0 && http1.draining()) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (streams.get() == 0) {
+                closeIdle(connection);
+            } else {
+                connection.close(true); // the drain's time is up
+            }
+        }
+
+        /**
+         * Helidon's stop closes every connection with {@code interrupt}; the HTTP/1 side only closes idle ones and
+         * lets a request in flight finish. An HTTP/2 connection serving streams while the gateway drains is closed
+         * the same way: once its streams have ended (or at the drain's deadline), not under them.
+         */
         @Override
         public void close(boolean interrupt) {
             closing = true;
             ServerConnection connection = chosen;
             if (connection == null) {
                 closeSocket();
-            } else if (http2Chosen && !interrupt && streams.get() == 0) {
-                // idle: Helidon's HTTP/2 connection would only notice at the client's next frame
-                connection.close(false);
-                try {
-                    ctx.dataWriter().writeNow(BufferData.create(IDLE_GOAWAY));
-                } catch (RuntimeException e) {
-                    // the client is gone already
+            } else if (http2Chosen && http1.draining() && streams.get() > 0) {
+                if (!closeDeferred) {
+                    closeDeferred = true;
+                    Thread.ofVirtual().name("gatehouse-h2-drain").start(() -> closeWhenIdle(connection));
                 }
-                closeSocket();
+            } else if (http2Chosen && (!interrupt || http1.draining()) && streams.get() == 0) {
+                closeIdle(connection);
             } else {
                 connection.close(interrupt);
             }
+        }
+
+        /** An HTTP/2 connection serving no stream: Helidon's side would only notice at the client's next frame. */
+        private void closeIdle(ServerConnection connection) {
+            connection.close(false);
+            try {
+                ctx.dataWriter().writeNow(BufferData.create(IDLE_GOAWAY));
+            } catch (RuntimeException e) {
+                // the client is gone already
+            }
+            closeSocket();
         }
     }
 }

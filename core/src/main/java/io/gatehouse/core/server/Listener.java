@@ -34,6 +34,8 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
     private final int maxHeaderSize;
     private final Set<ClientConnection> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
+    private volatile boolean draining;
+    private volatile long drainDeadline;
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
 
     Listener(ServerConfig config, ProxyHandler handler, int maxConnections) {
@@ -108,6 +110,7 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
      * @param deadline when the drain ends ({@link System#nanoTime()})
      */
     void drain(long deadline) throws InterruptedException {
+        startDrain(deadline);
         long left = deadline - System.nanoTime();
         long streamsEnd = deadline - Math.min(STREAM_END_MARGIN_NANOS, Math.max(0, left) / 5);
         if (!awaitIdle(streamsEnd)) {
@@ -127,6 +130,20 @@ final class Listener implements ServerConnectionSelector, AutoCloseable {
             Thread.sleep(DRAIN_POLL_MILLIS);
         }
         return active.isEmpty();
+    }
+
+    /** Marks the drain as begun, before Helidon's stop asks the connections to close. */
+    void startDrain(long deadline) {
+        drainDeadline = deadline;
+        draining = true;
+    }
+
+    /**
+     * @return whether a drain is under way and its deadline has not passed: HTTP/2 connections asked to close wait
+     * for their streams until then
+     */
+    boolean draining() {
+        return draining && drainDeadline - System.nanoTime() > 0;
     }
 
     TimeoutsConfig timeouts() {

@@ -96,6 +96,38 @@ class GracefulShutdownIT {
         assertEquals(2, upstream.received().size());
     }
 
+    /** The same over HTTP/2 (h2c, Debian's nghttp): the stream in flight is answered whole before the close. */
+    @Test
+    void anHttp2StreamInFlightFinishes() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        upstream = RawUpstream.start(request -> new RawUpstream.Reply(new byte[0], true, (socket, in, out) -> {
+            held.countDown();
+            release.await();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nhello over h2\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }));
+        gateway = start(upstream.url(), "20s");
+        Process nghttp = new ProcessBuilder("nghttp", "--no-dep", "-t", "30",
+                "http://127.0.0.1:" + gateway.gateway().port() + "/api/slow-h2").redirectErrorStream(true).start();
+        try {
+            assertTrue(held.await(20, TimeUnit.SECONDS), "the stream reached the upstream");
+            Thread shutdown = Thread.ofPlatform().start(gateway.gateway()::shutdown);
+            poll("/ready answers 503", () -> status("/ready") == 503);
+            assertTrue(shutdown.isAlive(), "the drain waits for the stream in flight");
+            release.countDown();
+            String output = new String(nghttp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(nghttp.waitFor(30, TimeUnit.SECONDS), "nghttp ended");
+            assertEquals(0, nghttp.exitValue(), "nghttp saw every stream answered: " + output);
+            assertEquals("hello over h2\n", output, "the whole body");
+            shutdown.join(Duration.ofSeconds(10));
+            assertFalse(shutdown.isAlive(), "the drain ended once the stream had");
+        } finally {
+            release.countDown();
+            nghttp.destroy();
+        }
+    }
+
     @Test
     void anEventStreamStillOpenAtTheDeadlineGetsItsLastChunk() throws Exception {
         try (EventStreamUpstream events = EventStreamUpstream.start()) {
