@@ -22,16 +22,19 @@ import java.util.concurrent.ExecutorService;
  * one that follows a field: it answers GOAWAY COMPRESSION_ERROR. The JDK's HttpClient opens its first block with
  * such an update, so with mTLS it could not make a single HTTP/2 request (curl sends none and was served). Hidden,
  * the certificate adds no field: the header list is what the client sent, and nothing of Helidon's reaches the
- * upstream. {@link Http2Exchange} reads the certificate through {@link #certificates(PeerInfo)}.
+ * upstream. {@link Http2Exchange} reads the certificate through {@link #certificates(PeerInfo)}. Its writer is a
+ * {@link SettingsWriter}: the SETTINGS frame announces the configured stream limit, not Helidon's larger one.
  */
 final class Http2Context implements ConnectionContext {
 
     private final ConnectionContext ctx;
     private final Peer remote;
+    private final SettingsWriter writer;
 
     Http2Context(ConnectionContext ctx) {
         this.ctx = ctx;
         this.remote = new Peer(ctx.remotePeer());
+        this.writer = new SettingsWriter(ctx.dataWriter());
     }
 
     /** @return the certificates the client presented on the connection of a stream's {@code remotePeer()} */
@@ -76,7 +79,8 @@ final class Http2Context implements ConnectionContext {
 
     @Override
     public DataWriter dataWriter() {
-        return ctx.dataWriter();
+        // announces server.http2.max_concurrent_streams, not the larger limit Helidon enforces
+        return writer;
     }
 
     @Override
