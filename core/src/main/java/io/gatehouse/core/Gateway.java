@@ -350,6 +350,11 @@ public final class Gateway implements AutoCloseable {
         return server.port();
     }
 
+    /** @return whether the public listener speaks TLS */
+    public boolean secure() {
+        return server.secure();
+    }
+
     /** @return the port of the admin listener, or -1 when it is disabled */
     public int adminPort() {
         return admin == null ? -1 : admin.port();

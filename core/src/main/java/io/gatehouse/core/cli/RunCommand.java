@@ -60,7 +60,8 @@ final class RunCommand implements Callable<Integer> {
         StopSignals.install(stop);
         // any other way the JVM ends (SIGHUP, SIGTERM where signals cannot be handled): drain in the hook
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "gatehouse-shutdown"));
-        System.out.println("Gatehouse listening on http://localhost:" + gateway.port()
+        System.out.println("Gatehouse listening on " + (gateway.secure() ? "https" : "http")
+                + "://localhost:" + gateway.port()
                 + (gateway.adminPort() >= 0 ? " (admin http://127.0.0.1:" + gateway.adminPort() + ")" : ""));
         System.out.flush();
         stopped.await();

@@ -198,6 +198,11 @@ public final class GatewayServer implements AutoCloseable {
         return port;
     }
 
+    /** @return whether the listener speaks TLS ({@code server.tls}) */
+    public boolean secure() {
+        return tls != null;
+    }
+
     /** @return whether the listener is accepting connections */
     public boolean listening() {
         return listening && !closed;
