@@ -144,11 +144,18 @@ final class Http2Exchange implements Handler {
         if (!cookies.isEmpty()) {
             add(headers, "cookie", String.join("; ", cookies), known);
         }
-        if (!authority.isEmpty()) {
-            add(headers, "Host", authority, known);
-        } else {
-            req.headers().first(HeaderNames.HOST).ifPresent(host -> add(headers, "Host", host, known));
+        // the same host rules as HTTP/1's Host: a request naming no host, or userinfo, or a bad port, is refused
+        String host = !authority.isEmpty() ? authority : req.headers().first(HeaderNames.HOST).orElse("");
+        if (host.isEmpty()) {
+            throw new WireException(400, "bad_request", "an HTTP/2 request must name its host (:authority or Host)",
+                    known);
         }
+        try {
+            RequestHeadParser.checkHost(host);
+        } catch (WireException e) {
+            throw new WireException(400, "bad_request", "the :authority is not a valid host", known);
+        }
+        add(headers, "Host", host, known);
         return new RequestHead(method, path, query, false, headers, size);
     }
 

@@ -194,7 +194,7 @@ final class RequestHeadParser {
     }
 
     /** Host = uri-host [ ":" port ] (RFC 9110 §7.2), with an IP literal in brackets. */
-    private static void checkHost(String host) {
+    static void checkHost(String host) {
         int portStart;
         if (host.startsWith("[")) {
             int close = host.indexOf(']');

@@ -336,6 +336,24 @@ class Http2IT {
         assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/bad")));
     }
 
+    /** :authority follows HTTP/1's Host rules: userinfo, a bad port or no host at all is a 400, never forwarded. */
+    @Test
+    void anAuthorityHttp1WouldRefuseIsRefused() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/userinfo", "user@evil.example").flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+            client.headers(3, true, "GET", "/up/badport", "gw.test:80x").flush();
+            assertNotNull(awaitEndOfStream(client, 3));
+            client.headers(5, true, "GET", "/up/nohost", "").flush();
+            assertNotNull(awaitEndOfStream(client, 5));
+        }
+        for (String path : List.of("/up/userinfo", "/up/badport", "/up/nohost")) {
+            assertEquals(400, awaitLogLine(path).get("status").asInt(), path);
+        }
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/userinfo")
+                || r.requestLine().contains("/up/badport") || r.requestLine().contains("/up/nohost")));
+    }
+
     @Test
     void aRapidResetFloodGetsGoAway() throws Exception {
         try (RawHttp2 client = RawHttp2.connect(port)) {
