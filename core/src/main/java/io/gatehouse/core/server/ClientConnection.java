@@ -374,7 +374,8 @@ final class ClientConnection implements ServerConnection {
     @Override
     public void close(boolean interrupt) {
         closing = true;
-        if (idle || tunnelling) {
+        // a tunnel is closed by its close handshake (1001) when a drain begins; its socket only at the deadline
+        if (idle || tunnelling && !listener.draining()) {
             closeSocket();
         }
     }
