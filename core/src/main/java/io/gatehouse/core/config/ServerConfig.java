@@ -36,10 +36,4 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
         shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;
         http2 = http2 == null ? Http2Config.defaults() : http2;
     }
-
-    /** A cleartext listener. */
-    public ServerConfig(String host, Integer port, List<String> trustedProxies, List<String> identityHeaders,
-                        LimitsConfig limits, TimeoutsConfig timeouts) {
-        this(host, port, trustedProxies, identityHeaders, limits, timeouts, null, null, null);
-    }
 }

@@ -50,15 +50,6 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts the listener.
-     *
-     * @throws CannotListenException if the port cannot be bound
-     */
-    public static GatewayServer start(ServerConfig config, GenerationHolder generations) {
-        return start(config, generations, Path.of(""));
-    }
-
-    /**
      * Binds and starts the listener, with TLS when {@code server.tls} is set.
      *
      * @param home the gateway home, which {@code server.tls} paths are relative to

@@ -211,17 +211,13 @@ final class Http2Exchange implements Handler {
             return Body.of(body, declared);
         }
 
+        /** The same rules as HTTP/1's {@code Content-Length} ({@link RequestFraming}). */
         private static long contentLength(RequestHead head) {
-            List<String> values = head.headers().all("content-length");
-            if (values.isEmpty()) {
-                return -1;
+            try {
+                return RequestFraming.contentLength(head.headers().all("content-length"));
+            } catch (WireException e) {
+                throw e.with(head);
             }
-            String value = values.getFirst().strip();
-            if (values.size() > 1 || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(
-                    c -> c >= '0' && c <= '9')) {
-                throw new WireException(400, "bad_request", "content-length must be one decimal number", head);
-            }
-            return Long.parseLong(value);
         }
 
         /** @return the client's abort, if it reset the stream before its body could be read */

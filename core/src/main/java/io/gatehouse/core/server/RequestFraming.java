@@ -79,7 +79,12 @@ record RequestFraming(long length) {
         }
     }
 
-    private static long contentLength(List<String> values) {
+    /**
+     * @param values the {@code Content-Length} field values (each may be a list)
+     * @return the length they state, or -1 when there are none
+     * @throws WireException (400) unless every value is the same number of bytes
+     */
+    static long contentLength(List<String> values) {
         long length = -1;
         for (String value : values) {
             for (String element : value.split(",", -1)) {

@@ -336,6 +336,18 @@ class Http2IT {
         assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/bad")));
     }
 
+    /** content-length follows HTTP/1's rules: differing values are a 400, and nothing reaches the upstream. */
+    @Test
+    void differingContentLengthsAreRefused() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, false, "POST", "/up/cl-differ", "gw.test", "content-length", "5",
+                    "content-length", "6").data(1, true, "hello".getBytes(StandardCharsets.US_ASCII)).flush();
+            assertNotNull(awaitEndOfStream(client, 1));
+        }
+        assertEquals(400, awaitLogLine("/up/cl-differ").get("status").asInt());
+        assertTrue(upstream.received().stream().noneMatch(r -> r.requestLine().contains("/up/cl-differ")));
+    }
+
     /** :authority follows HTTP/1's Host rules: userinfo, a bad port or no host at all is a 400, never forwarded. */
     @Test
     void anAuthorityHttp1WouldRefuseIsRefused() throws Exception {
