@@ -14,6 +14,7 @@ public final class Response {
     private final Headers headers;
     private int status;
     private Body body;
+    private Headers trailers;
 
     /**
      * Creates a response.
@@ -91,6 +92,30 @@ public final class Response {
             this.body.close();
         }
         this.body = next;
+    }
+
+    /**
+     * The trailer fields, sent after the body: gRPC's {@code grpc-status} and {@code grpc-message}, for instance.
+     * Whoever produces the body fills them in before its stream ends (a reader of the body sees them complete once
+     * the stream returned its end); the core sends them after the last byte of the body to an HTTP/2 client that
+     * accepts trailers ({@code TE: trailers}). HTTP/1.1 responses are sent without them.
+     *
+     * @return the trailers, mutable; empty unless someone added to them
+     * @since 1.4.0
+     */
+    public Headers trailers() {
+        if (trailers == null) {
+            trailers = new Headers();
+        }
+        return trailers;
+    }
+
+    /**
+     * @return whether any trailer field was added, without creating the trailers
+     * @since 1.4.0
+     */
+    public boolean hasTrailers() {
+        return trailers != null && trailers.size() > 0;
     }
 
     @Override

@@ -26,11 +26,14 @@ import java.util.List;
  *                       {@code 10s}
  * @param tls            how {@code https://} endpoints are verified, and the client certificate for them; default
  *                       the JDK's trust store with host name verification
+ * @param transport      the transport component ({@code type} names it, e.g. {@code {type: grpc, ...}}) that sends
+ *                       requests to the endpoints instead of the HTTP/1.1 proxy; default none
  */
 public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                              HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty,
                              Duration readIdleTimeout, Duration writeTimeout, CircuitBreakerConfig circuitBreaker,
-                             RetryBudgetConfig retryBudget, UpstreamTlsConfig tls) {
+                             RetryBudgetConfig retryBudget, UpstreamTlsConfig tls,
+                             ComponentSpec transport) {
     public UpstreamConfig {
         balancer = balancer == null ? ComponentSpec.ofType("round_robin") : balancer;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
@@ -57,13 +60,13 @@ public record UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Du
                           Duration readIdleTimeout, Duration writeTimeout, CircuitBreakerConfig circuitBreaker,
                           RetryBudgetConfig retryBudget) {
         this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, readIdleTimeout,
-                writeTimeout, circuitBreaker, retryBudget, null);
+                writeTimeout, circuitBreaker, retryBudget, null, null);
     }
 
     /** An upstream with the default timeouts. */
     public UpstreamConfig(ComponentSpec discovery, ComponentSpec balancer, Duration connectTimeout,
                           HealthConfig health, Integer retries, List<Integer> retryOnStatus, boolean allowEmpty) {
         this(discovery, balancer, connectTimeout, health, retries, retryOnStatus, allowEmpty, null, null, null, null,
-                null);
+                null, null);
     }
 }

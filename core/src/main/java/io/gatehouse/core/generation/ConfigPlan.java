@@ -88,6 +88,10 @@ final class ConfigPlan {
         }
         ComponentSpec balancer = upstream.balancer();
         component("lb", balancer.type(), balancer.options(), ConfigPath.key(base, "balancer"));
+        ComponentSpec transport = upstream.transport();
+        if (transport != null) {
+            component("transport", transport.type(), transport.options(), ConfigPath.key(base, "transport"));
+        }
     }
 
     private void filters(List<FilterSpec> specs) {

@@ -20,6 +20,7 @@ import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.plugin.ComponentRegistry;
 import io.gatehouse.core.plugin.Failures;
 import io.gatehouse.core.proxy.HttpProxy;
+import io.gatehouse.core.proxy.TransportProxy;
 import io.gatehouse.core.proxy.IdentityHeaders;
 import io.gatehouse.core.proxy.TrustedProxies;
 import io.gatehouse.core.route.RouteRule;
@@ -161,6 +162,9 @@ public final class GenerationBuilder {
             List<NamedFilter> guarded = FilterChain.guarded(route.id(), chain);
             FilterChain filterChain = new FilterChain(guarded, exchange -> {
                 GatewayExchange gateway = (GatewayExchange) exchange;
+                if (upstream.transport() != null) {
+                    return TransportProxy.forward(gateway, upstream, route.timeout());
+                }
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout(),
                         route.streamIdleTimeout());
             }, observers.forRoute(route, guarded.stream().map(NamedFilter::name).toList()));

@@ -7,6 +7,7 @@ import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.UpstreamCalls;
 import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.proxy.HttpProxy;
+import io.gatehouse.core.proxy.TransportProxy;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.time.Duration;
@@ -56,7 +57,8 @@ final class GenerationUpstreamCalls implements UpstreamCalls {
         TraceContext trace = parent.trace().forFetch();
         sub.trace(trace);
         try {
-            Response response = proxy.forward(sub, upstream, parent.peer(), timeout);
+            Response response = upstream.transport() != null ? TransportProxy.forward(sub, upstream, timeout)
+                    : proxy.forward(sub, upstream, parent.peer(), timeout);
             parent.trace().fetchDone(trace, name, request, sub.endpoint(), start, System.nanoTime(),
                     response.status(), null);
             return response;

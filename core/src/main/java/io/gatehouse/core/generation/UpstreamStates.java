@@ -1,6 +1,7 @@
 package io.gatehouse.core.generation;
 
 import io.gatehouse.api.LoadBalancer;
+import io.gatehouse.api.Transport;
 import io.gatehouse.api.ServiceDiscovery;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigPath;
@@ -71,6 +72,11 @@ final class UpstreamStates {
                         "could not be created: " + Failures.describe(e))));
             }
         }
+        for (Upstream upstream : upstreams.values()) {
+            if (!created.contains(upstream)) {
+                upstream.reloaded();
+            }
+        }
         return upstreams;
     }
 
@@ -115,8 +121,18 @@ final class UpstreamStates {
             closeQuietly(discovery);
             throw e;
         }
+        Transport transport = null;
+        if (key.config().transport() != null) {
+            try {
+                transport = (Transport) component(ConfigPath.key(base, "transport"), owner, inner);
+            } catch (ConfigException | RuntimeException | Error e) {
+                closeQuietly(balancer);
+                closeQuietly(discovery);
+                throw e;
+            }
+        }
         Upstream upstream = new Upstream(name, balancer, discovery,
-                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize(), tls), key.config());
+                new UpstreamClient(key.config().connectTimeout(), key.maxHeaderSize(), tls), key.config(), transport);
         try {
             upstream.start();
         } catch (RuntimeException | Error e) {

@@ -211,7 +211,7 @@ public final class HttpProxy {
         return false;
     }
 
-    private static UpstreamFailure noEndpoint(GatewayExchange exchange, Upstream upstream) {
+    static UpstreamFailure noEndpoint(GatewayExchange exchange, Upstream upstream) {
         long openMillis = upstream.circuitOpenMillis();
         if (openMillis >= 0) {
             UpstreamFailure open = UpstreamFailure.circuitOpen(upstream.name(), (openMillis + 999) / 1000);
@@ -247,7 +247,7 @@ public final class HttpProxy {
     }
 
     /** Tells the balancer; one that throws is a plugin's bug, which must not fail or leak the request. */
-    private static void completed(Upstream upstream, Endpoint endpoint, long nanos, boolean failed) {
+    static void completed(Upstream upstream, Endpoint endpoint, long nanos, boolean failed) {
         try {
             upstream.balancer().completed(endpoint, nanos, failed);
         } catch (RuntimeException e) {
@@ -256,7 +256,7 @@ public final class HttpProxy {
         }
     }
 
-    private static void logFailure(GatewayExchange exchange, Upstream upstream, Endpoint endpoint,
+    static void logFailure(GatewayExchange exchange, Upstream upstream, Endpoint endpoint,
                                    UpstreamFailure.Kind kind, Throwable cause) {
         FAILURES.log(upstream.name() + " " + endpoint.id() + " " + kind, () -> "upstream '" + upstream.name()
                 + "' endpoint " + endpoint.id() + " " + kind.what() + " (" + FailureLog.describe(cause)

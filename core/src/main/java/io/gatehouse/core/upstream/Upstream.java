@@ -4,6 +4,7 @@ import io.gatehouse.api.Endpoint;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.api.LoadBalancer;
 import io.gatehouse.api.ServiceDiscovery;
+import io.gatehouse.api.Transport;
 import io.gatehouse.core.config.HealthConfig;
 import io.gatehouse.core.config.UpstreamConfig;
 
@@ -36,6 +37,8 @@ public final class Upstream implements AutoCloseable {
     private final ServiceDiscovery discovery;
     private final UpstreamClient client;
     private final UpstreamConfig config;
+    /** The transport that sends this upstream's requests instead of the HTTP proxy; {@code null} for HTTP. */
+    private final Transport transport;
     private final Map<String, EndpointHealth> health = new ConcurrentHashMap<>();
     private final ReentrantLock transitions = new ReentrantLock();
     private volatile List<Endpoint> endpoints = List.of();
@@ -50,6 +53,17 @@ public final class Upstream implements AutoCloseable {
 
     public Upstream(String name, LoadBalancer balancer, ServiceDiscovery discovery, UpstreamClient client,
                     UpstreamConfig config) {
+        this(name, balancer, discovery, client, config, null);
+    }
+
+    /**
+     * An upstream whose requests a transport sends.
+     *
+     * @param transport the transport, closed with the upstream; {@code null} for the HTTP proxy
+     */
+    public Upstream(String name, LoadBalancer balancer, ServiceDiscovery discovery, UpstreamClient client,
+                    UpstreamConfig config, Transport transport) {
+        this.transport = transport;
         this.name = name;
         this.balancer = balancer;
         this.discovery = discovery;
@@ -102,6 +116,9 @@ public final class Upstream implements AutoCloseable {
             }
             health.keySet().retainAll(ids);
             client.retain(ids);
+            if (transport != null) {
+                tellTransport(copy);
+            }
             recompute();
         } finally {
             transitions.unlock();
@@ -356,6 +373,30 @@ public final class Upstream implements AutoCloseable {
         return config;
     }
 
+    /** @return the transport that sends this upstream's requests, or {@code null} when the HTTP proxy does */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The config was reloaded and this upstream carried over: its transport may refresh what it cached. */
+    public void reloaded() {
+        if (transport != null) {
+            try {
+                transport.reloaded();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "upstream " + name + ": its transport failed to take a reload", e);
+            }
+        }
+    }
+
+    private void tellTransport(List<Endpoint> list) {
+        try {
+            transport.endpoints(list);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upstream " + name + ": its transport failed to take the endpoint list", e);
+        }
+    }
+
     @Override
     public void close() {
         HealthChecker c = checker;
@@ -369,6 +410,9 @@ public final class Upstream implements AutoCloseable {
         closeQuietly(discovery);
         closeQuietly(balancer);
         closeQuietly(client);
+        if (transport != null) {
+            closeQuietly(transport);
+        }
     }
 
     private void closeQuietly(AutoCloseable closeable) {
