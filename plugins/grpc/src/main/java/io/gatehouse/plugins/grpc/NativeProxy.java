@@ -89,6 +89,12 @@ final class NativeProxy {
         InputStream body = new BufferedInputStream(request.body().stream(), 8192);
         proxied.start(call, CallMetadata.request(exchange),
                 wire == Wire.GRPC_WEB_TEXT ? GrpcWebCodec.decodingText(body) : body, encoding);
+        try {
+            // however the exchange ends (a filter dropped the response, the client went away), the call ends with it
+            exchange.onComplete(completion -> proxied.cancel("the exchange ended before the call"));
+        } catch (UnsupportedOperationException e) {
+            // an exchange that cannot report its end: closing the body is the only signal
+        }
         ProxiedCall.Event first;
         try {
             first = proxied.next();
@@ -184,7 +190,7 @@ final class NativeProxy {
         Response streaming(Metadata headers, ProxiedCall call, Deadline deadline) {
             Response response = response();
             CallMetadata.addTo(response.headers(), headers);
-            response.body(Body.of(new ResponseStream(call, response, wire, deadline), -1));
+            response.body(new ResponseStream(call, response, wire, deadline).body());
             return response;
         }
     }

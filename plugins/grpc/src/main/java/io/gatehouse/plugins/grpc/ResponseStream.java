@@ -1,5 +1,6 @@
 package io.gatehouse.plugins.grpc;
 
+import io.gatehouse.api.Body;
 import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.grpc.Deadline;
@@ -75,6 +76,39 @@ final class ResponseStream extends InputStream {
 
     private byte[] encode(byte[] bytes) {
         return wire == Wire.GRPC_WEB_TEXT ? GrpcWebCodec.text(bytes) : bytes;
+    }
+
+    /**
+     * The response as a body. Closing it before its stream was taken does not cancel the call: the core wraps a
+     * transport's body in its own and closes this one as it does (Response.body), so only the exchange's completion
+     * can tell that nobody will read it ({@link NativeProxy} cancels the call then).
+     */
+    Body body() {
+        ResponseStream stream = this;
+        return new Body() {
+            private volatile boolean taken;
+
+            @Override
+            public InputStream stream() {
+                if (taken) {
+                    throw new IllegalStateException("body stream already taken");
+                }
+                taken = true;
+                return stream;
+            }
+
+            @Override
+            public long length() {
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                if (taken) {
+                    stream.close();
+                }
+            }
+        };
     }
 
     /** The client went away (or a filter dropped the body) before the end: the upstream's call is cancelled. */
