@@ -320,6 +320,9 @@ class NativeProxyIT {
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
                 () -> blocking(proxy).say(SayRequest.newBuilder().setName("x").build()));
         assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        // the gateway's own gRPC answer (grpc-status in trailers), not grpc-java's reading of an HTTP 401
+        assertFalse(refused.getStatus().getDescription().startsWith("HTTP status code"),
+                refused.getStatus().getDescription());
         Metadata bad = new Metadata();
         bad.put(AUTHORIZATION, "Bearer " + TestJwt.hs256("a-different-secret-of-32-bytes-or-more-000", "alice"));
         assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> blocking(proxy)
