@@ -47,68 +47,47 @@ final class GrpcWebCodec {
         return new TextInput(text);
     }
 
-    private static final class TextInput extends InputStream {
+    private static final class TextInput extends ChunkedInput {
         private final InputStream in;
-        private final byte[] group = new byte[4];
-        private final byte[] decoded = new byte[3];
-        private int decodedLength;
-        private int decodedPos;
-        private boolean ended;
+        private final byte[] text = new byte[4 + 8192];
+        /** Characters of a group not complete yet, at the start of {@link #text}. */
+        private int pending;
 
         TextInput(InputStream in) {
             this.in = in;
         }
 
+        /** Decodes the whole groups of what the next read of the text gives; @return {@code null} at its end */
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            if (decodedPos == decodedLength && !nextGroup()) {
-                return -1;
-            }
-            int n = Math.min(length, decodedLength - decodedPos);
-            System.arraycopy(decoded, decodedPos, buffer, offset, n);
-            decodedPos += n;
-            return n;
-        }
-
-        /** Decodes the next 4 characters; @return false at the end of the text */
-        private boolean nextGroup() throws IOException {
-            do {
-                if (ended) {
-                    return false;
+        protected byte[] nextChunk() throws IOException {
+            int n = in.read(text, pending, text.length - pending);
+            if (n < 0) {
+                if (pending > 0) {
+                    throw invalid("the base64 text ends inside a group of 4 characters");
                 }
-                int filled = 0;
-                while (filled < 4) {
-                    int c = in.read();
-                    if (c < 0) {
-                        ended = true;
-                        if (filled == 0) {
-                            return false;
-                        }
-                        throw invalid("the base64 text ends inside a group of 4 characters");
-                    }
-                    group[filled++] = (byte) c;
-                }
-                decodedLength = decode(group, decoded);
-                decodedPos = 0;
-            } while (decodedLength == 0);
-            return true;
+                return null;
+            }
+            int available = pending + n;
+            int whole = available / 4 * 4;
+            byte[] decoded = new byte[whole / 4 * 3];
+            int length = 0;
+            byte[] group = new byte[3];
+            for (int i = 0; i < whole; i += 4) {
+                int bytes = decode(text, i, group);
+                System.arraycopy(group, 0, decoded, length, bytes);
+                length += bytes;
+            }
+            pending = available - whole;
+            System.arraycopy(text, whole, text, 0, pending);
+            return length == decoded.length ? decoded : java.util.Arrays.copyOf(decoded, length);
         }
 
-        private static int decode(byte[] group, byte[] into) throws GrpcProtocolException {
+        /** Decodes the group of 4 characters at {@code from}: @return how many bytes it holds, 1 to 3 */
+        private static int decode(byte[] text, int from, byte[] into) throws GrpcProtocolException {
             int bits = 0;
             int padding = 0;
             for (int i = 0; i < 4; i++) {
-                int c = group[i];
+                int c = text[from + i];
                 int value;
                 if (c == '=') {
                     if (i < 2) {

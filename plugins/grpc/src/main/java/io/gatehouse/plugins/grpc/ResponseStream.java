@@ -13,14 +13,12 @@ import java.io.InputStream;
  * at the end the status and trailing metadata: filled into {@link Response#trailers()} for a gRPC client before the
  * stream returns its end, or written as gRPC-Web's trailer frame. Closing it before its end cancels the call.
  */
-final class ResponseStream extends InputStream {
+final class ResponseStream extends ChunkedInput {
 
     private final ProxiedCall call;
     private final Response response;
     private final Wire wire;
     private final Deadline deadline;
-    private byte[] current = new byte[0];
-    private int position;
     private boolean ended;
 
     ResponseStream(ProxiedCall call, Response response, Wire wire, Deadline deadline) {
@@ -30,33 +28,12 @@ final class ResponseStream extends InputStream {
         this.deadline = deadline;
     }
 
+    /** The bytes of the upstream's next event (empty for one that writes nothing), {@code null} after its end. */
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
+    protected byte[] nextChunk() throws IOException {
+        if (ended) {
+            return null;
         }
-        while (position == current.length) {
-            if (ended) {
-                return -1;
-            }
-            current = next();
-            position = 0;
-        }
-        int n = Math.min(length, current.length - position);
-        System.arraycopy(current, position, buffer, offset, n);
-        position += n;
-        return n;
-    }
-
-    /** The bytes of the upstream's next event (empty for one that writes nothing). */
-    private byte[] next() throws IOException {
         ProxiedCall.Event event = call.next();
         return switch (event) {
             case ProxiedCall.Message message -> {

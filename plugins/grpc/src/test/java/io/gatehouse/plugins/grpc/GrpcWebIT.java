@@ -5,7 +5,6 @@ import io.gatehouse.plugins.grpc.test.CountRequest;
 import io.gatehouse.plugins.grpc.test.FailRequest;
 import io.gatehouse.plugins.grpc.test.SayReply;
 import io.gatehouse.plugins.grpc.test.SayRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,26 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the {@code cors} filter in front; and requests that break the framing, which must end with a clean gRPC status and
  * deliver nothing to the server.
  */
-class GrpcWebIT {
+class GrpcWebIT extends ProxyTest {
 
     private static final String BINARY = "application/grpc-web+proto";
     private static final String TEXT = "application/grpc-web-text";
     private static final String ORIGIN = "https://app.example.com";
-
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private ProxyFixture proxy(String example, String... replacements) throws Exception {
-        ProxyFixture proxy = ProxyFixture.start(example, replacements);
-        cleanup.add(proxy);
-        return proxy;
-    }
 
     /** A gRPC-Web response, its body decoded: the message frames and the trailer frame's fields. */
     record WebResponse(HttpResponse<byte[]> http, List<byte[]> messages, Map<String, String> trailers) {

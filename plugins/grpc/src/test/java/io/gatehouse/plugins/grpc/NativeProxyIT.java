@@ -25,7 +25,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -40,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,22 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * End to end: a grpc-java client calls a real grpc-java server through a real gateway running the examples of
  * {@code docs/grpc-proxying.md} with the packaged plugin; every call is checked on both sides.
  */
-class NativeProxyIT {
-
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private ProxyFixture proxy(String example, String... replacements) throws Exception {
-        ProxyFixture proxy = ProxyFixture.start(example, replacements);
-        cleanup.add(proxy);
-        return proxy;
-    }
+class NativeProxyIT extends ProxyTest {
 
     private static EchoGrpc.EchoBlockingStub blocking(ProxyFixture proxy) {
         return EchoGrpc.newBlockingStub(proxy.channel).withDeadlineAfter(20, TimeUnit.SECONDS);
@@ -88,14 +73,16 @@ class NativeProxyIT {
     @Test
     void clientStreamingSumsEveryMessage() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");
-        CompletableFuture<Total> total = new CompletableFuture<>();
+        AtomicReference<Total> total = new AtomicReference<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         StreamObserver<Number> numbers = EchoGrpc.newStub(proxy.channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .sum(observer(total));
+                .sum(observer(total::set, done));
         for (long n = 1; n <= 100; n++) {
             numbers.onNext(Number.newBuilder().setValue(n).build());
         }
         numbers.onCompleted();
-        Total result = total.get(20, TimeUnit.SECONDS);
+        done.get(20, TimeUnit.SECONDS);
+        Total result = total.get();
         assertEquals(5050, result.getSum());
         assertEquals(100, result.getCount());
         assertEquals(100, proxy.server.received.size());
@@ -107,22 +94,7 @@ class NativeProxyIT {
         BlockingQueue<ChatMessage> answers = new LinkedBlockingQueue<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         StreamObserver<ChatMessage> chat = EchoGrpc.newStub(proxy.channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .chat(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ChatMessage value) {
-                        answers.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
+                .chat(observer(answers::add, done));
         chat.onNext(ChatMessage.newBuilder().setText("one").build());
         // the answer to the first message arrives while the request stream is still open
         ChatMessage first = answers.poll(20, TimeUnit.SECONDS);
@@ -247,8 +219,7 @@ class NativeProxyIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        ProxyFixture proxy = ProxyFixture.start("grpc-native", Map.of(), "http://127.0.0.1:" + closed);
-        cleanup.add(proxy);
+        ProxyFixture proxy = proxy("grpc-native", Map.of(), "http://127.0.0.1:" + closed);
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> blocking(proxy).say(SayRequest.newBuilder().setName("x").build()));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
@@ -315,8 +286,7 @@ class NativeProxyIT {
     @Test
     void aRouteWithJwtRefusesACallWithoutATokenAndPassesTheConsumerOn() throws Exception {
         String secret = "a-test-secret-of-at-least-32-bytes-0123456789";
-        ProxyFixture proxy = ProxyFixture.start("grpc-jwt", Map.of("JWT_SECRET", secret), null);
-        cleanup.add(proxy);
+        ProxyFixture proxy = proxy("grpc-jwt", Map.of("JWT_SECRET", secret), null);
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
                 () -> blocking(proxy).say(SayRequest.newBuilder().setName("x").build()));
         assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
@@ -343,21 +313,22 @@ class NativeProxyIT {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    private static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
+    /** Hands each message to {@code onNext}; completes {@code done} at the end of the stream. */
+    private static <T> StreamObserver<T> observer(Consumer<T> onNext, CompletableFuture<Void> done) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {
-                result.complete(value);
+                onNext.accept(value);
             }
 
             @Override
             public void onError(Throwable t) {
-                result.completeExceptionally(t);
+                done.completeExceptionally(t);
             }
 
             @Override
             public void onCompleted() {
-                result.complete(null);
+                done.complete(null);
             }
         };
     }

@@ -5,7 +5,6 @@ import io.gatehouse.plugins.grpc.test.SayRequest;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,23 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * limit, unknown flags, compressed without a codec) reach the gateway as written; each ends with a clean gRPC status
  * in HTTP/2 trailers, and nothing of it reaches the server.
  */
-class NativeRawIT {
-
-    private ProxyFixture proxy;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
+class NativeRawIT extends ProxyTest {
 
     record Case(String name, byte[] body, String encoding, int status) {
     }
 
     @Test
     void framesNoClientShouldSendEndWithAStatusInTheTrailers() throws Exception {
-        proxy = ProxyFixture.start("grpc-native");
+        ProxyFixture proxy = proxy("grpc-native");
         byte[] good = GrpcFrames.frame(0, SayRequest.newBuilder().setName("never").build().toByteArray());
         byte[] compressed = good.clone();
         compressed[0] = 1;
