@@ -5,6 +5,7 @@ import io.gatehouse.plugins.grpc.test.CountRequest;
 import io.gatehouse.plugins.grpc.test.FailRequest;
 import io.gatehouse.plugins.grpc.test.SayReply;
 import io.gatehouse.plugins.grpc.test.SayRequest;
+import io.gatehouse.plugins.grpc.test.SlowRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -150,6 +151,16 @@ class GrpcWebIT extends ProxyTest {
         // trailers-only: browsers look in the headers when there is no message
         assertEquals("5", response.header("grpc-status"));
         assertEquals("no such order: 100%25 gone", response.header("grpc-message"));
+    }
+
+    @Test
+    void theClientsGrpcTimeoutIsTheCallsDeadline() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        WebResponse response = call(proxy, "Slow", BINARY, frame(SlowRequest.newBuilder().setDelayMs(10_000).build()),
+                "grpc-timeout", "300m");
+        assertEquals("4", response.trailers().get("grpc-status"));
+        assertEquals("the call's deadline passed before the upstream answered", response.trailers().get("grpc-message"));
+        ProxyFixture.await("the server sees the call cancelled", () -> proxy.server.cancelled.get() == 1);
     }
 
     @Test

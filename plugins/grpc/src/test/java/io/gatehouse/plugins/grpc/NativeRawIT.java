@@ -1,12 +1,17 @@
 package io.gatehouse.plugins.grpc;
 
 import io.gatehouse.core.testing.RawHttp2;
+import io.gatehouse.plugins.grpc.test.SayReply;
 import io.gatehouse.plugins.grpc.test.SayRequest;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,8 +66,38 @@ class NativeRawIT extends ProxyTest {
         assertEquals(List.of(), proxy.server.received, "a message of a broken request reached the server");
     }
 
-    /** Reads stream 1's HEADERS frames (headers, trailers) until its end: every field, decoded. */
+    @Test
+    void grpcWebWorksOverHttp2WithItsTrailersInTheBody() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        int port = proxy.gateway.gateway().port();
+        try (RawHttp2 h2 = RawHttp2.connect(port)) {
+            h2.headers(1, false, "POST", "/gatehouse.test.Echo/Say", "127.0.0.1:" + port,
+                    "content-type", "application/grpc-web+proto", "x-grpc-web", "1");
+            h2.data(1, true, GrpcFrames.frame(0, SayRequest.newBuilder().setName("h2").build().toByteArray()));
+            h2.flush();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            Map<String, String> fields = answer(h2, body);
+            assertEquals("application/grpc-web+proto", fields.get("content-type"));
+            assertEquals(null, fields.get("grpc-status"), "no HTTP/2 trailers for gRPC-Web: " + fields);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.toByteArray()));
+            assertEquals(0, in.readByte());
+            byte[] message = new byte[in.readInt()];
+            in.readFully(message);
+            assertEquals("hello h2", SayReply.parseFrom(message).getMessage());
+            assertEquals(0x80, in.readByte() & 0xFF);
+            byte[] trailers = new byte[in.readInt()];
+            in.readFully(trailers);
+            assertTrue(new String(trailers, StandardCharsets.ISO_8859_1).startsWith("grpc-status: 0\r\n"));
+            assertEquals(-1, in.read());
+        }
+    }
+
     private static Map<String, String> answer(RawHttp2 h2) throws Exception {
+        return answer(h2, new ByteArrayOutputStream());
+    }
+
+    /** Reads stream 1 until its end: every field of its HEADERS frames (headers, trailers), its DATA to body. */
+    private static Map<String, String> answer(RawHttp2 h2, ByteArrayOutputStream body) throws Exception {
         DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
         Map<String, String> fields = new HashMap<>();
         for (RawHttp2.Frame frame; (frame = h2.read()) != null; ) {
@@ -73,6 +108,9 @@ class NativeRawIT extends ProxyTest {
                 assertTrue((frame.flags() & RawHttp2.END_HEADERS) != 0, "CONTINUATION frames are not expected");
                 Http2Headers block = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(payload(frame)));
                 block.forEach(field -> fields.put(field.getKey().toString(), field.getValue().toString()));
+            }
+            if (frame.type() == RawHttp2.DATA) {
+                body.writeBytes(frame.payload());
             }
             if ((frame.flags() & RawHttp2.END_STREAM) != 0 || frame.type() == RawHttp2.RST_STREAM) {
                 return fields;
