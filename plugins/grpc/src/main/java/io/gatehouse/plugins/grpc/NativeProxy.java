@@ -99,7 +99,8 @@ final class NativeProxy {
         try {
             first = proxied.next();
         } catch (IOException e) {
-            throw new GatewayException(503, "upstream_unavailable", "the gRPC call was interrupted");
+            // the client reset its stream (the core interrupts the thread serving it): its doing, as for HTTP
+            throw new GatewayException(499, "cancelled", "the request was cancelled");
         }
         return switch (first) {
             case ProxiedCall.Headers headers -> shape.streaming(headers.metadata(), proxied, deadline);
