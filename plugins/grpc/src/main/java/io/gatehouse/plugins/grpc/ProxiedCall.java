@@ -118,8 +118,9 @@ final class ProxiedCall extends ClientCall.Listener<byte[]> {
         return over;
     }
 
-    private void pump(InputStream body, String encoding) {
-        try (InputStream in = body) {
+    /** Not closing the client's body: what is left of it, and whether it ended, is the core's to handle. */
+    private void pump(InputStream in, String encoding) {
+        try {
             while (true) {
                 GrpcFrames.Frame frame = GrpcFrames.read(in, maxMessageSize);
                 if (over) {

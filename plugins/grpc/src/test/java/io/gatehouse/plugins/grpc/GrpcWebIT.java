@@ -123,6 +123,18 @@ class GrpcWebIT extends ProxyTest {
         assertEquals("0", response.trailers().get("grpc-status"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {BINARY, TEXT})
+    void largeMessagesPassWhole(String contentType) throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        String name = "y".repeat(600 * 1024);
+        WebResponse response = call(proxy, "Say", contentType, frame(SayRequest.newBuilder().setName(name)
+                .setTimes(2).build()));
+        assertEquals("hello " + name + " hello " + name, SayReply.parseFrom(response.messages().getFirst())
+                .getMessage());
+        assertEquals("0", response.trailers().get("grpc-status"));
+    }
+
     @Test
     void aTextRequestInSeveralPaddedPiecesIsDecoded() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");

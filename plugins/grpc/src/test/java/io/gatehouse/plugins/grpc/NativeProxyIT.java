@@ -71,6 +71,14 @@ class NativeProxyIT extends ProxyTest {
     }
 
     @Test
+    void largeMessagesPassWholeBothWays() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        String name = "x".repeat(1024 * 1024);
+        SayReply reply = blocking(proxy).say(SayRequest.newBuilder().setName(name).setTimes(3).build());
+        assertEquals(("hello " + name + " ").repeat(3).trim(), reply.getMessage());
+    }
+
+    @Test
     void clientStreamingSumsEveryMessage() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");
         AtomicReference<Total> total = new AtomicReference<>();
