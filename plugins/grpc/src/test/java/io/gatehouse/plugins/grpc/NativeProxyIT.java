@@ -13,6 +13,7 @@ import io.gatehouse.plugins.grpc.test.SayReply;
 import io.gatehouse.plugins.grpc.test.SayRequest;
 import io.gatehouse.plugins.grpc.test.SlowRequest;
 import io.gatehouse.plugins.grpc.test.Total;
+import io.grpc.CallOptions;
 import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.ManagedChannel;
@@ -22,6 +23,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -76,6 +78,17 @@ class NativeProxyIT extends ProxyTest {
         String name = "x".repeat(1024 * 1024);
         SayReply reply = blocking(proxy).say(SayRequest.newBuilder().setName(name).setTimes(3).build());
         assertEquals(("hello " + name + " ").repeat(3).trim(), reply.getMessage());
+    }
+
+    @Test
+    void aRewriteMovesACallToAnotherMethodsPath() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native", "match: { path: /gatehouse.test.Echo/:method }",
+                "match: { path: /legacy.Greeter/:method }\n    rewrite: /gatehouse.test.Echo/:method");
+        SayReply reply = ClientCalls.blockingUnaryCall(proxy.channel, EchoGrpc.getSayMethod().toBuilder()
+                        .setFullMethodName("legacy.Greeter/Say").build(),
+                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+                SayRequest.newBuilder().setName("old").build());
+        assertEquals("hello old", reply.getMessage());
     }
 
     @Test
