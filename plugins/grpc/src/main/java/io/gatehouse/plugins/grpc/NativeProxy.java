@@ -91,7 +91,7 @@ final class NativeProxy {
                 wire == Wire.GRPC_WEB_TEXT ? GrpcWebCodec.decodingText(body) : body, encoding);
         try {
             // however the exchange ends (a filter dropped the response, the client went away), the call ends with it
-            exchange.onComplete(completion -> proxied.cancel("the exchange ended before the call"));
+            exchange.onComplete(completion -> proxied.exchangeEnded());
         } catch (UnsupportedOperationException e) {
             // an exchange that cannot report its end: closing the body is the only signal
         }

@@ -114,8 +114,16 @@ final class ProxiedCall extends ClientCall.Listener<byte[]> {
         }
     }
 
-    boolean over() {
-        return over;
+    /**
+     * The exchange is over: the call is cancelled unless it ended, and a pump still waiting for the client's next
+     * frame is interrupted (Helidon does not wake the reader of a stream its client reset, so nothing else would).
+     */
+    void exchangeEnded() {
+        cancel("the exchange ended before the call");
+        Thread reading = pump;
+        if (reading != null && reading.isAlive()) {
+            reading.interrupt();
+        }
     }
 
     /** Not closing the client's body: what is left of it, and whether it ended, is the core's to handle. */

@@ -235,6 +235,19 @@ class NativeProxyIT extends ProxyTest {
     }
 
     @Test
+    void aClientCancellingWhileItStillStreamsCancelsTheServersCall() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        BlockingQueue<ChatMessage> answers = new LinkedBlockingQueue<>();
+        ClientCallStreamObserver<ChatMessage> chat = (ClientCallStreamObserver<ChatMessage>) EchoGrpc
+                .newStub(proxy.channel).chat(observer(answers::add, new CompletableFuture<>()));
+        chat.onNext(ChatMessage.newBuilder().setText("one").build());
+        assertNotNull(answers.poll(20, TimeUnit.SECONDS), "the call started");
+        chat.cancel("the test is done", null);
+        ProxyFixture.await("the server sees the call cancelled", () -> proxy.server.cancelled.get() == 1);
+        assertEquals(1, proxy.server.received.size());
+    }
+
+    @Test
     void aBackendThatIsDownIsUnavailable() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
