@@ -56,9 +56,8 @@ final class ResponseStream extends ChunkedInput {
     }
 
     /**
-     * The response as a body. Closing it before its stream was taken does not cancel the call: the core wraps a
-     * transport's body in its own and closes this one as it does (Response.body), so only the exchange's completion
-     * can tell that nobody will read it ({@link NativeProxy} cancels the call then).
+     * The response as a body. Closing it, read or not, cancels the call unless it already ended (a filter that drops
+     * the response, a client that went away); {@link NativeProxy} also ends the call with the exchange.
      */
     Body body() {
         ResponseStream stream = this;
@@ -81,9 +80,7 @@ final class ResponseStream extends ChunkedInput {
 
             @Override
             public void close() {
-                if (taken) {
-                    stream.close();
-                }
+                stream.close();
             }
         };
     }

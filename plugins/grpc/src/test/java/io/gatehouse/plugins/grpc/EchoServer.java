@@ -122,8 +122,9 @@ final class EchoServer implements AutoCloseable {
                 }
             };
             Context context = Context.current().withValue(HEADERS, headers);
+            // grpc-java cancels a call's context when it ends, with no cause when it ended normally
             context.addListener(c -> {
-                if (c.isCancelled()) {
+                if (c.isCancelled() && c.cancellationCause() != null) {
                     cancelled.incrementAndGet();
                 }
             }, Runnable::run);

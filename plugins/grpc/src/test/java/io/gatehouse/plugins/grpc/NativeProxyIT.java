@@ -187,6 +187,7 @@ class NativeProxyIT extends ProxyTest {
     @Test
     void theClientsDeadlineEndsTheCallAndTheServerSeesTheCancellation() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");
+        EchoGrpc.newBlockingStub(proxy.channel).say(SayRequest.newBuilder().setName("warm").build());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> EchoGrpc.newBlockingStub(
                 proxy.channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
                 .slow(SlowRequest.newBuilder().setDelayMs(10_000).build()));
@@ -197,6 +198,9 @@ class NativeProxyIT extends ProxyTest {
     @Test
     void theRouteTimeoutIsTheDeadlineWhenTheClientSetsNone() throws Exception {
         ProxyFixture proxy = proxy("grpc-native", "timeout: 30s", "timeout: 300ms");
+        // connected first: on a busy machine the first connection alone could take the 300 ms, and the slow call
+        // would then never reach the server
+        EchoGrpc.newBlockingStub(proxy.channel).say(SayRequest.newBuilder().setName("warm").build());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> EchoGrpc.newBlockingStub(
                 proxy.channel).slow(SlowRequest.newBuilder().setDelayMs(10_000).build()));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
