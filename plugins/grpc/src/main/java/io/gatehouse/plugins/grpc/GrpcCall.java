@@ -35,29 +35,36 @@ final class GrpcCall {
     }
 
     private final ClientCall<DynamicMessage, DynamicMessage> call;
+    private final boolean oneMessage;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private volatile boolean closed;
 
-    private GrpcCall(ClientCall<DynamicMessage, DynamicMessage> call) {
+    private GrpcCall(ClientCall<DynamicMessage, DynamicMessage> call, boolean oneMessage) {
         this.call = call;
+        this.oneMessage = oneMessage;
     }
 
     /** Starts the call and asks for its first message. */
     static GrpcCall start(Channel channel, MethodDescriptor<DynamicMessage, DynamicMessage> method,
                           CallOptions options, Metadata headers) {
-        GrpcCall grpc = new GrpcCall(channel.newCall(method, options));
+        GrpcCall grpc = new GrpcCall(channel.newCall(method, options), method.getType().clientSendsOneMessage());
         grpc.call.start(grpc.new Listener(), headers);
         grpc.call.request(1);
         return grpc;
     }
 
     /**
-     * Sends a message once the call can take it without buffering more (outbound flow control); sends nothing when
-     * the call has ended.
+     * Sends a message once the call can take it without buffering more (outbound flow control, for a client stream:
+     * grpc-java opens the stream of a one-message call only with its message, so that one is sent at once); sends
+     * nothing when the call has ended.
      */
     void send(DynamicMessage message) throws InterruptedException {
+        if (oneMessage) {
+            call.sendMessage(message);
+            return;
+        }
         lock.lock();
         try {
             while (!call.isReady() && !closed) {

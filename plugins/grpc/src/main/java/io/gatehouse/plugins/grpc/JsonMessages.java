@@ -70,7 +70,11 @@ final class JsonMessages {
             put(type, fields, variable.getKey(), List.of(variable.getValue()), "path variable");
         }
         if (!fields.isEmpty()) {
-            merge(write(fields, new StringBuilder()).toString(), message);
+            // parsed on its own (JsonFormat refuses a field its builder already has), then merged: scalars replace
+            // the body's, messages merge, lists append
+            DynamicMessage.Builder bound = DynamicMessage.newBuilder(type);
+            merge(write(fields, new StringBuilder()).toString(), bound);
+            message.mergeFrom(bound.build());
         }
         return message.build();
     }
@@ -105,6 +109,11 @@ final class JsonMessages {
     }
 
     private void merge(String json, Message.Builder message) {
+        int end = JsonText.valueEnd(json);
+        if (end < 0 || !json.substring(end).isBlank()) {
+            throw new GatewayException(400, "grpc_invalid_json", end < 0 ? "the request body is not valid JSON"
+                    : "the request body has more after its JSON value");
+        }
         try {
             parser.merge(json, message);
         } catch (InvalidProtocolBufferException | RuntimeException e) {

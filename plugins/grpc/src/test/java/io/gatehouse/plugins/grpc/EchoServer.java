@@ -67,8 +67,12 @@ final class EchoServer implements AutoCloseable {
     final AtomicInteger cancelled = new AtomicInteger();
 
     private EchoServer(String name, boolean reflection) throws IOException {
+        this(name, reflection, 0);
+    }
+
+    private EchoServer(String name, boolean reflection, int port) throws IOException {
         this.name = name;
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .addService(ServerInterceptors.intercept(new Echo(), new Recorder()))
                 .addService(ServerInterceptors.intercept(new Plain(), new Recorder()));
         if (reflection) {
@@ -80,6 +84,11 @@ final class EchoServer implements AutoCloseable {
     /** Starts a server with reflection. */
     static EchoServer start(String name) throws IOException {
         return new EchoServer(name, true);
+    }
+
+    /** Starts a server with reflection on a given port (one a test reserved, to start the server late). */
+    static EchoServer start(String name, int port) throws IOException {
+        return new EchoServer(name, true, port);
     }
 
     /** Starts a server without reflection. */
