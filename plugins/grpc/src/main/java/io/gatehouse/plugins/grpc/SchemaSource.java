@@ -115,10 +115,12 @@ final class SchemaSource implements AutoCloseable {
                     done = true;
                     return;
                 } catch (RuntimeException e) {
-                    failure = "reflection from " + endpoint.url() + " failed: " + why(e);
-                    log.log(System.Logger.Level.WARNING, "grpc: " + failure
-                            + (schema == null ? "; trying again in " + retry.toMillis() + " ms"
-                            : "; keeping the schema fetched before"));
+                    String now = "reflection from " + endpoint.url() + " failed: " + why(e);
+                    // one warning per new reason, not one per retry
+                    log.log(now.equals(failure) ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                            "grpc: " + now + (schema == null ? "; trying again every " + retry.toMillis() + " ms"
+                                    : "; keeping the schema fetched before"));
+                    failure = now;
                 }
             }
         } finally {
