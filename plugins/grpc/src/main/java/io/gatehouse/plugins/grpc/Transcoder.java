@@ -261,10 +261,14 @@ final class Transcoder implements AutoCloseable {
         return response;
     }
 
-    /** grpc-java's text for a response that ended without {@code grpc-status}. */
-    private static boolean missingStatus(Status status) {
+    /**
+     * Whether the response ended without a {@code grpc-status}: grpc-java then makes one up (from the HTTP status,
+     * or INTERNAL for a stream that ended without trailers) and says so in its description.
+     */
+    static boolean missingStatus(Status status) {
         String description = status.getDescription();
-        return description != null && description.startsWith("missing GRPC status");
+        return status.getCause() == null && description != null && (description.startsWith("missing GRPC status")
+                || description.startsWith("Received unexpected EOS on"));
     }
 
     void endpoints(List<Endpoint> endpoints) {
