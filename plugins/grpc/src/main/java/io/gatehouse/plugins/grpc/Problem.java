@@ -40,6 +40,9 @@ final class Problem {
 
     /** The problem document for a call that ended with {@code status} (not OK). */
     static String json(Exchange exchange, Status status, Metadata trailers, JsonFormat.TypeRegistry types) {
+        if (missingStatus(status)) {
+            return json(exchange, 502, "grpc_status_missing", "the gRPC call ended without a grpc-status", null);
+        }
         int http = StatusMapping.httpStatus(status.getCode());
         String name = status.getCode().name();
         StringBuilder grpc = new StringBuilder();
@@ -70,6 +73,21 @@ final class Problem {
             }
         }
         return json(exchange, http, "grpc_" + name.toLowerCase(Locale.ROOT), detail, grpc.toString());
+    }
+
+    /** @return the HTTP status of a call that ended with {@code status} (not OK) */
+    static int httpStatus(Status status) {
+        return missingStatus(status) ? 502 : StatusMapping.httpStatus(status.getCode());
+    }
+
+    /**
+     * Whether the response ended without a {@code grpc-status}: grpc-java then makes one up (from the HTTP status,
+     * or INTERNAL for a stream that ended without trailers) and says so in its description.
+     */
+    static boolean missingStatus(Status status) {
+        String description = status.getDescription();
+        return status.getCause() == null && description != null && (description.startsWith("missing GRPC status")
+                || description.startsWith("Received unexpected EOS on"));
     }
 
     /**

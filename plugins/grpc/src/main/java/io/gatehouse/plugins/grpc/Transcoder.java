@@ -250,25 +250,12 @@ final class Transcoder implements AutoCloseable {
     /** A call that ended with an error status: its problem; UNAVAILABLE counts against the endpoint. */
     private Response failed(Exchange exchange, GrpcCall.Closed closed, Metadata headers, Schema schema) {
         Status status = closed.status();
-        if (missingStatus(status)) {
-            return Problem.response(exchange, 502, "grpc_status_missing", "the gRPC call ended without a status");
-        }
-        Outcomes.unavailable(exchange, status.getCode() == Status.Code.UNAVAILABLE);
-        Response response = Problem.response(exchange, StatusMapping.httpStatus(status.getCode()),
+        Outcomes.unavailable(exchange, status.getCode() == Status.Code.UNAVAILABLE && !Problem.missingStatus(status));
+        Response response = Problem.response(exchange, Problem.httpStatus(status),
                 Problem.json(exchange, status, closed.trailers(), schema.types()));
         copy(headers, response.headers());
         copy(closed.trailers(), response.headers());
         return response;
-    }
-
-    /**
-     * Whether the response ended without a {@code grpc-status}: grpc-java then makes one up (from the HTTP status,
-     * or INTERNAL for a stream that ended without trailers) and says so in its description.
-     */
-    static boolean missingStatus(Status status) {
-        String description = status.getDescription();
-        return status.getCause() == null && description != null && (description.startsWith("missing GRPC status")
-                || description.startsWith("Received unexpected EOS on"));
     }
 
     void endpoints(List<Endpoint> endpoints) {

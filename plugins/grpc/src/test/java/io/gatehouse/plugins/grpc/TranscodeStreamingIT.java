@@ -188,6 +188,30 @@ class TranscodeStreamingIT {
         }
     }
 
+    @Test
+    void callEndingWithoutStatusIs502() throws Exception {
+        try (StatuslessServer broken = new StatuslessServer();
+             GatewayFixture bad = GatewayFixture.start(TranscodeIT.home(), """
+                     upstreams:
+                       echo:
+                         discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                         transport: { type: grpc, descriptor_set: conf/echo.pb }
+                     routes:
+                       - { id: api, match: { path: /*rest }, upstream: echo, timeout: 5s }
+                     """.formatted(broken.url()))) {
+            HttpResponse<String> unary = send(bad, "GET", "/v1/greetings/x", null);
+            assertEquals(502, unary.statusCode(), unary.body());
+            assertProblem(unary, "grpc_status_missing");
+            HttpResponse<String> stream = send(bad, "GET", "/v1/count/2", null);
+            assertEquals(200, stream.statusCode(), "the first message came: " + stream.body());
+            String[] lines = stream.body().split("\n");
+            assertEquals("{}", lines[0]);
+            JsonNode error = JSON.readTree(lines[1]).get("error");
+            assertEquals("grpc_status_missing", error.get("code").asText(), stream.body());
+            assertEquals(502, error.get("status").asInt());
+        }
+    }
+
     static int unusedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
