@@ -45,18 +45,20 @@ final class PathTemplate {
         if (!text.startsWith("/")) {
             throw new IllegalArgumentException("path template '" + text + "' must start with '/'");
         }
-        String body = text.substring(1);
+        List<String> parts = splitTopLevel(text.substring(1));
+        // the verb follows the last segment: after its closing brace when it is a variable
+        String last = parts.getLast();
+        int colon = last.indexOf(':', last.lastIndexOf('}') + 1);
         String verb = null;
-        int colon = lastColonOutsideBraces(body);
         if (colon >= 0) {
-            verb = body.substring(colon + 1);
-            body = body.substring(0, colon);
-            if (verb.isEmpty() || verb.contains("/")) {
-                throw new IllegalArgumentException("path template '" + text + "' has an invalid verb");
+            verb = last.substring(colon + 1);
+            parts.set(parts.size() - 1, last.substring(0, colon));
+            if (verb.isEmpty()) {
+                throw new IllegalArgumentException("path template '" + text + "' has an empty verb");
             }
         }
         this.verb = verb;
-        parseSegments(body);
+        parseSegments(parts);
     }
 
     /**
@@ -67,28 +69,11 @@ final class PathTemplate {
         return new PathTemplate(text);
     }
 
-    private static int lastColonOutsideBraces(String body) {
-        int depth = 0;
-        int found = -1;
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                depth--;
-            } else if (c == ':' && depth == 0 && body.indexOf('/', i) < 0) {
-                found = i;
-                break;
-            }
-        }
-        return found;
-    }
-
-    private void parseSegments(String body) {
-        if (body.isEmpty()) {
+    private void parseSegments(List<String> parts) {
+        if (parts.size() == 1 && parts.getFirst().isEmpty()) {
             return;
         }
-        for (String part : splitTopLevel(body)) {
+        for (String part : parts) {
             if (part.startsWith("{")) {
                 if (!part.endsWith("}")) {
                     throw new IllegalArgumentException("path template '" + text + "' has text after a variable");
