@@ -2,6 +2,7 @@ package io.gatehouse.plugins.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.testing.GatewayFixture;
+import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.core.testing.PackagedPlugin;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,36 @@ class ReflectionIT {
             try (EchoServer late = EchoServer.start("late", port)) {
                 HttpResponse<String> after = until200(gateway, "GET", "/v1/greetings/ann", null);
                 assertEquals("late", JSON.readTree(after.body()).get("server").asText());
+            }
+        }
+    }
+
+    @Test
+    void reloadRefreshesAndAFailedRefreshKeepsTheSchema() throws Exception {
+        int port = TranscodeStreamingIT.unusedPort();
+        String yaml = config("http://127.0.0.1:" + port);
+        try (LogCapture log = LogCapture.of("gatehouse.transport.grpc")) {
+            EchoServer first = EchoServer.start("first", port);
+            try (GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"), yaml)) {
+                until200(gateway, "GET", "/v1/greetings/ann", null);
+                first.close();
+                String reloaded = yaml + "  - { id: other, match: { path: /other }, upstream: echo }\n";
+                assertTrue(gateway.reload(reloaded).problems().isEmpty());
+                poll(() -> !log.containing("keeping the schema fetched before").isEmpty(),
+                        "the reload's refresh failed and said it keeps the schema; log: " + log.lines());
+                HttpResponse<String> down = send(gateway, "GET", "/v1/greetings/ann", null);
+                assertEquals(503, down.statusCode(), down.body());
+                assertProblem(down, "grpc_unavailable");
+                try (EchoServer second = EchoServer.start("second", port)) {
+                    HttpResponse<String> back = until200(gateway, "GET", "/v1/greetings/ann", null);
+                    assertEquals("second", JSON.readTree(back.body()).get("server").asText());
+                    int fetched = log.containing("schema fetched by reflection").size();
+                    assertTrue(gateway.reload(yaml).problems().isEmpty());
+                    poll(() -> log.containing("schema fetched by reflection").size() > fetched,
+                            "a reload fetches the schema again");
+                }
+            } finally {
+                first.close();
             }
         }
     }
