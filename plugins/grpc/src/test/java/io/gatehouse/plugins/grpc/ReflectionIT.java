@@ -71,6 +71,16 @@ class ReflectionIT {
     }
 
     @Test
+    void olderReflectionServiceV1Alpha() throws Exception {
+        try (EchoServer server = EchoServer.withReflectionV1Alpha("old");
+             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
+                     config(server.url()))) {
+            HttpResponse<String> say = until200(gateway, "GET", "/v1/greetings/ann", null);
+            assertEquals("old", JSON.readTree(say.body()).get("server").asText());
+        }
+    }
+
+    @Test
     void unavailableUntilAServerWithReflectionAnswers() throws Exception {
         int port = TranscodeStreamingIT.unusedPort();
         try (GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),

@@ -281,6 +281,66 @@ class TranscodeIT {
         assertEquals("{\"text\":\"echo: a\",\"seq\":1}\n{\"text\":\"echo: b\",\"seq\":2}\n", response.body());
     }
 
+    /** Bidirectional: each response line arrives while the request body is still open (raw HTTP/1.1, chunked). */
+    @Test
+    void bidirectionalStreamsBothWays() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            out.write(("POST /gatehouse.test.Echo/Chat HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson"
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"text\":\"one\"}\n"))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (String line; !(line = in.readLine()).contains("echo: one"); ) {
+                lines.add(line);
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.equalsIgnoreCase("content-type: application/x-ndjson")),
+                    lines.toString());
+            out.write((chunk("{\"text\":\"two\"}\n") + "0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            String line;
+            while (!(line = in.readLine()).contains("echo: two")) {
+                assertTrue(line.matches("[0-9a-fA-F]*"), "only chunk framing between the messages: " + line);
+            }
+            assertEquals("{\"text\":\"echo: two\",\"seq\":2}", line);
+        }
+    }
+
+    /** Client streaming: each line reaches the server as it arrives, before the request body ends. */
+    @Test
+    void clientStreamSentLineByLine() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/sum HTTP/1.1\r\nHost: test\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunk("{\"value\":\"5\"}\n")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            TranscodeStreamingIT.poll(() -> server.received.contains(
+                    io.gatehouse.plugins.grpc.test.Number.newBuilder().setValue(5).build()),
+                    "the first line reached the server while the body was open");
+            out.write((chunk("{\"value\":\"6\"}") + "0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            String line;
+            while (!(line = in.readLine()).startsWith("{")) {
+                assertTrue(line.contains(":") || line.isEmpty(), "headers, then the body: " + line);
+            }
+            assertEquals(JSON.readTree("{\"sum\":\"11\",\"count\":2}"), JSON.readTree(line));
+        }
+        assertEquals(2, server.received.size());
+    }
+
+    private static String chunk(String text) {
+        int length = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return Integer.toHexString(length) + "\r\n" + text + "\r\n";
+    }
+
     @Test
     void unknownFieldsIgnoredWhenConfigured() throws Exception {
         try (GatewayFixture ignoring = GatewayFixture.start(home(), config(server.url(), ", unknown_fields: ignore"))) {
