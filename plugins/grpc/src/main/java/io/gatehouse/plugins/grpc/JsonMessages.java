@@ -29,15 +29,22 @@ final class JsonMessages {
 
     private static final Pattern UNKNOWN = Pattern.compile("Cannot find field: (\\S+) in message (\\S+)");
 
+    private final Schema schema;
     private final JsonFormat.Parser parser;
     private final JsonFormat.Printer printer;
     private final boolean ignoreUnknown;
 
     JsonMessages(Schema schema, boolean ignoreUnknown) {
+        this.schema = schema;
         JsonFormat.Parser parser = JsonFormat.parser().usingTypeRegistry(schema.types());
         this.parser = ignoreUnknown ? parser.ignoringUnknownFields() : parser;
         this.printer = JsonFormat.printer().usingTypeRegistry(schema.types()).omittingInsignificantWhitespace();
         this.ignoreUnknown = ignoreUnknown;
+    }
+
+    /** @return the schema whose messages these are */
+    Schema schema() {
+        return schema;
     }
 
     /**

@@ -38,6 +38,7 @@ final class Transcoder implements AutoCloseable {
 
     private final GrpcTransportFactory.Config config;
     private final SchemaSource source;
+    private volatile JsonMessages messages;
 
     Transcoder(GrpcTransportFactory.Config config, PluginContext context, Channels channels) throws Exception {
         this.config = config;
@@ -49,13 +50,16 @@ final class Transcoder implements AutoCloseable {
     Response send(Exchange exchange, Channel channel, Duration timeout) throws InterruptedException {
         Schema schema = source.schema();
         if (schema == null) {
-            return Problem.response(exchange, 503, "grpc_schema_unavailable", "no gRPC schema yet: "
+            Response unavailable = Problem.response(exchange, 503, "grpc_schema_unavailable", "no gRPC schema yet: "
                     + source.failure());
+            unavailable.headers().set("Retry-After",
+                    Long.toString(Math.max(1, (config.reflectionRetry().toMillis() + 999) / 1000)));
+            return unavailable;
         }
         Request request = exchange.request();
         Schema.Match match = schema.match(request.method(), request.path());
         Binding binding = match.binding();
-        JsonMessages json = new JsonMessages(schema, config.unknownFields().equals("ignore"));
+        JsonMessages json = messages(schema);
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline(request, timeout), TimeUnit.NANOSECONDS)
                 .withMaxOutboundMessageSize(config.maxMessageSize());
         Metadata metadata = metadata(request.headers());
@@ -81,6 +85,16 @@ final class Transcoder implements AutoCloseable {
             call.cancel("the gateway gave up on the call", e);
             throw e;
         }
+    }
+
+    /** The JSON codec of the schema, made once per schema. */
+    private JsonMessages messages(Schema schema) {
+        JsonMessages current = messages;
+        if (current == null || current.schema() != schema) {
+            current = new JsonMessages(schema, config.unknownFields().equals("ignore"));
+            messages = current;
+        }
+        return current;
     }
 
     /** The smaller of the route's timeout and the client's {@code grpc-timeout}, in nanoseconds. */

@@ -88,6 +88,7 @@ class ReflectionIT {
             HttpResponse<String> before = send(gateway, "GET", "/v1/greetings/ann", null);
             assertEquals(503, before.statusCode(), before.body());
             assertProblem(before, "grpc_schema_unavailable");
+            assertEquals("1", before.headers().firstValue("retry-after").orElse(""), "reflection_retry, rounded up");
             JsonNode problem = JSON.readTree(before.body());
             String detail = problem.get("detail").asText();
             assertTrue(detail.contains("reflection from http://127.0.0.1:" + port) || detail.contains("not run yet"),
