@@ -6,6 +6,7 @@ import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.PackagedPlugin;
 import io.gatehouse.plugins.grpc.test.Book;
 import io.gatehouse.plugins.grpc.test.FailRequest;
+import io.gatehouse.plugins.grpc.test.Number;
 import io.gatehouse.plugins.grpc.test.SayRequest;
 import io.gatehouse.plugins.grpc.test.SearchRequest;
 import io.gatehouse.plugins.grpc.test.Thing;
@@ -18,11 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static io.gatehouse.core.testing.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -196,7 +204,7 @@ class TranscodeIT {
             assertEquals("ok", json(response).get("message").asText());
             return;
         }
-        assertProblem(response, "grpc_" + code.name().toLowerCase(java.util.Locale.ROOT));
+        assertProblem(response, "grpc_" + code.name().toLowerCase(Locale.ROOT));
         JsonNode problem = json(response);
         assertEquals(code.name(), problem.get("grpc_status").asText());
         assertEquals(code.value(), problem.get("grpc_code").asInt());
@@ -284,23 +292,23 @@ class TranscodeIT {
     /** Bidirectional: each response line arrives while the request body is still open (raw HTTP/1.1, chunked). */
     @Test
     void bidirectionalStreamsBothWays() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
             socket.setSoTimeout(20_000);
-            java.io.OutputStream out = socket.getOutputStream();
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.UTF_8));
             out.write(("POST /gatehouse.test.Echo/Chat HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson"
                     + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"text\":\"one\"}\n"))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             assertEquals("HTTP/1.1 200 OK", in.readLine());
-            java.util.List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             for (String line; !(line = in.readLine()).contains("echo: one"); ) {
                 lines.add(line);
             }
             assertTrue(lines.stream().anyMatch(l -> l.equalsIgnoreCase("content-type: application/x-ndjson")),
                     lines.toString());
-            out.write((chunk("{\"text\":\"two\"}\n") + "0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write((chunk("{\"text\":\"two\"}\n") + "0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             String line;
             while (!(line = in.readLine()).contains("echo: two")) {
@@ -313,19 +321,19 @@ class TranscodeIT {
     /** Client streaming: each line reaches the server as it arrives, before the request body ends. */
     @Test
     void clientStreamSentLineByLine() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
             socket.setSoTimeout(20_000);
-            java.io.OutputStream out = socket.getOutputStream();
+            OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/sum HTTP/1.1\r\nHost: test\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + chunk("{\"value\":\"5\"}\n")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    + chunk("{\"value\":\"5\"}\n")).getBytes(StandardCharsets.UTF_8));
             out.flush();
             TranscodeStreamingIT.poll(() -> server.received.contains(
-                    io.gatehouse.plugins.grpc.test.Number.newBuilder().setValue(5).build()),
+                    Number.newBuilder().setValue(5).build()),
                     "the first line reached the server while the body was open");
-            out.write((chunk("{\"value\":\"6\"}") + "0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write((chunk("{\"value\":\"6\"}") + "0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("HTTP/1.1 200 OK", in.readLine());
             String line;
             while (!(line = in.readLine()).startsWith("{")) {
@@ -337,7 +345,7 @@ class TranscodeIT {
     }
 
     private static String chunk(String text) {
-        int length = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
         return Integer.toHexString(length) + "\r\n" + text + "\r\n";
     }
 
