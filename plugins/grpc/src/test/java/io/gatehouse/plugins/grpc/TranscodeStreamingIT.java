@@ -131,6 +131,17 @@ class TranscodeStreamingIT {
     }
 
     @Test
+    void clientGoingAwayCancelsTheCall() throws Exception {
+        int cancelledBefore = server.cancelled.get();
+        HttpResponse<InputStream> response = open("/v1/count/1000?interval_ms=200");
+        assertEquals(200, response.statusCode());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        assertEquals("{\"n\":1}", lines.readLine());
+        lines.close();
+        poll(() -> server.cancelled.get() > cancelledBefore, "the server saw the call cancelled");
+    }
+
+    @Test
     void routeTimeoutIsTheDeadline() throws Exception {
         int cancelledBefore = server.cancelled.get();
         HttpResponse<String> response = send(gateway, "GET", "/v1/slow/5000", null);
