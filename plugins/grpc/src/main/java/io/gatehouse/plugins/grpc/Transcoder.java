@@ -42,12 +42,20 @@ final class Transcoder implements AutoCloseable {
 
     Transcoder(GrpcTransportFactory.Config config, PluginContext context, Channels channels) throws Exception {
         this.config = config;
-        this.source = config.descriptorSet() != null
-                ? SchemaSource.file(context.home().resolve(config.descriptorSet()))
-                : SchemaSource.reflection(channels, config.reflectionRetry(), context.logger());
+        if (config.descriptorSet() != null) {
+            this.source = SchemaSource.file(context.home().resolve(config.descriptorSet()));
+        } else if (config.reflection()) {
+            this.source = SchemaSource.reflection(channels, config.reflectionRetry(), context.logger());
+        } else {
+            this.source = null;
+        }
     }
 
     Response send(Exchange exchange, Channel channel, Duration timeout) throws InterruptedException {
+        if (source == null) {
+            throw new GatewayException(415, "grpc_transcoding_disabled", "this route takes gRPC and gRPC-Web only"
+                    + " (its upstream has neither a descriptor_set nor reflection to transcode JSON with)");
+        }
         Schema schema = source.schema();
         if (schema == null) {
             Response unavailable = Problem.response(exchange, 503, "grpc_schema_unavailable", "no gRPC schema yet: "
@@ -273,16 +281,22 @@ final class Transcoder implements AutoCloseable {
     }
 
     void endpoints(List<Endpoint> endpoints) {
-        source.endpoints(endpoints);
+        if (source != null) {
+            source.endpoints(endpoints);
+        }
     }
 
     void reloaded() {
-        source.reloaded();
+        if (source != null) {
+            source.reloaded();
+        }
     }
 
     @Override
     public void close() {
-        source.close();
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** Lines of a UTF-8 stream, each at most {@code limit} bytes (413 beyond). */

@@ -133,6 +133,18 @@ class ReflectionIT {
     }
 
     @Test
+    void noSchemaNoTranscoding() throws Exception {
+        try (EchoServer server = EchoServer.start("s");
+             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
+                     config(server.url()).replace("reflection_retry: 200ms", "reflection: false"))) {
+            HttpResponse<String> response = send(gateway, "GET", "/v1/greetings/ann", null);
+            assertEquals(415, response.statusCode(), response.body());
+            assertProblem(response, "grpc_transcoding_disabled");
+            assertEquals(0, server.calls.get());
+        }
+    }
+
+    @Test
     void serverWithoutReflectionSaysSo() throws Exception {
         try (EchoServer server = EchoServer.withoutReflection("n");
              GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
