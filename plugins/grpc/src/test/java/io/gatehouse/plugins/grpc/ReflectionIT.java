@@ -36,6 +36,11 @@ class ReflectionIT {
                 """.formatted(url);
     }
 
+    /** A gateway with the packaged plugin. */
+    private static GatewayFixture gateway(String yaml) throws Exception {
+        return GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"), yaml);
+    }
+
     private static HttpResponse<String> until200(GatewayFixture gateway, String method, String path, String body)
             throws Exception {
         AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
@@ -53,8 +58,7 @@ class ReflectionIT {
     @Test
     void schemaFromReflection() throws Exception {
         try (EchoServer server = EchoServer.start("r");
-             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
-                     config(server.url()))) {
+             GatewayFixture gateway = gateway(config(server.url()))) {
             HttpResponse<String> say = until200(gateway, "GET", "/v1/greetings/ann", null);
             assertEquals("hello ann", JSON.readTree(say.body()).get("message").asText());
             HttpResponse<String> plain = send(gateway, "POST", "/gatehouse.test.Plain/Echo", "{\"name\":\"bo\"}");
@@ -73,8 +77,7 @@ class ReflectionIT {
     @Test
     void olderReflectionServiceV1Alpha() throws Exception {
         try (EchoServer server = EchoServer.withReflectionV1Alpha("old");
-             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
-                     config(server.url()))) {
+             GatewayFixture gateway = gateway(config(server.url()))) {
             HttpResponse<String> say = until200(gateway, "GET", "/v1/greetings/ann", null);
             assertEquals("old", JSON.readTree(say.body()).get("server").asText());
         }
@@ -83,8 +86,7 @@ class ReflectionIT {
     @Test
     void unavailableUntilAServerWithReflectionAnswers() throws Exception {
         int port = TranscodeStreamingIT.unusedPort();
-        try (GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
-                config("http://127.0.0.1:" + port))) {
+        try (GatewayFixture gateway = gateway(config("http://127.0.0.1:" + port))) {
             HttpResponse<String> before = send(gateway, "GET", "/v1/greetings/ann", null);
             assertEquals(503, before.statusCode(), before.body());
             assertProblem(before, "grpc_schema_unavailable");
@@ -108,7 +110,7 @@ class ReflectionIT {
         String yaml = config("http://127.0.0.1:" + port);
         try (LogCapture log = LogCapture.of("gatehouse.transport.grpc")) {
             EchoServer first = EchoServer.start("first", port);
-            try (GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"), yaml)) {
+            try (GatewayFixture gateway = gateway(yaml)) {
                 until200(gateway, "GET", "/v1/greetings/ann", null);
                 first.close();
                 String reloaded = yaml + "  - { id: other, match: { path: /other }, upstream: echo }\n";
@@ -135,8 +137,8 @@ class ReflectionIT {
     @Test
     void noSchemaNoTranscoding() throws Exception {
         try (EchoServer server = EchoServer.start("s");
-             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
-                     config(server.url()).replace("reflection_retry: 200ms", "reflection: false"))) {
+             GatewayFixture gateway = gateway(config(server.url())
+                     .replace("reflection_retry: 200ms", "reflection: false"))) {
             HttpResponse<String> response = send(gateway, "GET", "/v1/greetings/ann", null);
             assertEquals(415, response.statusCode(), response.body());
             assertProblem(response, "grpc_transcoding_disabled");
@@ -147,8 +149,7 @@ class ReflectionIT {
     @Test
     void serverWithoutReflectionSaysSo() throws Exception {
         try (EchoServer server = EchoServer.withoutReflection("n");
-             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
-                     config(server.url()))) {
+             GatewayFixture gateway = gateway(config(server.url()))) {
             AtomicReference<String> detail = new AtomicReference<>("");
             poll(() -> {
                 try {
