@@ -99,6 +99,11 @@ public final class ConfigValidator {
         if (upstream.discovery() == null) {
             problems.add(new Problem(ConfigPath.key(path, "discovery"), "required"));
         }
+        if (upstream.transport() != null && upstream.health().active() != null) {
+            problems.add(new Problem(ConfigPath.key(path, "health.active"), "active health checks are HTTP/1.1 "
+                    + "requests, which an upstream with a transport does not answer; its endpoints are watched "
+                    + "passively (health.passive)"));
+        }
         checkPositive(upstream.connectTimeout(), ConfigPath.key(path, "connect_timeout"), problems);
         checkPositive(upstream.readIdleTimeout(), ConfigPath.key(path, "read_idle_timeout"), problems);
         checkPositive(upstream.writeTimeout(), ConfigPath.key(path, "write_timeout"), problems);

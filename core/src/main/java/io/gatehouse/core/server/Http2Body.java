@@ -12,7 +12,11 @@ import java.io.InputStream;
  *
  * <p>A stalled stream cannot be closed without the connection it shares with other streams; the timeout interrupts
  * the reading thread instead, and since Helidon then reports the end of the body, the flag set first turns that end
- * into the 408 it is.
+ * into the 408 it is. A gRPC stream has no idle timeout ({@code idleNanos} 0): a streaming call may be quiet for
+ * long, and its deadline bounds it.
+ *
+ * <p>Reads are synchronized: a transport may read the body on a thread of its own (a gRPC call's messages) while the
+ * request's thread drains what is left after the response.
  */
 final class Http2Body extends InputStream {
 
@@ -22,9 +26,9 @@ final class Http2Body extends InputStream {
     private final ConnectionWatchdog watchdog;
     private final long idleNanos;
     private int peeked = -1;
-    private long bytesRead;
-    private boolean ended;
-    private ClientBodyException failure;
+    private volatile long bytesRead;
+    private volatile boolean ended;
+    private volatile ClientBodyException failure;
     private volatile boolean timedOut;
 
     Http2Body(InputStream in, long declared, long max, ConnectionWatchdog watchdog, long idleNanos) {
@@ -36,7 +40,7 @@ final class Http2Body extends InputStream {
     }
 
     /** Reads the first byte ahead (kept for the reader): @return whether the body is empty */
-    boolean peekEnd() {
+    synchronized boolean peekEnd() {
         try {
             byte[] one = new byte[1];
             int n = read(one, 0, 1);
@@ -55,6 +59,11 @@ final class Http2Body extends InputStream {
         return bytesRead;
     }
 
+    /** @return whether the body was read to its end (or closed) */
+    boolean ended() {
+        return ended;
+    }
+
     ClientBodyException failure() {
         return failure;
     }
@@ -67,7 +76,7 @@ final class Http2Body extends InputStream {
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
+    public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
         if (failure != null) {
             throw failure;
         }
@@ -108,6 +117,13 @@ final class Http2Body extends InputStream {
     }
 
     private int readIn(byte[] buffer, int offset, int length) throws ClientBodyException {
+        if (idleNanos <= 0) {
+            try {
+                return in.read(buffer, offset, length);
+            } catch (IOException | RuntimeException e) {
+                throw fail(ClientBodyException.aborted(e));
+            }
+        }
         Thread reader = Thread.currentThread();
         ConnectionWatchdog.Deadline deadline = watchdog.register(() -> {
             timedOut = true;
@@ -135,7 +151,7 @@ final class Http2Body extends InputStream {
      * body larger than {@code maxBytes} or stalled past the idle timeout is cut off instead: the thread is
      * interrupted, which Helidon's own drain takes as the end.
      */
-    void drain(long maxBytes) {
+    synchronized void drain(long maxBytes) {
         if (ended || timedOut) {
             return;
         }

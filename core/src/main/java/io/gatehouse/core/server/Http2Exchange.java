@@ -13,6 +13,8 @@ import io.gatehouse.core.proxy.HopByHop;
 import io.helidon.http.DateTime;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.ServerResponseTrailers;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -71,12 +73,12 @@ final class Http2Exchange implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer())) {
-            serve(req, res);
+        try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer(), req.id())) {
+            serve(req, res, busy);
         }
     }
 
-    private void serve(ServerRequest req, ServerResponse res) {
+    private void serve(ServerRequest req, ServerResponse res, Http2Listener.Busy busy) {
         ProxyHandler.Peer peer = new ProxyHandler.Peer(req.remotePeer().host(), req.isSecure(), req.isSecure()
                 ? io.gatehouse.core.tls.ClientCertificate.of(() -> Http2Context.certificates(req.remotePeer()))
                 : null);
@@ -91,7 +93,8 @@ final class Http2Exchange implements Handler {
             stream.end();
             return;
         }
-        ClientBodyException gone = stream.clientGone();
+        ClientBodyException gone = busy.resetEarly()
+                ? ClientBodyException.aborted(new IOException("the client reset the stream")) : stream.clientGone();
         if (gone != null) {
             // reset before its request was read (a rapid reset): logged, and no work started for it upstream
             listener.handler().refuse(head, peer, gone.toGatewayException(), stream::send);
@@ -185,6 +188,8 @@ final class Http2Exchange implements Handler {
         private Http2Body body;
         private boolean head;
         private boolean abort;
+        /** A gRPC call ({@code application/grpc}): a message stream, answered with trailers. */
+        private boolean grpc;
 
         Stream(ServerRequest req, ServerResponse res) {
             this.req = req;
@@ -193,6 +198,7 @@ final class Http2Exchange implements Handler {
 
         Body body(RequestHead requestHead) {
             head = requestHead.method().equals("HEAD");
+            grpc = GrpcReplies.isGrpc(requestHead.headers().first("content-type"));
             long declared = contentLength(requestHead);
             if (declared > listener.maxBodySize()) {
                 throw new WireException(413, "body_too_large", "request body of " + declared
@@ -202,7 +208,11 @@ final class Http2Exchange implements Handler {
                 return Body.empty();
             }
             body = new Http2Body(req.content().inputStream(), declared, listener.maxBodySize(),
-                    listener.watchdog(), listener.timeouts().bodyIdle().toNanos());
+                    listener.watchdog(), grpc ? 0 : listener.timeouts().bodyIdle().toNanos());
+            if (grpc) {
+                // a call's messages: the client may send its first one only after the server spoke (bidi)
+                return Body.of(body, declared);
+            }
             // with no content-length, only reading tells whether the stream carries a body at all: a GET must not
             // reach the upstream with an empty chunked one
             if (declared < 0 && body.peekEnd()) {
@@ -238,6 +248,9 @@ final class Http2Exchange implements Handler {
                 return new Completion(ClientBodyException.CLIENT_CLOSED, 0, duration(exchange),
                         Outcome.CLIENT_ABORTED, Optional.of(failure));
             }
+            if (grpc) {
+                response = GrpcReplies.of(response);
+            }
             exchange.observer().responding(exchange, response);
             Body out = response.body();
             long length = out.length();
@@ -265,7 +278,7 @@ final class Http2Exchange implements Handler {
             if (length >= 0) {
                 res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
             }
-            return stream(exchange, status, out, length);
+            return stream(exchange, response, out, length);
         }
 
         private Completion writeEmpty(GatewayExchange exchange, int status) {
@@ -278,7 +291,8 @@ final class Http2Exchange implements Handler {
         }
 
         /** Streams the body, flushing after every read of it, so what the upstream wrote reaches the client. */
-        private Completion stream(GatewayExchange exchange, int status, Body body, long length) {
+        private Completion stream(GatewayExchange exchange, Response response, Body body, long length) {
+            int status = response.status();
             long written = 0;
             OutputStream out = null;
             try (InputStream in = body.stream()) {
@@ -321,6 +335,7 @@ final class Http2Exchange implements Handler {
                 return completion(exchange, status, written, e, false);
             }
             try {
+                trailers(response);
                 if (out == null) {
                     res.send();
                 } else {
@@ -336,6 +351,22 @@ final class Http2Exchange implements Handler {
             return completion(exchange, status, written, null, false);
         }
 
+        /**
+         * The response's trailers, complete now that its body ended, for a client that accepts them ({@code TE:
+         * trailers}); Helidon sends them after the last DATA frame. Connection-specific fields are not sent.
+         */
+        private void trailers(Response response) {
+            if (!response.hasTrailers() || !req.headers().contains(HeaderValues.TE_TRAILERS)) {
+                return;
+            }
+            ServerResponseTrailers trailers = res.trailers();
+            response.trailers().forEach((name, value) -> {
+                if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")) {
+                    trailers.add(HeaderNames.create(name.toLowerCase(Locale.ROOT)), value);
+                }
+            });
+        }
+
         /** The response broke before a byte went out: the client still gets a clean answer. */
         private Completion answerInstead(GatewayExchange exchange, Throwable error) {
             FAILURES.log("incomplete " + exchange.routeId(), () -> "request " + exchange.requestId() + " on route '"
@@ -349,7 +380,11 @@ final class Http2Exchange implements Handler {
 
         /** After the exchange: a response that broke half-way resets the stream rather than end it as if whole. */
         void end() {
-            if (body != null) {
+            if (body != null && grpc && !body.ended()) {
+                // the call is over (its trailers went out) while the client still streams: reset the stream, as a
+                // gRPC server does, rather than wait for the client to finish
+                abort = true;
+            } else if (body != null) {
                 body.drain(DRAIN_BYTES);
             }
             if (abort) {
