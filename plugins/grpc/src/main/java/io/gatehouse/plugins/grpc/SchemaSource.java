@@ -115,10 +115,12 @@ final class SchemaSource implements AutoCloseable {
                     done = true;
                     return;
                 } catch (RuntimeException e) {
-                    String now = "reflection from " + endpoint.url() + " failed: " + why(e);
+                    // the log names the endpoint; what clients are told (failure) names no internal address
+                    String now = "reflection failed: " + why(e);
                     // one warning per new reason, not one per retry
                     log.log(now.equals(failure) ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                            "grpc: " + now + (schema == null ? "; trying again every " + retry.toMillis() + " ms"
+                            "grpc: reflection from " + endpoint.url() + " failed: " + why(e)
+                                    + (schema == null ? "; trying again every " + retry.toMillis() + " ms"
                                     : "; keeping the schema fetched before"));
                     failure = now;
                 }

@@ -93,7 +93,7 @@ class ReflectionIT {
             assertEquals("1", before.headers().firstValue("retry-after").orElse(""), "reflection_retry, rounded up");
             JsonNode problem = JSON.readTree(before.body());
             String detail = problem.get("detail").asText();
-            assertTrue(detail.contains("reflection from http://127.0.0.1:" + port) || detail.contains("not run yet"),
+            assertTrue((detail.contains("reflection failed") && !detail.contains("127.0.0.1")) || detail.contains("not run yet"),
                     detail);
             String upstreams = gateway.admin("/upstreams").body();
             assertTrue(!upstreams.contains("ejected"), "no schema yet is nobody's failure: " + upstreams);
@@ -161,7 +161,7 @@ class ReflectionIT {
                     throw new IllegalStateException(e);
                 }
             }, "a 503 naming the missing reflection service; last: " + detail.get());
-            assertTrue(detail.get().contains("reflection from " + server.url() + " failed"), detail.get());
+            assertTrue(detail.get().contains("reflection failed") && !detail.get().contains(server.url()), detail.get());
             assertEquals(0, server.received.size());
         }
     }
