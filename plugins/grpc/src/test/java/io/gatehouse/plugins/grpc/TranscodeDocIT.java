@@ -14,10 +14,10 @@ import static io.gatehouse.plugins.grpc.TranscodeIT.send;
 import static io.gatehouse.plugins.grpc.TranscodeStreamingIT.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The config examples of docs/grpc-transcoding.md, run as written (the endpoint's address aside). */
+/** The config examples of docs/grpc.md, run as written (the endpoint's address aside). */
 class TranscodeDocIT {
 
-    private static final String PAGE = "docs/grpc-transcoding.md";
+    private static final String PAGE = "docs/grpc.md";
     private static final String DOC_ENDPOINT = "http://127.0.0.1:50051";
 
     @Test
@@ -40,6 +40,36 @@ class TranscodeDocIT {
             assertEquals(java.util.List.of(io.gatehouse.plugins.grpc.test.Number.newBuilder().setValue(1).build(),
                     io.gatehouse.plugins.grpc.test.Number.newBuilder().setValue(2).build()),
                     server.received.subList(server.received.size() - 2, server.received.size()));
+        }
+    }
+
+    /** The page's first example: one route, reflection, and all three kinds of client on it. */
+    @Test
+    void minimalExampleServesJsonAndNativeGrpcOnOneRoute() throws Exception {
+        try (EchoServer server = EchoServer.start("m");
+             GatewayFixture gateway = GatewayFixture.start(PackagedPlugin.home("gatehouse-plugin-grpc"),
+                     DocExample.yaml(PAGE, "grpc-minimal").replace(DOC_ENDPOINT, server.url()))) {
+            AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+            poll(() -> {
+                try {
+                    last.set(send(gateway, "GET", "/v1/greetings/ann", null));
+                    return last.get().statusCode() == 200;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the schema fetched by reflection");
+            assertEquals("hello ann", JSON.readTree(last.get().body()).get("message").asText());
+            io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                    .forAddress("127.0.0.1", gateway.gateway().port()).usePlaintext().build();
+            try {
+                assertEquals("hello bob", io.gatehouse.plugins.grpc.test.EchoGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                        .say(io.gatehouse.plugins.grpc.test.SayRequest.newBuilder().setName("bob").build())
+                        .getMessage());
+            } finally {
+                channel.shutdownNow();
+            }
+            assertEquals(2, server.received.size(), server.received.toString());
         }
     }
 
