@@ -91,6 +91,8 @@ final class Http2Exchange implements Handler {
                 : null);
         RequestHead head;
         Body body;
+        // known first, so that even a request refused for its head gets a gRPC answer
+        stream.grpc = GrpcReplies.isGrpc(req.headers().first(HeaderNames.CONTENT_TYPE));
         try {
             head = head(req);
             body = stream.body(head);
@@ -206,16 +208,17 @@ final class Http2Exchange implements Handler {
 
         Body body(RequestHead requestHead) {
             head = requestHead.method().equals("HEAD");
-            grpc = GrpcReplies.isGrpc(requestHead.headers().first("content-type"));
             long declared = contentLength(requestHead);
-            if (declared > listener.maxBodySize()) {
+            // a gRPC call's stream has no total limit: the transport bounds each message (max_message_size)
+            long max = grpc ? Long.MAX_VALUE : listener.maxBodySize();
+            if (declared > max) {
                 throw new WireException(413, "body_too_large", "request body of " + declared
                         + " bytes is larger than the limit of " + listener.maxBodySize(), requestHead);
             }
             if (declared == 0) {
                 return Body.empty();
             }
-            body = new Http2Body(req.content().inputStream(), declared, listener.maxBodySize(),
+            body = new Http2Body(req.content().inputStream(), declared, max,
                     listener.watchdog(), grpc ? 0 : listener.timeouts().bodyIdle().toNanos());
             if (grpc) {
                 // a call's messages: the client may send its first one only after the server spoke (bidi)
