@@ -15,8 +15,10 @@ import java.util.List;
  *
  * <p>How an attempt counts against its endpoint (passive health checks, circuit breakers, the balancer's
  * completion): a returned response by {@link #failed(Exchange, Response)}; a thrown {@link GatewayException} with
- * status 502, 503 or 504 as a failure, with another status as the client's doing; any other exception as a failure
- * answered with 502. The core does not retry a transport's call on another endpoint.
+ * status 502, 503 or 504 as a failure, with another status as the client's doing; the client's request body failing
+ * under {@code send} (it went away, sent too much) as the client's doing; any other exception as the transport's own
+ * failure, answered with 502 and counted against nobody. The core does not retry a transport's call on another
+ * endpoint.
  */
 public interface Transport extends AutoCloseable {
 
@@ -26,8 +28,8 @@ public interface Transport extends AutoCloseable {
      * @param exchange the exchange
      * @param target   the endpoint chosen by the balancer
      * @return the upstream response, with its body streaming
-     * @throws GatewayException 502 when the endpoint cannot be reached, 504 on timeout
-     * @throws Exception        anything else becomes a 502
+     * @throws GatewayException 502 or 503 when the endpoint cannot be reached, 504 on timeout (counted against it)
+     * @throws Exception        anything else becomes a 502, counted against nobody
      */
     Response send(Exchange exchange, Endpoint target) throws Exception;
 

@@ -7,6 +7,7 @@ import io.gatehouse.api.Response;
 import io.gatehouse.api.Transport;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.chain.TrackedBody;
+import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.observe.RequestObserver.AttemptOutcome;
 import io.gatehouse.core.observe.tracing.TraceContext;
 import io.gatehouse.core.upstream.Upstream;
@@ -23,11 +24,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * call is not retried on another endpoint.
  *
  * <p>The endpoint hears how the attempt went once: the transport's {@link Transport#failed} verdict on the response
- * it returned, or a failure for a {@link GatewayException} of 502, 503 or 504 or any other exception; a
- * {@link GatewayException} of another status is the client's doing and counts against nobody. The balancer hears of
+ * it returned, or a failure for a {@link GatewayException} of 502, 503 or 504; a {@link GatewayException} of another
+ * status, the client's body failing under the transport, and any other exception of the transport's (answered 502
+ * {@code transport_error}) count against nobody. The balancer hears of
  * the attempt when the response body ends, so a streaming call counts as in flight until it is over.
  */
 public final class TransportProxy {
+
+    private static final FailureLog FAILURES = FailureLog.perSecond();
 
     private TransportProxy() {
     }
@@ -64,9 +68,21 @@ public final class TransportProxy {
             }
             throw e;
         } catch (Exception | LinkageError e) {
-            settle(exchange, upstream, endpoint, start, true, AttemptOutcome.BROKEN);
-            HttpProxy.logFailure(exchange, upstream, endpoint, UpstreamFailure.Kind.BROKEN, e);
-            throw new UpstreamFailure(UpstreamFailure.Kind.BROKEN, upstream.name(), e);
+            ClientBodyException client = clientFailure(e);
+            if (client != null || HttpProxy.cancelled(e)) {
+                // the client's body failed (it went away, was too slow, sent too much) or it gave up: nobody's
+                // failure but its own
+                settle(exchange, upstream, endpoint, start, false, AttemptOutcome.CANCELLED);
+                throw client != null ? client.toGatewayException()
+                        : new GatewayException(499, "cancelled", "the request was cancelled", e);
+            }
+            // a transport's own failure (a bug, a response it could not convert) is not its endpoint's
+            settle(exchange, upstream, endpoint, start, false, AttemptOutcome.BROKEN);
+            FAILURES.log(upstream.name() + " transport", () -> "upstream '" + upstream.name() + "': its transport "
+                    + "failed on request " + exchange.requestId() + " (route '" + exchange.routeId() + "'): "
+                    + FailureLog.describe(e));
+            throw new GatewayException(502, "transport_error", "the transport of upstream '" + upstream.name()
+                    + "' failed (the gateway log says why)", e);
         }
         long answeredIn = System.nanoTime() - start;
         boolean failed;
@@ -87,6 +103,16 @@ public final class TransportProxy {
         response.wrapBody(body -> new EndedBody(body, () -> HttpProxy.completed(upstream, endpoint, answeredIn,
                 verdict)));
         return response;
+    }
+
+    /** The client's body failure behind an exception of the transport, if that is what it is. */
+    private static ClientBodyException clientFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ClientBodyException client) {
+                return client;
+            }
+        }
+        return null;
     }
 
     private static void settle(GatewayExchange exchange, Upstream upstream, Endpoint endpoint, long start,

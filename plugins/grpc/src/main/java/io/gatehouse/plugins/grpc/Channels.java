@@ -2,6 +2,7 @@ package io.gatehouse.plugins.grpc;
 
 import io.gatehouse.api.Endpoint;
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -44,6 +45,9 @@ final class Channels implements AutoCloseable {
     private final EventLoopGroup network = new NioEventLoopGroup(NETWORK_THREADS,
             new DefaultThreadFactory("gatehouse-grpc", true));
     private volatile boolean closed;
+    /** When each endpoint's channel was last told to reconnect without waiting out its backoff. */
+    private final Map<String, Long> lastReset = new ConcurrentHashMap<>();
+    private static final long RESET_EVERY = TimeUnit.SECONDS.toNanos(1);
 
     Channels(GrpcTransportFactory.Config config, Path home) {
         this.config = config;
@@ -72,7 +76,32 @@ final class Channels implements AutoCloseable {
             close();
             throw new IllegalStateException("the grpc transport is closed");
         }
+        reconnectPromptly(endpoint.id(), channel);
         return channel;
+    }
+
+    /**
+     * A channel whose connection failed waits out grpc-java's reconnect backoff (up to two minutes), failing every
+     * call at once meanwhile: an endpoint back up would stay unused (and reflection unfetched) long after it
+     * recovered. A call to it now tries to connect again, at most once a second per endpoint; the upstream's
+     * passive health checks keep calls off an endpoint that stays down.
+     */
+    private void reconnectPromptly(String id, ManagedChannel channel) {
+        if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean[] due = {false};
+        lastReset.compute(id, (key, last) -> {
+            if (last == null || now - last >= RESET_EVERY) {
+                due[0] = true;
+                return now;
+            }
+            return last;
+        });
+        if (due[0]) {
+            channel.resetConnectBackoff();
+        }
     }
 
     private ManagedChannel open(Endpoint endpoint) {
@@ -98,6 +127,7 @@ final class Channels implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.DEBUG, "grpc: closing the channel to {0}, gone from discovery", entry.getKey());
             entry.getValue().shutdown();
+            lastReset.remove(entry.getKey());
             return true;
         });
     }

@@ -58,7 +58,7 @@ final class JsonMessages {
     DynamicMessage request(Binding binding, Map<String, String> variables, String rawQuery, byte[] body) {
         Descriptor type = binding.method().getInputType();
         DynamicMessage.Builder message = DynamicMessage.newBuilder(type);
-        String text = new String(body, StandardCharsets.UTF_8);
+        String text = JsonText.utf8(body);
         if (!text.isBlank() && !binding.body().isEmpty()) {
             FieldDescriptor field = binding.bodyField();
             if (field == null) {
@@ -116,11 +116,7 @@ final class JsonMessages {
     }
 
     private void merge(String json, Message.Builder message) {
-        int end = JsonText.valueEnd(json);
-        if (end < 0 || !json.substring(end).isBlank()) {
-            throw new GatewayException(400, "grpc_invalid_json", end < 0 ? "the request body is not valid JSON"
-                    : "the request body has more after its JSON value");
-        }
+        JsonText.check(json);
         try {
             parser.merge(json, message);
         } catch (InvalidProtocolBufferException | RuntimeException e) {

@@ -43,7 +43,7 @@ final class Problem {
         if (missingStatus(status)) {
             return json(exchange, 502, "grpc_status_missing", "the gRPC call ended without a grpc-status", null);
         }
-        int http = StatusMapping.httpStatus(status.getCode());
+        int http = httpStatus(status);
         String name = status.getCode().name();
         StringBuilder grpc = new StringBuilder();
         grpc.append(",\"grpc_status\":").append(quote(name));
@@ -53,15 +53,23 @@ final class Problem {
             detail = switch (status.getCode()) {
                 case DEADLINE_EXCEEDED -> "the gRPC call did not end within its deadline";
                 case UNAVAILABLE -> "the gRPC endpoint could not be reached";
-                case CANCELLED -> "the gRPC call was cancelled";
-                default -> "the gRPC call failed in the gateway: " + name;
+                case CANCELLED -> status.getCause() != null
+                        ? "the upstream's response could not be read (a message that does not parse)"
+                        : "the gRPC call was cancelled";
+                case RESOURCE_EXHAUSTED -> "the upstream's response message is larger than max_message_size";
+                default -> "the upstream's response is not a valid gRPC response (" + name + ")";
             };
         } else {
             detail = "the gRPC service answered " + name;
             if (status.getDescription() != null) {
                 grpc.append(",\"grpc_message\":").append(quote(status.getDescription()));
             }
-            com.google.rpc.Status rich = trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
+            com.google.rpc.Status rich;
+            try {
+                rich = trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
+            } catch (RuntimeException e) {
+                rich = null; // grpc-status-details-bin that does not decode: the status without its details
+            }
             if (rich != null && rich.getDetailsCount() > 0) {
                 JsonFormat.Printer printer = JsonFormat.printer().usingTypeRegistry(types)
                         .omittingInsignificantWhitespace();
@@ -72,12 +80,22 @@ final class Problem {
                 grpc.append(']');
             }
         }
-        return json(exchange, http, "grpc_" + name.toLowerCase(Locale.ROOT), detail, grpc.toString());
+        String code = local(status) && http == 502 ? "grpc_bad_response" : "grpc_" + name.toLowerCase(Locale.ROOT);
+        return json(exchange, http, code, detail, grpc.toString());
     }
 
     /** @return the HTTP status of a call that ended with {@code status} (not OK) */
     static int httpStatus(Status status) {
-        return missingStatus(status) ? 502 : StatusMapping.httpStatus(status.getCode());
+        if (missingStatus(status)) {
+            return 502;
+        }
+        // grpc-java's own verdict on what the upstream sent (a response too large, a message that does not parse,
+        // an HTTP error page): the upstream's failure as the gateway saw it, not a status the service chose
+        if (local(status) && status.getCode() != Status.Code.UNAVAILABLE
+                && status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            return 502;
+        }
+        return StatusMapping.httpStatus(status.getCode());
     }
 
     /**
@@ -94,10 +112,12 @@ final class Problem {
      * Whether grpc-java made the status itself (a connection that failed, the deadline that passed): its text then
      * names addresses and internals, which the client is not shown.
      */
-    private static boolean local(Status status) {
+    static boolean local(Status status) {
         String description = status.getDescription();
         return status.getCause() != null || (description != null && (description.contains("remote_addr=")
-                || description.startsWith("deadline exceeded after") || description.startsWith("ClientCall")));
+                || description.startsWith("deadline exceeded after") || description.startsWith("ClientCall")
+                || description.startsWith("HTTP status code") || description.contains("exceeds maximum size")
+                || description.startsWith("Failed to read message")));
     }
 
     private static String any(JsonFormat.Printer printer, Any any) {

@@ -320,7 +320,7 @@ final class Transcoder implements AutoCloseable {
                     position = 0;
                     if (end < 0) {
                         end = 0;
-                        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                        return line.size() == 0 ? null : JsonText.utf8(line.toByteArray());
                     }
                 }
                 int start = position;
@@ -334,7 +334,7 @@ final class Transcoder implements AutoCloseable {
                 }
                 if (position < end) {
                     position++;
-                    return line.toString(StandardCharsets.UTF_8);
+                    return JsonText.utf8(line.toByteArray());
                 }
             }
         }
