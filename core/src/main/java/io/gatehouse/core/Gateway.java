@@ -290,8 +290,10 @@ public final class Gateway implements AutoCloseable {
     private ReloadStatus apply(LoadedConfig candidate, ConfigText text, String source, String who,
                                boolean writeBack) {
         Generation current = generations.current();
+        long started = System.nanoTime();
         try {
             Generation next = builder.build(candidate);
+            long builtMillis = (System.nanoTime() - started) / 1_000_000;
             if (writeBack) {
                 try {
                     ConfigFileWriter.write(configFile, text.text());
@@ -309,8 +311,9 @@ public final class Gateway implements AutoCloseable {
             serving = new Serving(next.number(), text);
             lastReload = history.add(new ReloadStatus(Instant.now(), next.number(), List.of(), source, who));
             metrics.reloaded(true);
-            LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s)",
-                    writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size());
+            LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s), built in {4} ms",
+                    writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size(),
+                    builtMillis);
         } catch (ConfigException e) {
             return refused(e.problems(), e.getMessage(), source, who, !writeBack);
         } catch (RuntimeException | LinkageError e) {

@@ -95,6 +95,19 @@ public final class Response {
     }
 
     /**
+     * Replaces the body with one made from it, without closing it: the new body owns the old one (it reads its
+     * stream, and closes it when it is closed). For a filter that transforms or watches a response's bytes as they
+     * pass.
+     *
+     * @param wrapper makes the new body from the current one; {@code null} from it means empty
+     * @since 1.4.0
+     */
+    public void wrapBody(java.util.function.UnaryOperator<Body> wrapper) {
+        Body next = wrapper.apply(this.body);
+        this.body = next == null ? Body.empty() : next;
+    }
+
+    /**
      * The trailer fields, sent after the body: gRPC's {@code grpc-status} and {@code grpc-message}, for instance.
      * Whoever produces the body fills them in before its stream ends (a reader of the body sees them complete once
      * the stream returned its end); the core sends them after the last byte of the body to an HTTP/2 client that

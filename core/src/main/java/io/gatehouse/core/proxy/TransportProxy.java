@@ -84,7 +84,7 @@ public final class TransportProxy {
         }
         upstream.circuitResult(endpoint, failed);
         boolean verdict = failed;
-        response.body(new EndedBody(response.body(), () -> HttpProxy.completed(upstream, endpoint, answeredIn,
+        response.wrapBody(body -> new EndedBody(body, () -> HttpProxy.completed(upstream, endpoint, answeredIn,
                 verdict)));
         return response;
     }

@@ -23,13 +23,16 @@ import java.util.concurrent.ExecutorService;
  * such an update, so with mTLS it could not make a single HTTP/2 request (curl sends none and was served). Hidden,
  * the certificate adds no field: the header list is what the client sent, and nothing of Helidon's reaches the
  * upstream. {@link Http2Exchange} reads the certificate through {@link #certificates(PeerInfo)}. Its writer is a
- * {@link SettingsWriter}: the SETTINGS frame announces the configured stream limit, not Helidon's larger one.
+ * {@link SettingsWriter}: the SETTINGS frame announces the configured stream limit, not Helidon's larger one. Its
+ * reader shows the frames to {@link StreamResets}, which interrupts the streams their client reset.
  */
 final class Http2Context implements ConnectionContext {
 
     private final ConnectionContext ctx;
     private final Peer remote;
     private final SettingsWriter writer;
+    private final StreamResets resets = new StreamResets();
+    private volatile DataReader reader;
 
     Http2Context(ConnectionContext ctx) {
         this.ctx = ctx;
@@ -85,7 +88,21 @@ final class Http2Context implements ConnectionContext {
 
     @Override
     public DataReader dataReader() {
-        return ctx.dataReader();
+        DataReader watched = reader;
+        if (watched == null) {
+            synchronized (this) {
+                if (reader == null) {
+                    reader = resets.watch(ctx.dataReader());
+                }
+                watched = reader;
+            }
+        }
+        return watched;
+    }
+
+    /** @return what tells this connection's streams that their client reset them */
+    StreamResets resets() {
+        return resets;
     }
 
     @Override

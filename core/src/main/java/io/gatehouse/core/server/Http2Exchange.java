@@ -73,12 +73,12 @@ final class Http2Exchange implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer())) {
-            serve(req, res);
+        try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer(), req.id())) {
+            serve(req, res, busy);
         }
     }
 
-    private void serve(ServerRequest req, ServerResponse res) {
+    private void serve(ServerRequest req, ServerResponse res, Http2Listener.Busy busy) {
         ProxyHandler.Peer peer = new ProxyHandler.Peer(req.remotePeer().host(), req.isSecure(), req.isSecure()
                 ? io.gatehouse.core.tls.ClientCertificate.of(() -> Http2Context.certificates(req.remotePeer()))
                 : null);
@@ -93,7 +93,8 @@ final class Http2Exchange implements Handler {
             stream.end();
             return;
         }
-        ClientBodyException gone = stream.clientGone();
+        ClientBodyException gone = busy.resetEarly()
+                ? ClientBodyException.aborted(new IOException("the client reset the stream")) : stream.clientGone();
         if (gone != null) {
             // reset before its request was read (a rapid reset): logged, and no work started for it upstream
             listener.handler().refuse(head, peer, gone.toGatewayException(), stream::send);

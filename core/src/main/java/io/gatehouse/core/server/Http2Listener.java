@@ -80,23 +80,49 @@ final class Http2Listener implements ServerConnectionSelector {
         return streams;
     }
 
-    /** A stream of an HTTP/2 connection starts: the connection is busy until {@link Busy#close()}. */
-    Busy streamStarted(PeerInfo client) {
+    /**
+     * A stream of an HTTP/2 connection starts: the connection is busy, and the calling thread is interrupted if the
+     * client resets the stream, until {@link Busy#close()}.
+     */
+    Busy streamStarted(PeerInfo client, int stream) {
         Opening connection = connections.get(key(client));
         if (connection == null) {
-            return () -> { };
+            return new Busy(null, null, stream, true);
         }
         connection.streams.incrementAndGet();
-        return () -> {
-            connection.lastActive = System.nanoTime();
-            connection.streams.decrementAndGet();
-        };
+        StreamResets resets = connection.context == null ? null : connection.context.resets();
+        return new Busy(connection, resets, stream, resets == null || resets.serving(stream));
     }
 
-    /** Ends a stream's hold on its connection. */
-    interface Busy extends AutoCloseable {
+    /** A stream's hold on its connection, and its watch for the client's reset. */
+    static final class Busy implements AutoCloseable {
+        private final Opening connection;
+        private final StreamResets resets;
+        private final int stream;
+        private final boolean present;
+
+        private Busy(Opening connection, StreamResets resets, int stream, boolean present) {
+            this.connection = connection;
+            this.resets = resets;
+            this.stream = stream;
+            this.present = present;
+        }
+
+        /** @return whether the client had reset the stream (or closed its connection) before it was served */
+        boolean resetEarly() {
+            return !present;
+        }
+
         @Override
-        void close();
+        public void close() {
+            if (resets != null) {
+                resets.done(stream);
+            }
+            if (connection != null) {
+                connection.lastActive = System.nanoTime();
+                connection.streams.decrementAndGet();
+            }
+        }
     }
 
     private static String key(PeerInfo client) {
@@ -133,6 +159,7 @@ final class Http2Listener implements ServerConnectionSelector {
         private volatile boolean closeDeferred;
         private final AtomicInteger streams = new AtomicInteger();
         private volatile long lastActive = System.nanoTime();
+        private volatile Http2Context context;
 
         Opening(ConnectionContext ctx) {
             this.ctx = ctx;
@@ -164,7 +191,8 @@ final class Http2Listener implements ServerConnectionSelector {
                     serveHttp1(limit);
                     return;
                 }
-                ServerConnection connection = http2.connection(new Http2Context(ctx));
+                context = new Http2Context(ctx);
+                ServerConnection connection = http2.connection(context);
                 chosen = connection;
                 http2Chosen = true;
                 String key = key(ctx.remotePeer());

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +50,8 @@ class Http2IT {
     /** Never answers: for streams that must still be open when the client resets them (its own upstream, so its
      *  timeouts do not eject the other one). */
     private static RawUpstream silent;
+    /** Never answers either, behind a route with a long timeout: a stream the client resets while it waits. */
+    private static RawUpstream parked;
     private static GatewayFixture gateway;
     private static int port;
     private static Path work;
@@ -83,6 +86,7 @@ class Http2IT {
             return RawUpstream.Reply.ok("echo " + line + " " + request.body().length);
         });
         silent = RawUpstream.start(request -> RawUpstream.Reply.silence());
+        parked = RawUpstream.start(request -> RawUpstream.Reply.silence());
         String config = DocExample.yaml("docs/http2.md", "http2-defaults")
                 .replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0")
                 .replace("server:\n", "server:\n  limits: { max_body_size: 64KiB, max_header_size: 4KiB }\n"
@@ -93,12 +97,16 @@ class Http2IT {
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
                   silent:
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                  parked:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                    health: { passive: { consecutive_failures: 1 } }
                 routes:
                   - { id: slow, match: { path: /up/slow/*rest }, upstream: silent, timeout: 3s }
+                  - { id: parked, match: { path: /up/parked/*rest }, upstream: parked, timeout: 120s }
                   - { id: up, match: { path: /up/*rest }, upstream: raw, timeout: 3s }
                 global_filters:
                   - access_log: { file: logs/access.log }
-                """.formatted(upstream.url(), silent.url()));
+                """.formatted(upstream.url(), silent.url(), parked.url()));
         port = gateway.uri("/").getPort();
         work = Files.createTempDirectory("h2it");
     }
@@ -108,6 +116,7 @@ class Http2IT {
         gateway.close();
         upstream.close();
         silent.close();
+        parked.close();
     }
 
     @Test
@@ -381,6 +390,50 @@ class Http2IT {
         // the gateway itself is fine
         String out = nghttp("-v", url("/up/after-flood"));
         assertTrue(out.contains(":status: 200"), out);
+    }
+
+    @Test
+    void aStreamTheClientResetsWhileItWaitsCancelsTheUpstreamCallAndCountsAgainstNoEndpoint() throws Exception {
+        try (RawHttp2 client = RawHttp2.connect(port)) {
+            client.headers(1, true, "GET", "/up/parked/reset-me", "gw.test").flush();
+            RawUpstream.Received request = awaitParked("GET /up/parked/reset-me");
+            client.rstStream(1, RawHttp2.CANCEL).flush();
+            // the route waits 120 s for an answer: only the reset can close the upstream's connection this soon
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!parked.closed(request.connection()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(parked.closed(request.connection()), "the gateway gave up the upstream call");
+            // the connection serves on
+            client.headers(3, true, "GET", "/up/after-reset", "gw.test").flush();
+            assertNotNull(awaitEndOfStream(client, 3), "the next stream was answered");
+        }
+        JsonNode line = awaitLogLine("/up/parked/reset-me");
+        assertEquals(499, line.path("status").asInt(), line.toString());
+        // the client's abort is not the endpoint's failure (one failure would eject it)
+        JsonNode upstreams = EchoRoutes.JSON.readTree(gateway.admin("/upstreams").body()).get("upstreams");
+        boolean seen = false;
+        for (JsonNode one : upstreams) {
+            if (one.path("name").asText().equals("parked")) {
+                JsonNode health = one.get("endpoints").get(0).get("health");
+                assertEquals(0, health.path("consecutive_failures").asInt(), health.toString());
+                assertEquals("healthy", health.path("state").asText(), health.toString());
+                seen = true;
+            }
+        }
+        assertTrue(seen, upstreams.toString());
+    }
+
+    private static RawUpstream.Received awaitParked(String requestLinePrefix) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            for (RawUpstream.Received received : parked.received()) {
+                if (received.requestLine().startsWith(requestLinePrefix)) {
+                    return received;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the parked upstream received no " + requestLinePrefix);
     }
 
     @Test

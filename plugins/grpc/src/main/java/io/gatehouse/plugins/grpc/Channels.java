@@ -6,6 +6,10 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +32,17 @@ import java.util.concurrent.TimeUnit;
 final class Channels implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Channels.class.getName());
+    private static final int NETWORK_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final GrpcTransportFactory.Config config;
     private final ChannelCredentials tls;
+    /**
+     * The channels' network threads, this transport's own: grpc-java's shared default group would outlive the
+     * plugin (and its class loader) once the gateway unloads it.
+     */
+    private final EventLoopGroup network = new NioEventLoopGroup(NETWORK_THREADS,
+            new DefaultThreadFactory("gatehouse-grpc", true));
     private volatile boolean closed;
 
     Channels(GrpcTransportFactory.Config config, Path home) {
@@ -68,6 +79,8 @@ final class Channels implements AutoCloseable {
         boolean secure = "https".equals(endpoint.url().getScheme());
         return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port(),
                         secure ? tls : InsecureChannelCredentials.create())
+                .eventLoopGroup(network)
+                .channelType(NioSocketChannel.class)
                 .directExecutor()
                 .maxInboundMessageSize(config.maxMessageSize())
                 .maxInboundMetadataSize(64 * 1024)
@@ -106,5 +119,6 @@ final class Channels implements AutoCloseable {
             }
         }
         channels.clear();
+        network.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -21,6 +21,7 @@ import io.gatehouse.plugins.grpc.test.SlowRequest;
 import io.gatehouse.plugins.grpc.test.Thing;
 import io.gatehouse.plugins.grpc.test.Total;
 import io.gatehouse.plugins.grpc.test.UpdateBookRequest;
+import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
@@ -30,6 +31,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
@@ -65,10 +67,25 @@ final class EchoServer implements AutoCloseable {
     final AtomicInteger calls = new AtomicInteger();
     /** Calls the client cancelled (the gateway giving up counts). */
     final AtomicInteger cancelled = new AtomicInteger();
+    /** HTTP/2 connections made to this server, and those of them that ended. */
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger connectionsClosed = new AtomicInteger();
 
     private EchoServer(String name, boolean reflection) throws IOException {
         this.name = name;
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addTransportFilter(new ServerTransportFilter() {
+                    @Override
+                    public Attributes transportReady(Attributes attributes) {
+                        connections.incrementAndGet();
+                        return attributes;
+                    }
+
+                    @Override
+                    public void transportTerminated(Attributes attributes) {
+                        connectionsClosed.incrementAndGet();
+                    }
+                })
                 .addService(ServerInterceptors.intercept(new Echo(), new Recorder()))
                 .addService(ServerInterceptors.intercept(new Plain(), new Recorder()));
         if (reflection) {
@@ -122,8 +139,9 @@ final class EchoServer implements AutoCloseable {
                 }
             };
             Context context = Context.current().withValue(HEADERS, headers);
+            // grpc-java cancels a call's context when it ends, with no cause when it ended normally
             context.addListener(c -> {
-                if (c.isCancelled()) {
+                if (c.isCancelled() && c.cancellationCause() != null) {
                     cancelled.incrementAndGet();
                 }
             }, Runnable::run);
