@@ -26,8 +26,8 @@ public final class GrpcTransportFactory implements TransportFactory<GrpcTranspor
      *                           transcoding. Without it the schema comes from the upstream's server reflection
      * @param reflection         fetch the schema by gRPC server reflection; default {@code true} when there is no
      *                           {@code descriptor_set}, and not allowed with one
-     * @param unknownFields      what JSON fields the schema does not know get: {@code reject} (400, the default) or
-     *                           {@code ignore}
+     * @param unknownFields      what JSON members, query parameters and path variables the request message does not
+     *                           have get: {@code reject} (400, the default) or {@code ignore}
      * @param requestHeaders     request headers passed to the upstream as metadata in transcoded calls (native and
      *                           gRPC-Web calls pass every header but hop-by-hop ones); names, case-insensitive.
      *                           Default none

@@ -72,8 +72,16 @@ final class EchoServer implements AutoCloseable {
     final AtomicInteger connectionsClosed = new AtomicInteger();
 
     private EchoServer(String name, boolean reflection) throws IOException {
+        this(name, reflection, 0);
+    }
+
+    private EchoServer(String name, boolean reflection, int port) throws IOException {
+        this(name, reflection ? ProtoReflectionServiceV1.newInstance() : null, port);
+    }
+
+    private EchoServer(String name, io.grpc.BindableService reflection, int port) throws IOException {
         this.name = name;
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .addTransportFilter(new ServerTransportFilter() {
                     @Override
                     public Attributes transportReady(Attributes attributes) {
@@ -88,8 +96,8 @@ final class EchoServer implements AutoCloseable {
                 })
                 .addService(ServerInterceptors.intercept(new Echo(), new Recorder()))
                 .addService(ServerInterceptors.intercept(new Plain(), new Recorder()));
-        if (reflection) {
-            builder.addService(ProtoReflectionServiceV1.newInstance());
+        if (reflection != null) {
+            builder.addService(reflection);
         }
         this.server = builder.build().start();
     }
@@ -97,6 +105,17 @@ final class EchoServer implements AutoCloseable {
     /** Starts a server with reflection. */
     static EchoServer start(String name) throws IOException {
         return new EchoServer(name, true);
+    }
+
+    /** Starts a server with reflection on a given port (one a test reserved, to start the server late). */
+    static EchoServer start(String name, int port) throws IOException {
+        return new EchoServer(name, true, port);
+    }
+
+    /** Starts a server with only the older reflection service, {@code grpc.reflection.v1alpha}. */
+    @SuppressWarnings("deprecation")
+    static EchoServer withReflectionV1Alpha(String name) throws IOException {
+        return new EchoServer(name, io.grpc.protobuf.services.ProtoReflectionService.newInstance(), 0);
     }
 
     /** Starts a server without reflection. */

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End to end: gRPC-Web calls framed by hand (as the gRPC-Web protocol says) over HTTP/1.1, binary and base64 text,
- * through a real gateway running the examples of {@code docs/grpc-proxying.md} to a real grpc-java server; CORS with
+ * through a real gateway running the examples of {@code docs/grpc.md} to a real grpc-java server; CORS with
  * the {@code cors} filter in front; and requests that break the framing, which must end with a clean gRPC status and
  * deliver nothing to the server.
  */

@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End to end: a grpc-java client calls a real grpc-java server through a real gateway running the examples of
- * {@code docs/grpc-proxying.md} with the packaged plugin; every call is checked on both sides.
+ * {@code docs/grpc.md} with the packaged plugin; every call is checked on both sides.
  */
 class NativeProxyIT extends ProxyTest {
 

@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 
 /**
  * A real gateway with the packaged grpc plugin (and the other bundled plugins the examples use: jwt, cors) running an
- * example of {@code docs/grpc-proxying.md}, pointed at a recording {@link EchoServer}, and a grpc-java channel to the
+ * example of {@code docs/grpc.md}, pointed at a recording {@link EchoServer}, and a grpc-java channel to the
  * gateway's HTTP port (h2c).
  */
 final class ProxyFixture implements AutoCloseable {
 
-    static final String PAGE = "docs/grpc-proxying.md";
+    static final String PAGE = "docs/grpc.md";
     static final String DOC_UPSTREAM = "http://127.0.0.1:50051";
     static final String DOC_SERVICE = "shop.v1.Orders";
     static final Duration DEADLINE = Duration.ofSeconds(20);

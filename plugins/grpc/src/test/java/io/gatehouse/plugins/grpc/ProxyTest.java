@@ -18,7 +18,7 @@ abstract class ProxyTest {
         }
     }
 
-    /** A gateway running the example of docs/grpc-proxying.md, in front of a new echo server. */
+    /** A gateway running the example of docs/grpc.md, in front of a new echo server. */
     ProxyFixture proxy(String example, String... replacements) throws Exception {
         return proxy(example, Map.of(), null, replacements);
     }
