@@ -138,6 +138,7 @@ final class ClientConnection implements ServerConnection {
             try {
                 framing = RequestFraming.of(head, listener.maxBodySize());
                 checkExpect(head);
+                checkNotGrpc(head);
             } catch (WireException e) {
                 throw e.with(head);
             }
@@ -157,6 +158,18 @@ final class ClientConnection implements ServerConnection {
         listener.handler().handle(head, exchange.body(), peer,
                 (served, response) -> exchange.send(served, response).withBytesReceived(exchange.bytesRead()));
         return exchange.keepAlive;
+    }
+
+    /**
+     * gRPC is HTTP/2 only: its status travels in trailers, which an HTTP/1.1 response would lose, leaving the client
+     * a 200 with no outcome. A gRPC request over HTTP/1.1 is refused (gRPC-Web, made for HTTP/1.1, is not gRPC's
+     * content type).
+     */
+    private static void checkNotGrpc(RequestHead head) {
+        if (GrpcReplies.isGrpc(head.headers().first("Content-Type"))) {
+            throw new WireException(505, "http_version_not_supported", "gRPC needs HTTP/2: h2c with prior knowledge "
+                    + "on this port, or h2 over TLS (gRPC-Web works over HTTP/1.1)", null);
+        }
     }
 
     /** Only {@code 100-continue} is a known expectation (RFC 9110 §10.1.1); anything else is 417. */

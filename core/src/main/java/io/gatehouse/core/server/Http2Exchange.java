@@ -73,24 +73,32 @@ final class Http2Exchange implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        Stream stream = new Stream(req, res);
         try (Http2Listener.Busy busy = connections.streamStarted(req.remotePeer(), req.id())) {
-            serve(req, res, busy);
+            serve(req, res, busy, stream);
+        } finally {
+            if (stream.cut) {
+                // Helidon reads what is left of the request body once the handler returns, and would wait for ever
+                // on a stream the client reset (or a gRPC client still sending): the interrupt ends that read
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private void serve(ServerRequest req, ServerResponse res, Http2Listener.Busy busy) {
+    private void serve(ServerRequest req, ServerResponse res, Http2Listener.Busy busy, Stream stream) {
         ProxyHandler.Peer peer = new ProxyHandler.Peer(req.remotePeer().host(), req.isSecure(), req.isSecure()
                 ? io.gatehouse.core.tls.ClientCertificate.of(() -> Http2Context.certificates(req.remotePeer()))
                 : null);
-        Stream stream = new Stream(req, res);
         RequestHead head;
         Body body;
+        // known first, so that even a request refused for its head gets a gRPC answer
+        stream.grpc = GrpcReplies.isGrpc(req.headers().first(HeaderNames.CONTENT_TYPE));
         try {
             head = head(req);
             body = stream.body(head);
         } catch (WireException e) {
             listener.handler().refuse(e.head(), peer, e.toGatewayException(), stream::send);
-            stream.end();
+            stream.end(busy.reset());
             return;
         }
         ClientBodyException gone = busy.resetEarly()
@@ -98,12 +106,12 @@ final class Http2Exchange implements Handler {
         if (gone != null) {
             // reset before its request was read (a rapid reset): logged, and no work started for it upstream
             listener.handler().refuse(head, peer, gone.toGatewayException(), stream::send);
-            stream.end();
+            stream.end(busy.reset());
             return;
         }
         listener.handler().handle(head, body, peer,
                 (exchange, response) -> stream.send(exchange, response).withBytesReceived(stream.bytesRead()));
-        stream.end();
+        stream.end(busy.reset());
     }
 
     /** The request as the gateway's HTTP/1 parser would have produced it. */
@@ -188,6 +196,8 @@ final class Http2Exchange implements Handler {
         private Http2Body body;
         private boolean head;
         private boolean abort;
+        /** Whether what is left of the request body must not be read: the client reset the stream, or a gRPC call. */
+        private boolean cut;
         /** A gRPC call ({@code application/grpc}): a message stream, answered with trailers. */
         private boolean grpc;
 
@@ -198,16 +208,17 @@ final class Http2Exchange implements Handler {
 
         Body body(RequestHead requestHead) {
             head = requestHead.method().equals("HEAD");
-            grpc = GrpcReplies.isGrpc(requestHead.headers().first("content-type"));
             long declared = contentLength(requestHead);
-            if (declared > listener.maxBodySize()) {
+            // a gRPC call's stream has no total limit: the transport bounds each message (max_message_size)
+            long max = grpc ? Long.MAX_VALUE : listener.maxBodySize();
+            if (declared > max) {
                 throw new WireException(413, "body_too_large", "request body of " + declared
                         + " bytes is larger than the limit of " + listener.maxBodySize(), requestHead);
             }
             if (declared == 0) {
                 return Body.empty();
             }
-            body = new Http2Body(req.content().inputStream(), declared, listener.maxBodySize(),
+            body = new Http2Body(req.content().inputStream(), declared, max,
                     listener.watchdog(), grpc ? 0 : listener.timeouts().bodyIdle().toNanos());
             if (grpc) {
                 // a call's messages: the client may send its first one only after the server spoke (bidi)
@@ -379,11 +390,12 @@ final class Http2Exchange implements Handler {
         }
 
         /** After the exchange: a response that broke half-way resets the stream rather than end it as if whole. */
-        void end() {
-            if (body != null && grpc && !body.ended()) {
-                // the call is over (its trailers went out) while the client still streams: reset the stream, as a
-                // gRPC server does, rather than wait for the client to finish
+        void end(boolean reset) {
+            if (body != null && !body.ended() && (grpc || reset || clientGone() != null)) {
+                // a gRPC call is over (its trailers went out) while the client still streams: reset the stream, as a
+                // gRPC server does, rather than wait for the client to finish; a reset stream sends nothing more
                 abort = true;
+                cut = true;
             } else if (body != null) {
                 body.drain(DRAIN_BYTES);
             }

@@ -113,6 +113,11 @@ final class Http2Listener implements ServerConnectionSelector {
             return !present;
         }
 
+        /** @return whether the client has reset the stream (or closed its connection) by now */
+        boolean reset() {
+            return !present || (resets != null && resets.wasReset(stream));
+        }
+
         @Override
         public void close() {
             if (resets != null) {

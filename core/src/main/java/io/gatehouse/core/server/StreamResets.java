@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream the client reset, or of every stream when the connection ends: its upstream call is cancelled, counted
  * against no endpoint, and logged as the client's abort (499), as nginx does for a client that closed its connection.
  *
- * <p>A stream registers for the length of its exchange; the interrupt reaches it only while registered, and a
- * reset that arrives before its stream registered (both in one read) is remembered for it.
+ * <p>A stream registers for the length of its exchange, and stays registered while Helidon ends it (Helidon reads
+ * what is left of the request body, and would wait for ever for a reset stream's next bytes); a reset that arrives
+ * before its stream registered (both in one read) is remembered for it.
  */
 final class StreamResets {
 
@@ -25,7 +26,10 @@ final class StreamResets {
     /** Resets of streams not (yet) being served that are remembered, at most. */
     private static final int EARLY_RESETS = 256;
 
-    private final Map<Integer, Thread> serving = new ConcurrentHashMap<>();
+    /** Threads serving a stream, or finishing one in Helidon (tails: see {@link #done}). */
+    private final Map<Integer, Serving> serving = new ConcurrentHashMap<>();
+    /** Sweep tails of ended threads beyond this many registrations. */
+    private static final int SWEEP_AT = 128;
     private final Set<Integer> early = ConcurrentHashMap.newKeySet();
     private boolean gone;
 
@@ -81,9 +85,9 @@ final class StreamResets {
     }
 
     private synchronized void reset(int stream) {
-        Thread thread = serving.remove(stream);
-        if (thread != null) {
-            thread.interrupt();
+        Serving entry = serving.remove(stream);
+        if (entry != null) {
+            entry.thread.interrupt();
         } else if (stream != 0) {
             if (early.size() >= EARLY_RESETS) {
                 early.clear();
@@ -107,8 +111,17 @@ final class StreamResets {
         if (early.remove(stream) || gone) {
             return false;
         }
-        serving.put(stream, Thread.currentThread());
+        if (serving.size() >= SWEEP_AT) {
+            serving.values().removeIf(entry -> entry.tail && !entry.thread.isAlive());
+        }
+        serving.put(stream, new Serving(Thread.currentThread(), false));
         return true;
+    }
+
+    /** @return whether the client reset the stream while it was being served */
+    synchronized boolean wasReset(int stream) {
+        Serving entry = serving.get(stream);
+        return entry == null || entry.tail;
     }
 
     /**
@@ -118,10 +131,19 @@ final class StreamResets {
      * @return whether the client reset the stream while it was served
      */
     synchronized boolean done(int stream) {
-        boolean wasReset = serving.remove(stream) == null;
+        Serving entry = serving.get(stream);
+        boolean wasReset = entry == null;
         if (wasReset) {
             Thread.interrupted();
+        } else {
+            // Helidon goes on to read what is left of the request body, and never wakes a reader when the client
+            // resets the stream: a reset arriving now still interrupts the thread, which ends that read
+            serving.put(stream, new Serving(entry.thread, true));
         }
         return wasReset;
+    }
+
+    /** A thread serving a stream; a tail is one past the gateway's handler, in Helidon's ending of the stream. */
+    private record Serving(Thread thread, boolean tail) {
     }
 }

@@ -76,7 +76,11 @@ final class CallMetadata {
         Metadata metadata = new Metadata();
         headers.forEach((name, value) -> {
             String key = name.toLowerCase(Locale.ROOT);
-            if (key.startsWith(":") || key.startsWith("proxy-") || NOT_METADATA.contains(key)) {
+            // grpc-* names are gRPC's own (a client's grpc-status is no metadata); an ASCII value must be printable
+            // ASCII (grpc-java would turn anything else into '?': such a value goes in a -bin header)
+            if (key.startsWith(":") || key.startsWith("proxy-") || key.startsWith("grpc-")
+                    || NOT_METADATA.contains(key)
+                    || (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX) && !printableAscii(value))) {
                 return;
             }
             try {
@@ -100,6 +104,16 @@ final class CallMetadata {
             put(metadata, "x-forwarded-host", host);
         }
         return metadata;
+    }
+
+    private static boolean printableAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void put(Metadata metadata, String key, String value) {

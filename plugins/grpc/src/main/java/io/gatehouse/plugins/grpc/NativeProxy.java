@@ -52,6 +52,17 @@ final class NativeProxy {
         this.maxMessageSize = config.maxMessageSize();
     }
 
+    /** @return the {@code +codec} of a gRPC or gRPC-Web content type ({@code application/grpc+json}), or null */
+    static String codec(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        int semicolon = type.indexOf(';');
+        if (semicolon >= 0) {
+            type = type.substring(0, semicolon);
+        }
+        int plus = type.indexOf('+');
+        return plus < 0 ? null : type.substring(plus + 1).trim();
+    }
+
     /**
      * Proxies the exchange's call; returns once the upstream answered with its headers, or ended the call without.
      *
@@ -69,6 +80,13 @@ final class NativeProxy {
         if (method == null) {
             return shape.trailersOnly(Status.UNIMPLEMENTED.withDescription("the path " + request.path()
                     + " names no gRPC method (/package.Service/Method)"));
+        }
+        String codec = codec(contentType);
+        if (codec != null && !codec.equals("proto")) {
+            // grpc-java sends every call as application/grpc: a +json call's messages would reach the upstream
+            // labelled as protobuf
+            return shape.trailersOnly(Status.UNIMPLEMENTED.withDescription("the message codec '" + codec
+                    + "' is not proxied: only protobuf (application/grpc, application/grpc+proto)"));
         }
         String encoding = request.headers().first("grpc-encoding").orElse(null);
         if (!GrpcFrames.knownEncoding(encoding)) {

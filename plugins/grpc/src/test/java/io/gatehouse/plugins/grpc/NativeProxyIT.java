@@ -134,6 +134,24 @@ class NativeProxyIT extends ProxyTest {
     }
 
     @Test
+    void aClientStreamLongerThanMaxBodySizeIsNotCutOff() throws Exception {
+        // max_body_size bounds request bodies, not gRPC streams: max_message_size bounds each message
+        ProxyFixture proxy = proxy("grpc-native", "upstreams:",
+                "server: { host: 127.0.0.1, port: 0, limits: { max_body_size: 1KiB } }\nupstreams:");
+        AtomicReference<Total> total = new AtomicReference<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<Number> numbers = EchoGrpc.newStub(proxy.channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .sum(observer(total::set, done));
+        for (long n = 1; n <= 1000; n++) {
+            numbers.onNext(Number.newBuilder().setValue(n).build());
+        }
+        numbers.onCompleted();
+        done.get(20, TimeUnit.SECONDS);
+        assertEquals(500500, total.get().getSum());
+        assertEquals(1000, proxy.server.received.size());
+    }
+
+    @Test
     void metadataReachesTheServerAndHeadersAndTrailersComeBack() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");
         Metadata sent = new Metadata();

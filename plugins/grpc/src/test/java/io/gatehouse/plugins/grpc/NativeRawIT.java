@@ -67,6 +67,48 @@ class NativeRawIT extends ProxyTest {
     }
 
     @Test
+    void requestsRefusedForTheirHeadOrCodecGetAGrpcStatusAndReachNobody() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        int port = proxy.gateway.gateway().port();
+        byte[] message = GrpcFrames.frame(0, SayRequest.newBuilder().setName("never").build().toByteArray());
+        // a path over the request line limit (414 for HTTP): INVALID_ARGUMENT, as the gateway's refusals map
+        try (RawHttp2 h2 = RawHttp2.connect(port)) {
+            h2.headers(1, false, "POST", "/gatehouse.test.Echo/" + "A".repeat(9000), "127.0.0.1:" + port,
+                    "content-type", "application/grpc", "te", "trailers");
+            h2.data(1, true, message).flush();
+            Map<String, String> fields = answer(h2);
+            assertEquals("200", fields.get(":status"), fields.toString());
+            assertEquals("3", fields.get("grpc-status"), fields.toString());
+            assertEquals("application/grpc", fields.get("content-type"), fields.toString());
+        }
+        // a codec grpc-java cannot label for the upstream: refused, not passed on as protobuf
+        try (RawHttp2 h2 = RawHttp2.connect(port)) {
+            h2.headers(1, false, "POST", "/gatehouse.test.Echo/Say", "127.0.0.1:" + port,
+                    "content-type", "application/grpc+json", "te", "trailers");
+            h2.data(1, true, GrpcFrames.frame(0, "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8))).flush();
+            Map<String, String> fields = answer(h2);
+            assertEquals("12", fields.get("grpc-status"), fields.toString());
+        }
+        assertEquals(List.of(), proxy.server.received, "a refused request reached the server");
+        assertEquals(0, proxy.server.calls.get());
+    }
+
+    @Test
+    void aGrpcRequestOverHttp1IsRefusedRatherThanAnsweredWithoutItsStatus() throws Exception {
+        ProxyFixture proxy = proxy("grpc-native");
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(proxy.gateway.uri("/gatehouse.test.Echo/Say"))
+                        .header("Content-Type", "application/grpc")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(GrpcFrames.frame(0,
+                                SayRequest.newBuilder().setName("h1").build().toByteArray())))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(505, response.statusCode(), response.body());
+        assertTrue(response.body().contains("gRPC needs HTTP/2"), response.body());
+        assertEquals(0, proxy.server.calls.get(), "the upstream was not called");
+    }
+
+    @Test
     void grpcWebWorksOverHttp2WithItsTrailersInTheBody() throws Exception {
         ProxyFixture proxy = proxy("grpc-native");
         int port = proxy.gateway.gateway().port();
