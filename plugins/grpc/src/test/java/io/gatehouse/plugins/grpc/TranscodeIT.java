@@ -239,6 +239,36 @@ class TranscodeIT {
     }
 
     @Test
+    void jsonThatOnlyALenientParserTakesIsRefusedBeforeTheCall() throws Exception {
+        // protobuf's JsonFormat would take each of these; a filter checking the body strictly would not see what
+        // the service gets
+        int calls = server.calls.get();
+        for (String body : List.of("{'name':'x'}", "{name:\"x\"}", "{\"name\":\"x\" /* c */}",
+                "{\"name\":\"x\";\"times\":2}", "{\"times\":NaN}", "{\"name\":\"a\",\"name\":\"b\"}",
+                "{\"name\":\"\\uD800\"}")) {
+            HttpResponse<String> response = send("POST", "/v1/greetings", body);
+            assertEquals(400, response.statusCode(), body + " → " + response.body());
+            assertProblem(response, "grpc_invalid_json");
+        }
+        HttpResponse<String> badUtf8 = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/greetings"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
+                        (byte) 0xC3, '(', '"', '}'})).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badUtf8.statusCode(), badUtf8.body());
+        assertProblem(badUtf8, "grpc_invalid_json");
+        assertEquals(List.of(), server.received);
+        assertEquals(calls, server.calls.get(), "no call was started");
+    }
+
+    @Test
+    void aResponseOverTheMessageLimitIsTheUpstreamsBadResponseNotTheServicesAnswer() throws Exception {
+        // max_message_size is 4096 here; the service answers OK with a larger message
+        HttpResponse<String> response = send("POST", "/v1/greetings", "{\"name\":\"0123456789\",\"times\":1000}");
+        assertEquals(502, response.statusCode(), response.body());
+        assertProblem(response, "grpc_bad_response");
+        assertTrue(response.body().contains("max_message_size"), response.body());
+    }
+
+    @Test
     void bodyOverTheMessageLimit() throws Exception {
         HttpResponse<String> response = send("POST", "/v1/greetings", "{\"name\":\"" + "x".repeat(5000) + "\"}");
         assertEquals(413, response.statusCode(), response.body());

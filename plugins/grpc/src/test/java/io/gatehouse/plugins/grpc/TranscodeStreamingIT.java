@@ -168,6 +168,42 @@ class TranscodeStreamingIT {
     }
 
     @Test
+    void clientsThatAbandonTheirUploadDoNotGetTheEndpointEjected() throws Exception {
+        try (GatewayFixture one = GatewayFixture.start(TranscodeIT.home(), """
+                upstreams:
+                  echo:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                    health: { passive: { consecutive_failures: 1, ejection_time: 5m } }
+                    transport: { type: grpc, descriptor_set: conf/echo.pb }
+                routes:
+                  - { id: api, match: { path: /*rest }, upstream: echo, timeout: 5s }
+                """.formatted(server.url()))) {
+            int port = one.gateway().port();
+            for (String framing : List.of("Content-Length: 100\r\n", "Transfer-Encoding: chunked\r\n")) {
+                String path = framing.startsWith("Content") ? "/v1/greetings" : "/v1/sum";
+                for (int i = 0; i < 3; i++) {
+                    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: gw\r\n"
+                                + "Content-Type: application/json\r\n" + framing + "\r\n"
+                                + (framing.startsWith("Content") ? "{\"name\":" : "9\r\n{\"value\":")).getBytes(
+                                java.nio.charset.StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                        Thread.sleep(200);
+                    } // closed mid-body
+                }
+            }
+            String upstreams = "";
+            for (int i = 0; i < 20 && !upstreams.contains("healthy"); i++) {
+                Thread.sleep(100);
+                upstreams = one.admin("/upstreams").body();
+            }
+            assertFalse(upstreams.contains("ejected"), "the clients' aborts were counted: " + upstreams);
+            HttpResponse<String> response = send(one, "GET", "/v1/greetings/after", null);
+            assertEquals(200, response.statusCode(), response.body());
+        }
+    }
+
+    @Test
     void unreachableEndpointIs503AndEjected() throws Exception {
         int dead = unusedPort();
         try (GatewayFixture two = GatewayFixture.start(TranscodeIT.home(), """
