@@ -30,6 +30,7 @@ final class StreamResets {
     private final Map<Integer, Serving> serving = new ConcurrentHashMap<>();
     /** Sweep tails of ended threads beyond this many registrations. */
     private static final int SWEEP_AT = 128;
+    private int sweepAt = SWEEP_AT;
     private final Set<Integer> early = ConcurrentHashMap.newKeySet();
     private boolean gone;
 
@@ -111,8 +112,10 @@ final class StreamResets {
         if (early.remove(stream) || gone) {
             return false;
         }
-        if (serving.size() >= SWEEP_AT) {
+        if (serving.size() >= sweepAt) {
             serving.values().removeIf(entry -> entry.tail && !entry.thread.isAlive());
+            // the next sweep when as many again have registered: a sweep per stream would cost O(streams)
+            sweepAt = Math.max(SWEEP_AT, 2 * serving.size());
         }
         serving.put(stream, new Serving(Thread.currentThread(), false));
         return true;
