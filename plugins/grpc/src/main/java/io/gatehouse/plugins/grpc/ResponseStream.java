@@ -60,29 +60,7 @@ final class ResponseStream extends ChunkedInput {
      * the response, a client that went away); {@link NativeProxy} also ends the call with the exchange.
      */
     Body body() {
-        ResponseStream stream = this;
-        return new Body() {
-            private volatile boolean taken;
-
-            @Override
-            public InputStream stream() {
-                if (taken) {
-                    throw new IllegalStateException("body stream already taken");
-                }
-                taken = true;
-                return stream;
-            }
-
-            @Override
-            public long length() {
-                return -1;
-            }
-
-            @Override
-            public void close() {
-                stream.close();
-            }
-        };
+        return Body.of(this, -1);
     }
 
     /** The client went away (or a filter dropped the body) before the end: the upstream's call is cancelled. */
