@@ -231,10 +231,39 @@ final class Transcoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the client's {@code Accept} names {@code text/event-stream} as a media range it takes: exactly that
+     * type, with a {@code q} above 0 (RFC 9110 §12.5.1); a wildcard does not ask for events.
+     */
+    static boolean acceptsEventStream(List<String> accept) {
+        for (String header : accept) {
+            for (String range : header.split(",")) {
+                String[] parts = range.split(";");
+                if (!parts[0].strip().equalsIgnoreCase("text/event-stream")) {
+                    continue;
+                }
+                double q = 1;
+                for (int i = 1; i < parts.length; i++) {
+                    String parameter = parts[i].strip().toLowerCase(Locale.ROOT);
+                    if (parameter.startsWith("q=")) {
+                        try {
+                            q = Double.parseDouble(parameter.substring(2));
+                        } catch (NumberFormatException e) {
+                            q = 0;
+                        }
+                    }
+                }
+                if (q > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private Response stream(Exchange exchange, GrpcCall call, Binding binding, Schema schema, JsonMessages json)
             throws InterruptedException {
-        MessageStream.Format format = exchange.request().headers().all("Accept").stream()
-                .anyMatch(a -> a.toLowerCase(Locale.ROOT).contains("text/event-stream"))
+        MessageStream.Format format = acceptsEventStream(exchange.request().headers().all("Accept"))
                 ? MessageStream.Format.SSE : MessageStream.Format.NDJSON;
         Metadata headers = null;
         while (true) {

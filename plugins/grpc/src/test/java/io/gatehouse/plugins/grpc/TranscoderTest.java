@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The transcoder in memory, on a real server: a quick check below the gateway. */
 class TranscoderTest {
@@ -31,5 +32,18 @@ class TranscoderTest {
             assertEquals(200, response.status(), body);
             assertEquals("{\"message\":\"hello ann\",\"server\":\"a\"}", body);
         }
+    }
+
+    @Test
+    void eventsAreSentOnlyToClientsThatAcceptExactlyTheirType() {
+        assertTrue(Transcoder.acceptsEventStream(java.util.List.of("text/event-stream")));
+        assertTrue(Transcoder.acceptsEventStream(java.util.List.of("application/json, Text/Event-Stream;q=0.5")));
+        assertTrue(Transcoder.acceptsEventStream(java.util.List.of("application/json", "text/event-stream")));
+        org.junit.jupiter.api.Assertions.assertFalse(Transcoder.acceptsEventStream(
+                java.util.List.of("text/event-streamx")));
+        org.junit.jupiter.api.Assertions.assertFalse(Transcoder.acceptsEventStream(
+                java.util.List.of("text/event-stream;q=0")));
+        org.junit.jupiter.api.Assertions.assertFalse(Transcoder.acceptsEventStream(java.util.List.of("*/*")));
+        org.junit.jupiter.api.Assertions.assertFalse(Transcoder.acceptsEventStream(java.util.List.of()));
     }
 }
