@@ -36,6 +36,7 @@ public final class GatewayExchange implements Exchange {
     private List<Consumer<Completion>> completionListeners;
     private boolean completed;
     private boolean upstreamFailed;
+    private String grpcStatus;
     private boolean closeConnection;
     private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
     private TraceContext trace;
@@ -157,6 +158,16 @@ public final class GatewayExchange implements Exchange {
 
     public void endpoint(Endpoint endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /** Records the {@code grpc-status} the client got in the response's trailers (for the access log). */
+    public void grpcStatus(String status) {
+        this.grpcStatus = status;
+    }
+
+    /** @return the {@code grpc-status} the client got, or {@code null} when the response carried none */
+    public String grpcStatus() {
+        return grpcStatus;
     }
 
     /** Marks that the upstream failed this exchange (the response is the gateway's 502/503/504 for it). */

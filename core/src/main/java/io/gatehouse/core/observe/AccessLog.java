@@ -254,6 +254,14 @@ public final class AccessLog implements AutoCloseable {
                     json.writeStringField("credential", exchange.authenticated().get().credential());
                 }
             }
+            case GRPC_STATUS -> {
+                String status = gateway == null ? null : gateway.grpcStatus();
+                if (status != null && status.matches("[0-9]{1,2}")) {
+                    json.writeNumberField("grpc_status", Integer.parseInt(status));
+                } else if (status != null) {
+                    json.writeStringField("grpc_status", status);
+                }
+            }
             case ERROR -> {
                 if (completion.error().isPresent()) {
                     json.writeStringField("error", String.valueOf(completion.error().get().getMessage()));

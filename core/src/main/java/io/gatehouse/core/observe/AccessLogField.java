@@ -43,6 +43,8 @@ public enum AccessLogField {
     CLIENT_IP,
     /** The authenticated consumer and its credential kind, when there is one. */
     CONSUMER,
+    /** The {@code grpc-status} a gRPC client got in the response's trailers, for gRPC calls. */
+    GRPC_STATUS,
     /** What broke the exchange, when something did. */
     ERROR;
 

@@ -346,7 +346,7 @@ final class Http2Exchange implements Handler {
                 return completion(exchange, status, written, e, false);
             }
             try {
-                trailers(response);
+                trailers(exchange, response);
                 if (out == null) {
                     res.send();
                 } else {
@@ -366,10 +366,11 @@ final class Http2Exchange implements Handler {
          * The response's trailers, complete now that its body ended, for a client that accepts them ({@code TE:
          * trailers}); Helidon sends them after the last DATA frame. Connection-specific fields are not sent.
          */
-        private void trailers(Response response) {
+        private void trailers(GatewayExchange exchange, Response response) {
             if (!response.hasTrailers() || !req.headers().contains(HeaderValues.TE_TRAILERS)) {
                 return;
             }
+            response.trailers().first("grpc-status").ifPresent(exchange::grpcStatus);
             ServerResponseTrailers trailers = res.trailers();
             response.trailers().forEach((name, value) -> {
                 if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")) {
