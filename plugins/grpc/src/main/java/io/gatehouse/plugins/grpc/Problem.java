@@ -1,6 +1,7 @@
 package io.gatehouse.plugins.grpc;
 
 import com.google.protobuf.Any;
+import com.google.gson.JsonPrimitive;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.gatehouse.api.Body;
@@ -157,26 +158,8 @@ final class Problem {
         return parts.length == 4 && parts[1].length() == 32 ? parts[1] : null;
     }
 
-    /** @return {@code text} as a JSON string literal */
+    /** @return {@code text} as a JSON string literal (Gson's escaping) */
     static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return new JsonPrimitive(text).toString();
     }
 }
