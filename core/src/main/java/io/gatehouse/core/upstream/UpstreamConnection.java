@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -33,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Three timeouts bound an exchange ({@link #timeouts}): the response head must arrive by a deadline (every read
  * before it waits only for what is left of it, so a head that trickles in cannot stretch it); after the head each
- * read may wait the idle timeout; each write may block the write timeout ({@link WriteWatchdog}). Running out of any
- * is an {@link UpstreamTimeoutException}. An event stream may have its own idle timeout, or none
- * ({@link #bodyIdleTimeout}).
+ * read may wait the idle timeout; each write may block the write timeout. Running out of any is an
+ * {@link UpstreamTimeoutException}. An event stream may have its own idle timeout, or none
+ * ({@link #bodyIdleTimeout}). They are enforced by {@link UpstreamDeadlines}, not by socket timeouts: the socket's
+ * reads and writes block without a timer of their own.
  */
 public final class UpstreamConnection {
 
@@ -48,9 +48,8 @@ public final class UpstreamConnection {
     private final ConnectionPool pool;
     private final String poolKey;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
-    private final WriteWatchdog.Write pendingWrite;
+    private final UpstreamDeadlines.Watch watch;
     private long lastUsedNanos;
-    private long readTimeoutMillis = -1;
     private long headDeadline;
     private long idleMillis = TimeUnit.SECONDS.toMillis(60);
     private long writeNanos = TimeUnit.SECONDS.toNanos(60);
@@ -63,7 +62,7 @@ public final class UpstreamConnection {
         this.helidonSocket = helidonSocket;
         this.tlsInput = tlsInput;
         this.reader = new DataReader(this::read);
-        this.pendingWrite = new WriteWatchdog.Write(() -> closeQuietly(channel));
+        this.watch = UpstreamDeadlines.watch(channel, () -> closeQuietly(channel));
         this.writer = new SocketWriter(this);
         this.pool = pool;
         this.poolKey = poolKey;
@@ -95,6 +94,7 @@ public final class UpstreamConnection {
             // the handshake reads and writes: bounded like the connect, so a silent endpoint cannot hold it
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
             ssl.startHandshake();
+            socket.setSoTimeout(0); // from now on the deadlines bound reads (UpstreamDeadlines)
             return new UpstreamConnection(channel, TlsSocket.client(ssl, id), ssl.getInputStream(), pool, poolKey);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -149,57 +149,56 @@ public final class UpstreamConnection {
 
     /** Reads the next bytes from the socket, waiting no longer than the phase allows. */
     private byte[] read() {
-        UpstreamTimeoutException.Phase phase = headDeadline != 0 ? UpstreamTimeoutException.Phase.HEAD
-                : UpstreamTimeoutException.Phase.BODY;
-        long millis = idleMillis; // 0: no limit (an event stream's socket read waits as long as it takes)
-        if (phase == UpstreamTimeoutException.Phase.HEAD) {
-            long left = headDeadline - System.nanoTime();
-            if (left <= 0) {
+        if (headDeadline != 0) {
+            if (headDeadline - System.nanoTime() <= 0) {
                 throw new UncheckedIOException(headTimeout());
             }
-            millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            watch.armRead(UpstreamTimeoutException.Phase.HEAD, headDeadline);
+        } else if (idleMillis == 0) {
+            watch.disarmRead(); // an event stream's read may wait as long as it takes
+        } else {
+            watch.armRead(UpstreamTimeoutException.Phase.BODY,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMillis));
         }
+        byte[] bytes;
         try {
-            soTimeout(millis);
-            return helidonSocket.get();
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof SocketTimeoutException) {
-                throw new UncheckedIOException(phase == UpstreamTimeoutException.Phase.HEAD ? headTimeout()
-                        : new UpstreamTimeoutException(phase, "no bytes of the response body for " + idleMillis
-                        + " ms"));
-            }
-            throw e;
+            bytes = helidonSocket.get();
+        } catch (RuntimeException e) {
+            throw watch.expired() != null ? new UncheckedIOException(timeout(watch.expired())) : e;
+        } finally {
+            watch.disarmRead();
         }
+        if (bytes == null && watch.expired() != null) {
+            throw new UncheckedIOException(timeout(watch.expired()));
+        }
+        return bytes;
+    }
+
+    private UpstreamTimeoutException timeout(UpstreamTimeoutException.Phase phase) {
+        return switch (phase) {
+            case HEAD -> headTimeout();
+            case BODY -> new UpstreamTimeoutException(phase, "no bytes of the response body for " + idleMillis
+                    + " ms");
+            case WRITE -> new UpstreamTimeoutException(phase, "a write of the request blocked for "
+                    + TimeUnit.NANOSECONDS.toMillis(writeNanos) + " ms");
+        };
     }
 
     private static UpstreamTimeoutException headTimeout() {
         return new UpstreamTimeoutException(UpstreamTimeoutException.Phase.HEAD, "no response head by the deadline");
     }
 
-    /** Sets the socket read timeout when it changes (on a channel's socket this is a field, not a syscall). */
-    private void soTimeout(long millis) {
-        if (millis != readTimeoutMillis) {
-            try {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            readTimeoutMillis = millis;
-        }
-    }
-
     private void write(BufferData buffer) {
-        pendingWrite.arm(writeNanos);
+        watch.armWrite(writeNanos);
         try {
             helidonSocket.write(buffer);
         } catch (RuntimeException e) {
-            if (pendingWrite.expired()) {
-                throw new UncheckedIOException(new UpstreamTimeoutException(UpstreamTimeoutException.Phase.WRITE,
-                        "a write of the request blocked for " + TimeUnit.NANOSECONDS.toMillis(writeNanos) + " ms"));
+            if (watch.expired() != null) {
+                throw new UncheckedIOException(timeout(UpstreamTimeoutException.Phase.WRITE));
             }
             throw refusedHandshake(e);
         } finally {
-            pendingWrite.disarm();
+            watch.disarmWrite();
         }
     }
 
@@ -214,13 +213,14 @@ public final class UpstreamConnection {
             return writeFailure;
         }
         try {
-            soTimeout(100);
+            socket.setSoTimeout(100);
             tlsInput.read();
         } catch (javax.net.ssl.SSLException alert) {
             return new UncheckedIOException(alert);
         } catch (IOException | RuntimeException e) {
             // no alert to read
         }
+        // the connection is done with: the failure is what the caller gets
         return writeFailure;
     }
 
@@ -253,6 +253,7 @@ public final class UpstreamConnection {
 
     /** Closes the connection; it is never reused. */
     public void close() {
+        watch.close();
         try {
             helidonSocket.close();
         } catch (RuntimeException e) {
