@@ -1,7 +1,6 @@
 package io.gatehouse.core.proxy;
 
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
+import io.gatehouse.api.Headers;
 
 import java.util.List;
 import java.util.Locale;
@@ -36,19 +35,16 @@ record ResponseFraming(Kind kind, long length, boolean keepAlive, Set<String> co
 
     private static final int MAX_LENGTH_DIGITS = 18;
 
-    static ResponseFraming of(String method, StatusLine status, Iterable<Header> head) throws BadResponseException {
-        List<String> lengths = null;
-        List<String> codings = null;
-        Set<String> tokens = Set.of();
-        for (Header header : head) {
-            if (header.headerName().equals(HeaderNames.CONTENT_LENGTH)) {
-                lengths = header.allValues();
-            } else if (header.headerName().equals(HeaderNames.TRANSFER_ENCODING)) {
-                codings = header.allValues();
-            } else if (header.headerName().equals(HeaderNames.CONNECTION)) {
-                tokens = HopByHop.connectionTokens(header.allValues());
-            }
+    static ResponseFraming of(String method, StatusLine status, Headers head) throws BadResponseException {
+        List<String> lengths = head.all("Content-Length");
+        List<String> codings = head.all("Transfer-Encoding");
+        if (lengths.isEmpty()) {
+            lengths = null;
         }
+        if (codings.isEmpty()) {
+            codings = null;
+        }
+        Set<String> tokens = HopByHop.connectionTokens(head);
         if (lengths != null && codings != null) {
             throw new BadResponseException("response has both Content-Length and Transfer-Encoding");
         }

@@ -4,22 +4,17 @@ import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.upstream.UpstreamConnection;
 import io.helidon.common.buffers.DataReader;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Http1HeadersParser;
-import io.helidon.http.WritableHeaders;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Reads an upstream response once its first byte has arrived: status line (interim 1xx answers skipped), headers
- * (Helidon's parser, validating), framing ({@link ResponseFraming}) and the body.
+ * ({@link ResponseHeadParser}, straight into the client's response headers), framing ({@link ResponseFraming}) and the body.
  *
  * <p>A body that can be had before the client's response starts is read whole here, so that whatever is wrong with
  * it, or bytes the upstream sent beyond it, can still be answered with a 502 instead of a broken-off response: a
@@ -50,7 +45,7 @@ final class ResponseReader {
         DataReader reader = connection.reader();
         try {
             StatusLine status = finalStatus(reader, maxHeaderSize, upgrade);
-            WritableHeaders<?> head = Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
+            Headers head = ResponseHeadParser.read(reader, maxHeaderSize);
             connection.headArrived();
             if (status.code() == 101) {
                 return switched(connection, head);
@@ -74,7 +69,7 @@ final class ResponseReader {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (RuntimeException e) {
-            // Helidon's parsers: malformed header, bare LF, header block too large
+            // Helidon's reader: a bare LF in the status line
             String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new BadResponseException("invalid response head (" + e.getClass().getSimpleName() + ": "
                     + BadResponseException.quote(message) + ")");
@@ -101,7 +96,7 @@ final class ResponseReader {
             if (interim == MAX_INTERIM) {
                 throw new BadResponseException("more than " + MAX_INTERIM + " interim responses");
             }
-            Http1HeadersParser.readHeaders(reader, maxHeaderSize, true);
+            ResponseHeadParser.read(reader, maxHeaderSize);
         }
     }
 
@@ -109,12 +104,11 @@ final class ResponseReader {
      * A {@code 101} to a WebSocket handshake: it must name the protocol switched to (RFC 6455 §4.1); the connection
      * then belongs to the tunnel, through the response's body, which ends it.
      */
-    private static Response switched(UpstreamConnection connection, WritableHeaders<?> head)
+    private static Response switched(UpstreamConnection connection, Headers head)
             throws BadResponseException {
-        boolean websocket = head.all(HeaderNames.UPGRADE, List::of).stream()
+        boolean websocket = head.all("Upgrade").stream()
                 .anyMatch(value -> value.trim().equalsIgnoreCase("websocket"));
-        boolean connectionUpgrade = head.contains(HeaderNames.CONNECTION)
-                && HopByHop.connectionTokens(head.get(HeaderNames.CONNECTION).allValues()).contains("upgrade");
+        boolean connectionUpgrade = HopByHop.connectionTokens(head).contains("upgrade");
         if (!websocket || !connectionUpgrade) {
             throw new BadResponseException("a 101 without Upgrade: websocket and Connection: Upgrade");
         }
@@ -133,29 +127,23 @@ final class ResponseReader {
     }
 
     /** Whether the response is server-sent events ({@code Content-Type: text/event-stream}, any parameters). */
-    static boolean isEventStream(WritableHeaders<?> head) {
-        if (!head.contains(HeaderNames.CONTENT_TYPE)) {
+    static boolean isEventStream(Headers head) {
+        String type = head.first("Content-Type").orElse(null);
+        if (type == null) {
             return false;
         }
-        String type = head.get(HeaderNames.CONTENT_TYPE).get();
         int semicolon = type.indexOf(';');
         return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().equalsIgnoreCase("text/event-stream");
     }
 
-    /** The headers the client may see: no hop-by-hop ones, none the {@code Connection} header named, no framing. */
-    private static Headers endToEnd(Iterable<Header> head, Set<String> connectionTokens) {
-        Headers headers = new Headers();
-        for (Header header : head) {
-            String name = header.name();
-            if (HopByHop.isHopByHop(name) || header.headerName().equals(HeaderNames.CONTENT_LENGTH)
-                    || (!connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT)))) {
-                continue;
-            }
-            for (String value : header.allValues()) {
-                headers.add(name, value);
-            }
-        }
-        return headers;
+    /**
+     * The headers the client may see, taken out of the response's own: no hop-by-hop ones, none the
+     * {@code Connection} header named, no framing.
+     */
+    private static Headers endToEnd(Headers head, Set<String> connectionTokens) {
+        head.removeIf(name -> HopByHop.isHopByHop(name) || name.equalsIgnoreCase("Content-Length")
+                || (!connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT))));
+        return head;
     }
 
     private static UpstreamBody body(UpstreamConnection connection, ResponseFraming framing) throws IOException {

@@ -1,8 +1,7 @@
 package io.gatehouse.core.proxy;
 
 import io.helidon.common.buffers.DataReader;
-import io.helidon.http.Http1HeadersParser;
-import io.helidon.http.WritableHeaders;
+import io.gatehouse.api.Headers;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -156,7 +155,7 @@ class ResponseFramingTest {
                 "Connection: ,x-secret,, keep-alive ,");
     }
 
-    private static WritableHeaders<?> head(String lines) {
+    private static Headers head(String lines) throws BadResponseException {
         byte[] bytes = (lines + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         byte[][] left = {bytes};
         DataReader reader = new DataReader(() -> {
@@ -164,6 +163,6 @@ class ResponseFramingTest {
             left[0] = null;
             return next;
         });
-        return Http1HeadersParser.readHeaders(reader, 16 * 1024, true);
+        return ResponseHeadParser.read(reader, 16 * 1024);
     }
 }
