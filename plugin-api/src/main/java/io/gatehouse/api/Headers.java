@@ -1,25 +1,33 @@
 package io.gatehouse.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
- * HTTP header fields: names are case-insensitive, each name keeps the order and multiplicity of its values, and
- * the spelling of a name is the one it was first added with. Not thread-safe: a {@code Headers} belongs to one
- * exchange.
+ * HTTP header fields: names are case-insensitive (ASCII case), each name keeps the order and multiplicity of its
+ * values, and the spelling of a name is the one it was first added with. Not thread-safe: a {@code Headers} belongs
+ * to one exchange.
  */
 public final class Headers {
 
+    // Every request and response passes through several of these, so they are kept cheap for the usual dozen
+    // fields: an array in insertion order searched by length and ASCII case, no lower-cased key per call. Past
+    // INDEX_FROM fields a map from the lower-cased name keeps lookups constant, so many fields cost no more per field.
+    private static final int INDEX_FROM = 16;
 
-    private final Map<String, Field> fields = new LinkedHashMap<>();
+    private Field[] fields = new Field[8];
+    private int size;
+    private Map<String, Field> index;
 
     /** Creates an empty set of headers. */
     public Headers() {
@@ -50,8 +58,8 @@ public final class Headers {
      * @return the first value, or empty when the header is absent
      */
     public Optional<String> first(String name) {
-        Field field = fields.get(key(name));
-        return field == null ? Optional.empty() : Optional.of(field.values.getFirst());
+        Field field = find(name);
+        return field == null ? Optional.empty() : Optional.of(field.first);
     }
 
     /**
@@ -61,8 +69,11 @@ public final class Headers {
      * @return an unmodifiable list, empty when the header is absent
      */
     public List<String> all(String name) {
-        Field field = fields.get(key(name));
-        return field == null ? List.of() : Collections.unmodifiableList(field.values);
+        Field field = find(name);
+        if (field == null) {
+            return List.of();
+        }
+        return field.more == null ? List.of(field.first) : Collections.unmodifiableList(field.more);
     }
 
     /**
@@ -72,7 +83,7 @@ public final class Headers {
      * @return {@code true} if it has at least one value
      */
     public boolean contains(String name) {
-        return fields.containsKey(key(name));
+        return find(name) != null;
     }
 
     /**
@@ -85,9 +96,16 @@ public final class Headers {
      */
     public Headers set(String name, String value) {
         checkValue(name, value);
-        Field field = new Field(checkName(name));
-        field.values.add(value);
-        fields.put(key(name), field);
+        Field field = new Field(checkName(name), value);
+        int at = indexOf(name);
+        if (at < 0) {
+            append(field);
+        } else {
+            fields[at] = field;
+            if (index != null) {
+                index.put(key(name), field);
+            }
+        }
         return this;
     }
 
@@ -101,7 +119,12 @@ public final class Headers {
      */
     public Headers add(String name, String value) {
         checkValue(name, value);
-        fields.computeIfAbsent(key(name), k -> new Field(checkName(name))).values.add(value);
+        Field field = find(name);
+        if (field == null) {
+            append(new Field(checkName(name), value));
+        } else {
+            field.add(value);
+        }
         return this;
     }
 
@@ -112,7 +135,16 @@ public final class Headers {
      * @return {@code true} if it was present
      */
     public boolean remove(String name) {
-        return fields.remove(key(name)) != null;
+        int at = indexOf(name);
+        if (at < 0) {
+            return false;
+        }
+        System.arraycopy(fields, at + 1, fields, at, size - at - 1);
+        fields[--size] = null;
+        if (index != null) {
+            index.remove(key(name));
+        }
+        return true;
     }
 
     /**
@@ -122,8 +154,20 @@ public final class Headers {
      * @return whether any header was removed
      * @since 1.2.0
      */
-    public boolean removeIf(java.util.function.Predicate<String> name) {
-        return fields.values().removeIf(field -> name.test(field.name));
+    public boolean removeIf(Predicate<String> name) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            Field field = fields[i];
+            if (!name.test(field.name)) {
+                fields[kept++] = field;
+            } else if (index != null) {
+                index.remove(key(field.name));
+            }
+        }
+        boolean removed = kept < size;
+        Arrays.fill(fields, kept, size, null);
+        size = kept;
+        return removed;
     }
 
     /**
@@ -132,9 +176,9 @@ public final class Headers {
      * @return an unmodifiable snapshot of the names, in insertion order
      */
     public Set<String> names() {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        for (Field field : fields.values()) {
-            names.add(field.name);
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < size; i++) {
+            names.add(fields[i].name);
         }
         return Collections.unmodifiableSet(names);
     }
@@ -145,9 +189,14 @@ public final class Headers {
      * @param action receives the name (as first spelled) and one value
      */
     public void forEach(BiConsumer<String, String> action) {
-        for (Field field : fields.values()) {
-            for (String value : field.values) {
-                action.accept(field.name, value);
+        for (int i = 0; i < size; i++) {
+            Field field = fields[i];
+            if (field.more == null) {
+                action.accept(field.name, field.first);
+            } else {
+                for (String value : field.more) {
+                    action.accept(field.name, value);
+                }
             }
         }
     }
@@ -158,7 +207,7 @@ public final class Headers {
      * @return the count
      */
     public int size() {
-        return fields.size();
+        return size;
     }
 
     /**
@@ -168,10 +217,9 @@ public final class Headers {
      */
     public Headers copy() {
         Headers copy = new Headers();
-        for (Map.Entry<String, Field> entry : fields.entrySet()) {
-            Field field = new Field(entry.getValue().name);
-            field.values.addAll(entry.getValue().values);
-            copy.fields.put(entry.getKey(), field);
+        copy.fields = new Field[Math.max(8, size)];
+        for (int i = 0; i < size; i++) {
+            copy.append(fields[i].copy());
         }
         return copy;
     }
@@ -183,9 +231,87 @@ public final class Headers {
         return out.append('}').toString();
     }
 
-    private static String key(String name) {
+    private Field find(String name) {
         Objects.requireNonNull(name, "header name");
-        return name.toLowerCase(Locale.ROOT);
+        if (index != null) {
+            return index.get(key(name));
+        }
+        int at = scan(name);
+        return at < 0 ? null : fields[at];
+    }
+
+    private int indexOf(String name) {
+        Objects.requireNonNull(name, "header name");
+        if (index != null) {
+            Field field = index.get(key(name));
+            if (field == null) {
+                return -1;
+            }
+            for (int i = 0; i < size; i++) {
+                if (fields[i] == field) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("header index out of step");
+        }
+        return scan(name);
+    }
+
+    private int scan(String name) {
+        int length = name.length();
+        for (int i = 0; i < size; i++) {
+            String candidate = fields[i].name;
+            if (candidate.length() == length && sameName(candidate, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void append(Field field) {
+        if (size == fields.length) {
+            fields = Arrays.copyOf(fields, size * 2);
+        }
+        fields[size++] = field;
+        if (index != null) {
+            index.put(key(field.name), field);
+        } else if (size > INDEX_FROM) {
+            index = new HashMap<>();
+            for (int i = 0; i < size; i++) {
+                index.put(key(fields[i].name), fields[i]);
+            }
+        }
+    }
+
+    /** Equal ignoring ASCII case only (a name is a token: ASCII); the lengths are known to be equal. */
+    private static boolean sameName(String a, String b) {
+        for (int i = 0; i < a.length(); i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y && (lowerAscii(x) != lowerAscii(y))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /** The name lower-cased in ASCII only, matching {@link #sameName}. */
+    private static String key(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = name.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    chars[j] = lowerAscii(chars[j]);
+                }
+                return new String(chars);
+            }
+        }
+        return name;
     }
 
     private static String checkName(String name) {
@@ -211,12 +337,31 @@ public final class Headers {
         }
     }
 
+    /** One name's values: the first on its own, all of them in a list once there is a second. */
     private static final class Field {
         private final String name;
-        private final List<String> values = new ArrayList<>(1);
+        private final String first;
+        private List<String> more;
 
-        private Field(String name) {
+        private Field(String name, String first) {
             this.name = name;
+            this.first = first;
+        }
+
+        private void add(String value) {
+            if (more == null) {
+                more = new ArrayList<>(4);
+                more.add(first);
+            }
+            more.add(value);
+        }
+
+        private Field copy() {
+            Field copy = new Field(name, first);
+            if (more != null) {
+                copy.more = new ArrayList<>(more);
+            }
+            return copy;
         }
     }
 }
