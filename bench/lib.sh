@@ -13,10 +13,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
+free_port() {  # below Linux's ephemeral range (32768-60999), where outgoing connections would take it
     local port
     while :; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % 12000))
         port_open "$port" || { echo "$port"; return; }
     done
 }
