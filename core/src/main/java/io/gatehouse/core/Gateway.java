@@ -218,6 +218,7 @@ public final class Gateway implements AutoCloseable {
     public ReloadStatus reload(String source, String who) {
         reloadLock.lock();
         try {
+            long began = System.nanoTime();
             String before = serving.text().digest();
             String text;
             try {
@@ -228,7 +229,7 @@ public final class Gateway implements AutoCloseable {
                 return status;
             }
             ReloadStatus status = apply(ConfigLoader.read(text, configFile.toString(), env), ConfigText.of(text),
-                    source, who, false);
+                    source, who, false, began);
             audit.reload(status, before, ConfigText.of(text).digest());
             return status;
         } finally {
@@ -252,6 +253,7 @@ public final class Gateway implements AutoCloseable {
                         + serving.etag() + " serves, the change was based on " + String.join(", ", ifMatch)
                         + "; read it again and retry"));
             }
+            long began = System.nanoTime();
             String text = ConfigLoader.readText(configFile);
             if (!ConfigText.of(text).digest().equals(serving.text().digest())) {
                 return audited(edit, who, ConfigChange.refused(409, "config_file_changed", configFile
@@ -264,7 +266,7 @@ public final class Gateway implements AutoCloseable {
             }
             ConfigText next = ConfigText.of(edited.text());
             ReloadStatus status = apply(ConfigLoader.read(next.text(), configFile.toString(), env), next, "api", who,
-                    true);
+                    true, began);
             return audited(edit, who, ConfigChange.done(status, edited));
         } catch (ConfigException e) {
             return audited(edit, who, ConfigChange.refused(500, "config_unreadable", e.getMessage()));
@@ -288,7 +290,7 @@ public final class Gateway implements AutoCloseable {
      * @param writeBack write {@code text} to the config file before the swap (an admin API change)
      */
     private ReloadStatus apply(LoadedConfig candidate, ConfigText text, String source, String who,
-                               boolean writeBack) {
+                               boolean writeBack, long began) {
         Generation current = generations.current();
         long started = System.nanoTime();
         try {
@@ -311,9 +313,11 @@ public final class Gateway implements AutoCloseable {
             serving = new Serving(next.number(), text);
             lastReload = history.add(new ReloadStatus(Instant.now(), next.number(), List.of(), source, who));
             metrics.reloaded(true);
-            LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s), built in {4} ms",
-                    writeBack ? "changed" : "reloaded", who, next.number(), next.config().routes().size(),
-                    builtMillis);
+            LOG.log(Level.INFO, "config {0} by {1}: generation {2}, {3} route(s), live {4} ms after the file was read "
+                    + "(parsed and checked in {5} ms, built in {6} ms)", writeBack ? "changed" : "reloaded", who,
+                    next.number(), next.config().routes().size(),
+                    String.valueOf((System.nanoTime() - began) / 1_000_000),
+                    String.valueOf((started - began) / 1_000_000), String.valueOf(builtMillis));
         } catch (ConfigException e) {
             return refused(e.problems(), e.getMessage(), source, who, !writeBack);
         } catch (RuntimeException | LinkageError e) {
