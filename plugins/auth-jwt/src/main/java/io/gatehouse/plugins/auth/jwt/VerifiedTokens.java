@@ -78,12 +78,29 @@ final class VerifiedTokens {
 
     /** A token's SHA-256. */
     private record Digest(byte[] bytes) {
-        static Digest of(String token) {
+        /** Cloned per token: a provider lookup (and its algorithm-constraints check) per request costs more. */
+        private static final MessageDigest SHA_256;
+
+        static {
             try {
-                return new Digest(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+                SHA_256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);
             }
+        }
+
+        static Digest of(String token) {
+            MessageDigest digest;
+            try {
+                digest = (MessageDigest) SHA_256.clone();
+            } catch (CloneNotSupportedException e) {
+                try {
+                    digest = MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException impossible) {
+                    throw new IllegalStateException("every JDK has SHA-256", impossible);
+                }
+            }
+            return new Digest(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
         }
 
         @Override
