@@ -59,7 +59,7 @@ class UpstreamTimeoutsIT {
         heads = RawUpstream.start(request -> NO_HEAD.stream()
                 .filter(c -> request.requestLine().contains("/" + c.desc() + " ")).findFirst().orElseThrow().reply());
         bodies = RawUpstream.start(request -> request.requestLine().contains("/trickle ")
-                ? RawUpstream.Reply.trickle(OK + "Content-Length: 1000000\r\n\r\n", 200)
+                ? RawUpstream.Reply.trickle(OK + "Content-Length: 1000000\r\n\r\n", 1000)
                 : new RawUpstream.Reply(new byte[0], false, UpstreamTimeoutsIT::paced));
         deaf = RawUpstream.startReadingHeadsOnly(request -> RawUpstream.Reply.stopReading());
         gateway = GatewayFixture.start("""
@@ -69,7 +69,7 @@ class UpstreamTimeoutsIT {
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
                   bodies:
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
-                    read_idle_timeout: 100ms
+                    read_idle_timeout: 300ms
                   deaf:
                     discovery: { type: static, endpoints: [ { url: "%s" } ] }
                     write_timeout: 300ms
