@@ -44,6 +44,7 @@ public final class ScriptCall extends HeaderAccess {
     private final Duration fetchTimeout;
     private final long budgetNanos;
     private final Semaphore fetchPermits;
+    private final boolean quiet;          // a warm-up call: its log lines go nowhere
     private ScriptFetches fetches;        // made by the first fetch: most calls have none
     private HostResponse proceeded;       // chain.proceed runs at most once
     private final AtomicInteger state = new AtomicInteger(RUNNING);
@@ -56,7 +57,7 @@ public final class ScriptCall extends HeaderAccess {
     private boolean malformed;
 
     ScriptCall(String script, GatewayExchange exchange, Chain chain, UpstreamCalls upstreams, long bodyLimit,
-               Duration fetchTimeout, Duration budget, Semaphore fetchPermits) {
+               Duration fetchTimeout, Duration budget, Semaphore fetchPermits, boolean quiet) {
         this.script = script;
         this.exchange = exchange;
         this.chain = chain;
@@ -65,6 +66,7 @@ public final class ScriptCall extends HeaderAccess {
         this.fetchTimeout = fetchTimeout;
         this.budgetNanos = budget.toNanos();
         this.fetchPermits = fetchPermits;
+        this.quiet = quiet;
     }
 
     // ---- the clock: only time spent in JavaScript counts against the budget ----
@@ -338,6 +340,9 @@ public final class ScriptCall extends HeaderAccess {
 
     @HostAccess.Export
     public void log(String level, String message) {
+        if (quiet) {
+            return;
+        }
         String where = ended ? "" : " [" + exchange.requestId() + "]";
         LOG.log(Level.valueOf(level), "script {0}{1}: {2}", script, where, message);
     }

@@ -64,7 +64,7 @@ public final class ScriptFilter implements Filter {
         // A Context's first call runs cold (interpreter, first host-interop lookups): it gets a longer budget.
         Duration budget = context.firstCall() ? timeout.plus(COLD_START_GRACE) : timeout;
         ScriptCall call = new ScriptCall(script.name(), gateway, chain, upstreams, ScriptHost.BODY_LIMIT,
-                fetchTimeout, budget, host.fetchPermits());
+                fetchTimeout, budget, host.fetchPermits(), false);
         context.running(call);
         boolean broken = true;
         HostResponse kept = null;

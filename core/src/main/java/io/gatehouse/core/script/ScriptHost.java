@@ -327,7 +327,8 @@ public final class ScriptHost implements AutoCloseable {
             if (previous != null) {
                 previous.retire();
             }
-            LOG.log(Level.INFO, "script {0} loaded (version {1})", name, next.number);
+            LOG.log(Level.INFO, "script {0} loaded (version {1}; warm-up: {2} calls in {3} ms)", name, next.number,
+                    Integer.toString(next.warmUpCalls), Long.toString(next.warmUpMillis));
         }
 
         /** Evaluating {@code text} failed: it is not evaluated again until saved again. */

@@ -31,6 +31,8 @@ final class ScriptVersion {
     /** The time a module's top-level code may take; it only sets things up, so this is generous. */
     static final Duration LOAD_BUDGET = Duration.ofSeconds(2);
     private static final long ACQUIRE_WAIT_SECONDS = 10;
+    /** {@code -Dgatehouse.script_warm_up=off} loads versions without {@link WarmUp} (to measure what it gains). */
+    private static final boolean WARM_UP = !"off".equals(System.getProperty("gatehouse.script_warm_up"));
 
     final String name;
     final int number;
@@ -49,6 +51,8 @@ final class ScriptVersion {
     private final ThreadLocal<ScriptContext> lastUsed = new ThreadLocal<>();
     private final Semaphore inUse = new Semaphore(MAX_CONTEXTS);
     private volatile boolean retired;
+    int warmUpCalls;
+    long warmUpMillis;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
                           List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
@@ -89,7 +93,31 @@ final class ScriptVersion {
         }
         first.queued.set(true);
         version.idle.add(first);
+        version.warmUp();
         return version;
+    }
+
+    /**
+     * Runs {@link WarmUp} in a Context of its own, closed afterwards; a module that fails or overruns there (it
+     * loaded a moment ago: a slow moment of the machine) only means no warm-up.
+     */
+    private void warmUp() {
+        if (!WARM_UP) {
+            return;
+        }
+        long start = System.nanoTime();
+        ScriptContext context;
+        try {
+            context = newContext(true);
+        } catch (ScriptLoadException e) {
+            return;
+        }
+        try {
+            warmUpCalls = WarmUp.run(name, context);
+        } finally {
+            context.close();
+        }
+        warmUpMillis = (System.nanoTime() - start) / 1_000_000;
     }
 
     /** A sandboxed Context on {@code engine} as scripts get them (before any limits a caller adds). */
@@ -104,10 +132,15 @@ final class ScriptVersion {
     }
 
     private ScriptContext newContext() {
-        Context context = contextBuilder(engine, console).build();
+        return newContext(false);
+    }
+
+    /** @param quiet for the warm-up: console output and module-level log lines go nowhere */
+    private ScriptContext newContext(boolean quiet) {
+        Context context = contextBuilder(engine, quiet ? OutputStream.nullOutputStream() : console).build();
         ModuleClock clock = new ModuleClock(context, LOAD_BUDGET);
         try {
-            Value run = context.eval(prelude).execute(responses, new ScriptLog(name));
+            Value run = context.eval(prelude).execute(responses, new ScriptLog(quiet ? null : name));
             Value exports;
             watchdog.register(clock);
             try {
