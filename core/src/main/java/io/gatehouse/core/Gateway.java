@@ -52,7 +52,14 @@ public final class Gateway implements AutoCloseable {
     private final Path configFile;
     private final Map<String, String> env;
     private final PluginHost plugins;
-    private final ScriptHost scripts;
+    /**
+     * The script runtime, started by the first script filter a config creates ({@link #scripts()}): a gateway whose
+     * routes use no script never pays for the GraalJS engine (seconds of start, tens of MiB; docs/benchmarks.md,
+     * bench/footprint). {@code null} until then.
+     */
+    private volatile ScriptHost scripts;
+    private final ReentrantLock scriptsLock = new ReentrantLock();
+    private boolean scriptsClosed;
     private final GenerationBuilder builder;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final ServerTiming serverTiming = new ServerTiming();
@@ -82,11 +89,8 @@ public final class Gateway implements AutoCloseable {
         this.spanProcessor = spanProcessor;
         this.env = env;
         this.plugins = plugins;
-        this.scripts = ScriptHost.start(home.resolve("scripts"));
-        scripts.upstreamNames(() -> generations.current() == null ? null : generations.current().upstreams().keySet());
-        scripts.onFailure(metrics::scriptFailed);
         RequestObserver.Factory traces = (routeId, filterNames) -> tracing.forChain(routeId, filterNames);
-        this.builder = new GenerationBuilder(plugins.registry(), home, () -> scripts,
+        this.builder = new GenerationBuilder(plugins.registry(), home, this::scripts,
                 RequestObserver.Factory.compose(List.of(requestMeters(), serverTiming, traces)),
                 metrics::pluginMeters);
         metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
@@ -155,7 +159,7 @@ public final class Gateway implements AutoCloseable {
         drainTimeout = config.server().shutdown().drainTimeout();
         metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
-            AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, scripts,
+            AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, this::scriptStatus,
                     () -> server.listening() || draining, () -> draining);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
@@ -453,9 +457,57 @@ public final class Gateway implements AutoCloseable {
         }
         generations.close();
         tracing.close();
-        scripts.close();
+        closeScripts();
         plugins.close();
         metrics.close();
+    }
+
+    /** The script runtime, started on first use; a generation being built asks for it when it creates a script filter. */
+    private ScriptHost scripts() {
+        ScriptHost host = scripts;
+        if (host != null) {
+            return host;
+        }
+        scriptsLock.lock();
+        try {
+            if (scriptsClosed) {
+                throw new IllegalStateException("the gateway is stopped");
+            }
+            if (scripts == null) {
+                host = ScriptHost.start(home.resolve("scripts"));
+                host.upstreamNames(() -> generations.current() == null ? null
+                        : generations.current().upstreams().keySet());
+                host.onFailure(metrics::scriptFailed);
+                scripts = host;
+            }
+            return scripts;
+        } finally {
+            scriptsLock.unlock();
+        }
+    }
+
+    /** {@code GET /scripts}: the runtime's view, or no scripts (and no runtime) while no route has used one. */
+    private Map<String, Object> scriptStatus() {
+        ScriptHost host = scripts;
+        if (host != null) {
+            return host.status();
+        }
+        Map<String, Object> none = new java.util.LinkedHashMap<>();
+        none.put("runtime", null);
+        none.put("scripts", List.of());
+        return none;
+    }
+
+    private void closeScripts() {
+        scriptsLock.lock();
+        try {
+            scriptsClosed = true;
+            if (scripts != null) {
+                scripts.close();
+            }
+        } finally {
+            scriptsLock.unlock();
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import io.gatehouse.core.generation.Generation;
 import io.gatehouse.core.generation.GenerationHolder;
 import io.gatehouse.core.generation.RouteRuntime;
 import io.gatehouse.core.plugin.ComponentRegistry;
-import io.gatehouse.core.script.ScriptHost;
 import io.gatehouse.core.upstream.Upstream;
 
 import java.util.ArrayList;
@@ -25,18 +24,20 @@ public final class AdminViews {
     private final GenerationHolder generations;
     private final ComponentRegistry registry;
     private final Supplier<Gateway.ReloadStatus> lastReload;
-    private final ScriptHost scripts;
+    private final Supplier<Map<String, Object>> scripts;
     private final BooleanSupplier listening;
     private final BooleanSupplier draining;
 
     /**
+     * @param scripts   {@code GET /scripts}: the script runtime's status
      * @param listening whether the public listener accepts connections; {@code /health} and {@code /ready} fail
      *                  (503) while it does not
      * @param draining  whether a graceful shutdown has begun: {@code /ready} fails (503) from then on, so that load
      *                  balancers stop sending, while {@code /health} stays up until the process exits
      */
     public AdminViews(GenerationHolder generations, ComponentRegistry registry,
-                      Supplier<Gateway.ReloadStatus> lastReload, ScriptHost scripts, BooleanSupplier listening,
+                      Supplier<Gateway.ReloadStatus> lastReload, Supplier<Map<String, Object>> scripts,
+                      BooleanSupplier listening,
                       BooleanSupplier draining) {
         this.generations = generations;
         this.registry = registry;
@@ -54,7 +55,7 @@ public final class AdminViews {
         endpoints.put("/routes", this::routes);
         endpoints.put("/upstreams", this::upstreams);
         endpoints.put("/plugins", this::plugins);
-        endpoints.put("/scripts", scripts::status);
+        endpoints.put("/scripts", scripts::get);
         endpoints.put("/websockets", this::websockets);
         return endpoints;
     }
