@@ -6,6 +6,7 @@ import io.gatehouse.api.Headers;
 import io.gatehouse.api.Response;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.upstream.UpstreamConnection;
+import io.gatehouse.core.wire.HeadBytes;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.RequestException;
@@ -124,32 +125,32 @@ final class Http1Call {
     }
 
     private static void writeRequest(UpstreamConnection connection, Outgoing request) throws IOException {
-        StringBuilder text = new StringBuilder(256);
+        HeadBytes text = connection.head().reset();
         text.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\nHost: ")
-                .append(request.host()).append("\r\n");
+                .append(request.host()).crlf();
         Set<String> tokens = request.connectionTokens();
         request.headers().forEach((name, value) -> {
             if (!notForwarded(name) && (tokens.isEmpty() || !tokens.contains(name.toLowerCase(Locale.ROOT)))) {
-                text.append(name).append(": ").append(value).append("\r\n");
+                text.field(name, value);
             }
         });
         ForwardedHeaders forwarding = request.forwarding();
-        text.append("X-Forwarded-For: ").append(forwarding.forwardedFor()).append("\r\n")
-                .append("X-Forwarded-Proto: ").append(forwarding.forwardedProto()).append("\r\n");
+        text.field("X-Forwarded-For", forwarding.forwardedFor())
+                .field("X-Forwarded-Proto", forwarding.forwardedProto());
         if (forwarding.forwardedHost() != null) {
-            text.append("X-Forwarded-Host: ").append(forwarding.forwardedHost()).append("\r\n");
+            text.field("X-Forwarded-Host", forwarding.forwardedHost());
         }
-        text.append("Forwarded: ").append(forwarding.forwarded()).append("\r\n");
-        text.append("X-Real-IP: ").append(forwarding.realIp()).append("\r\n");
+        text.field("Forwarded", forwarding.forwarded());
+        text.field("X-Real-IP", forwarding.realIp());
         if (request.upgrade()) {
             text.append("Connection: Upgrade\r\nUpgrade: websocket\r\n");
         }
         boolean chunked = false;
         if (request.whole() != null) {
-            text.append("Content-Length: ").append(request.whole().length).append("\r\n");
+            text.append("Content-Length: ").append(request.whole().length).crlf();
         } else if (request.hasBody()) {
             if (request.length() >= 0) {
-                text.append("Content-Length: ").append(request.length()).append("\r\n");
+                text.append("Content-Length: ").append(request.length()).crlf();
             } else {
                 text.append("Transfer-Encoding: chunked\r\n");
                 chunked = true;
@@ -157,13 +158,11 @@ final class Http1Call {
         } else if (needsZeroLength(request.method())) {
             text.append("Content-Length: 0\r\n");
         }
-        text.append("\r\n");
-        byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
-        BufferData out = BufferData.create(headBytes.length + (request.whole() == null ? 0 : request.whole().length));
-        out.write(headBytes);
+        text.crlf();
         if (request.whole() != null) {
-            out.write(request.whole());
+            text.append(request.whole(), 0, request.whole().length);
         }
+        BufferData out = text.data();
         connection.writer().writeNow(out);
         if (request.whole() == null && request.hasBody()) {
             long start = System.nanoTime();

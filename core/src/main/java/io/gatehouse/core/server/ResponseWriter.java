@@ -2,6 +2,7 @@ package io.gatehouse.core.server;
 
 import io.gatehouse.api.Body;
 import io.gatehouse.api.Response;
+import io.gatehouse.core.wire.HeadBytes;
 import io.gatehouse.core.proxy.HopByHop;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
@@ -30,6 +31,8 @@ final class ResponseWriter {
     private final ConnectionWatchdog.Deadline deadline;
     private final long writeTimeoutNanos;
     private RuntimeException writeFailure;
+    /** Each response's head (and a small body), written in the connection's own array. */
+    private final HeadBytes head = new HeadBytes();
     /** The body of unknown length being streamed now, which {@link #endStream()} may end. */
     private volatile Body streaming;
     private volatile boolean ending;
@@ -65,24 +68,23 @@ final class ResponseWriter {
         Body body = response.body();
         int status = response.status();
         long length = body.length();
-        StringBuilder head = new StringBuilder(256).append(statusLine(status));
+        HeadBytes head = this.head.reset().append(statusLine(status));
         response.headers().forEach((name, value) -> {
             if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")
                     && !name.equalsIgnoreCase("Date")) {
-                head.append(name).append(": ").append(value).append("\r\n");
+                head.field(name, value);
             }
         });
-        head.append("Date: ").append(response.headers().first("Date").orElseGet(DateTime::rfc1123String))
-                .append("\r\n");
+        head.field("Date", response.headers().first("Date").orElseGet(DateTime::rfc1123String));
         boolean withBody = hasBody(status, framing.head());
         if (framing.head() && status >= 200 && status != 204 && status != 304) {
             String declared = length >= 0 ? Long.toString(length)
                     : response.headers().first("Content-Length").orElse(null);
             if (declared != null) {
-                head.append("Content-Length: ").append(declared).append("\r\n");
+                head.field("Content-Length", declared);
             }
         } else if (withBody && length >= 0) {
-            head.append("Content-Length: ").append(length).append("\r\n");
+            head.append("Content-Length: ").append(length).crlf();
         } else if (withBody && !framing.http10()) {
             head.append("Transfer-Encoding: chunked\r\n");
         }
@@ -91,35 +93,32 @@ final class ResponseWriter {
         } else if (framing.http10()) {
             head.append("Connection: keep-alive\r\n");
         }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        head.crlf();
         if (!withBody || length == 0) {
             body.close();
-            return send(BufferData.create(headBytes), 0);
+            return send(head.data(), 0);
         }
         if (length > 0 && length <= SMALL_BODY) {
-            return sendSmall(headBytes, body, (int) length);
+            return sendSmall(head, body, (int) length);
         }
-        return stream(headBytes, body, length, length < 0 && !framing.http10());
+        return stream(head, body, length, length < 0 && !framing.http10());
     }
 
-    private Result sendSmall(byte[] head, Body body, int length) {
-        byte[] bytes;
+    /** The head and the whole body in one write. */
+    private Result sendSmall(HeadBytes head, Body body, int length) {
+        int read;
         try (InputStream in = body.stream()) {
-            bytes = in.readNBytes(length);
+            read = head.readFrom(in, length);
         } catch (IOException | RuntimeException e) {
             body.close();
             return new Result(-1, e, false);
         }
-        if (bytes.length < length) {
+        if (read < length) {
             // the body promised more than it had: nothing has gone out yet, so this can still be a clean error
-            return new Result(-1, new IOException("the response body ended after " + bytes.length + " of "
+            return new Result(-1, new IOException("the response body ended after " + read + " of "
                     + length + " bytes"), false);
         }
-        BufferData data = BufferData.create(head.length + length);
-        data.write(head);
-        data.write(bytes);
-        return send(data, length);
+        return send(head.data(), length);
     }
 
     /**
@@ -139,10 +138,10 @@ final class ResponseWriter {
         return true;
     }
 
-    private Result stream(byte[] head, Body body, long length, boolean chunked) {
+    private Result stream(HeadBytes head, Body body, long length, boolean chunked) {
         long written = 0;
         try (InputStream in = body.stream()) {
-            if (!writeNow(BufferData.create(head))) {
+            if (!writeNow(head.data())) {
                 return clientGone(body, 0);
             }
             if (length < 0) {

@@ -2,6 +2,7 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.tls.UpstreamTls;
+import io.gatehouse.core.wire.HeadBytes;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
@@ -48,6 +49,7 @@ public final class UpstreamConnection {
     private final ConnectionPool pool;
     private final String poolKey;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private final HeadBytes head = new HeadBytes();
     private final UpstreamDeadlines.Watch watch;
     private long lastUsedNanos;
     private long headDeadline;
@@ -111,6 +113,11 @@ public final class UpstreamConnection {
 
     public DataWriter writer() {
         return writer;
+    }
+
+    /** Where each request's head is written: the connection's own array, reused (one exchange at a time). */
+    public HeadBytes head() {
+        return head;
     }
 
     /**
