@@ -21,6 +21,7 @@ import io.gatehouse.core.websocket.Handshake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -308,8 +309,7 @@ public final class HttpProxy {
 
     private static Response send(Http1Call.Outgoing template, Upstream upstream, Endpoint endpoint,
                                  Http1Call.Timeouts timeouts) throws ClientBodyException {
-        Http1Call.Outgoing outgoing = template.withHost(endpoint.port() == defaultPort(endpoint) ? endpoint.host()
-                : endpoint.host() + ":" + endpoint.port());
+        Http1Call.Outgoing outgoing = template.withHost(hostHeader(endpoint));
         boolean replayable = !outgoing.hasBody() || outgoing.whole() != null;
         UpstreamClient client = upstream.client();
         for (int attempt = 0; ; attempt++) {
@@ -336,6 +336,16 @@ public final class HttpProxy {
                 throw failure(e, upstream);
             }
         }
+    }
+
+    /** The endpoint's host, and its port unless the scheme's default: the URI's own string when it is just that. */
+    static String hostHeader(Endpoint endpoint) {
+        URI url = endpoint.url();
+        int port = url.getPort();
+        if (port == -1 || port == defaultPort(endpoint)) {
+            return endpoint.host();
+        }
+        return url.getRawUserInfo() == null ? url.getRawAuthority() : endpoint.host() + ":" + port;
     }
 
     private static int defaultPort(Endpoint endpoint) {
