@@ -2,6 +2,7 @@ package io.gatehouse.core.proxy;
 
 import io.gatehouse.api.Headers;
 
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 
@@ -35,6 +36,9 @@ public final class HopByHop {
      *
      * @return the names, usually empty
      */
+    private static final Set<String> KEEP_ALIVE = Set.of("keep-alive");
+    private static final Set<String> CLOSE = Set.of("close");
+
     public static Set<String> connectionTokens(Headers headers) {
         if (!headers.contains("Connection")) {
             return Set.of();
@@ -48,6 +52,19 @@ public final class HopByHop {
      * @return the names, possibly empty
      */
     public static Set<String> connectionTokens(Iterable<String> connectionValues) {
+        Iterator<String> values = connectionValues.iterator();
+        if (values.hasNext()) {
+            // the usual single "keep-alive" or "close": no set to build
+            String only = values.next();
+            if (!values.hasNext()) {
+                if (only.equalsIgnoreCase("keep-alive")) {
+                    return KEEP_ALIVE;
+                }
+                if (only.equalsIgnoreCase("close")) {
+                    return CLOSE;
+                }
+            }
+        }
         Set<String> tokens = new java.util.HashSet<>();
         for (String value : connectionValues) {
             for (String token : value.split(",")) {

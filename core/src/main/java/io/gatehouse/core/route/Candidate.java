@@ -67,6 +67,9 @@ final class Candidate<T> {
         if (paramNames.length == 0 && catchAllName == null) {
             return Map.of();
         }
+        if (paramNames.length == 0) { // a catch-all alone (/*rest): one entry, no map to build
+            return Map.of(catchAllName, path.substring(restStart));
+        }
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i < paramNames.length; i++) {
             int depth = paramDepths[i];
