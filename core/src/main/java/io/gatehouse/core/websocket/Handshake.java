@@ -54,6 +54,9 @@ public final class Handshake {
 
     /** Whether a request asks to switch to WebSocket ({@code Upgrade: websocket}); other upgrades are ignored. */
     public static boolean requested(Headers headers) {
+        if (!headers.contains("Upgrade")) {
+            return false; // nearly every request: nothing to split
+        }
         return tokens(headers.all("Upgrade")).stream().anyMatch(token -> token.equalsIgnoreCase("websocket"));
     }
 

@@ -51,7 +51,7 @@ final class ClaimChecks {
                 throw new Rejection(Reason.WRONG_ISSUER);
             }
         }
-        if (!audiences.isEmpty() && strings(claims.get("aud")).stream().noneMatch(audiences::contains)) {
+        if (!audiences.isEmpty() && !anyAudience(claims.get("aud"))) {
             throw new Rejection(Reason.WRONG_AUDIENCE);
         }
         for (String name : requiredClaims) {
@@ -95,7 +95,23 @@ final class ClaimChecks {
 
     /** @return whether the text can go into a header value and a log line as it is: printable ASCII only */
     static boolean printableAscii(String text) {
-        return text.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code aud} (a string or an array of them) names one of the accepted audiences. */
+    private boolean anyAudience(JsonNode aud) {
+        for (String audience : strings(aud)) {
+            if (audiences.contains(audience)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkTime(ObjectNode claims) throws Rejection {
