@@ -39,7 +39,7 @@ final class RequestTokens {
      * @throws Rejection {@code two_tokens} for different tokens, {@code empty} for an empty one
      */
     String find(Request request) throws Rejection {
-        Set<String> found = new LinkedHashSet<>();
+        Found found = new Found();
         for (String value : request.headers().all(AUTHORIZATION)) {
             String token = bearer(value);
             if (token != null) {
@@ -56,15 +56,17 @@ final class RequestTokens {
             }
         }
         if (queryParam != null) {
-            found.addAll(QueryString.all(request.rawQuery(), queryParam));
+            for (String value : QueryString.all(request.rawQuery(), queryParam)) {
+                found.add(value);
+            }
         }
         if (found.size() > 1) {
             throw new Rejection(Reason.TWO_TOKENS, found.size() + " different tokens");
         }
-        if (found.isEmpty()) {
+        if (found.size() == 0) {
             return null;
         }
-        String token = found.iterator().next();
+        String token = found.first;
         if (token.isEmpty()) {
             throw new Rejection(Reason.EMPTY);
         }
@@ -74,8 +76,14 @@ final class RequestTokens {
     /** Removes the token from the request: every bearer {@code Authorization} value, the cookie, the parameter. */
     void remove(Request request) {
         Headers headers = request.headers();
-        List<String> others = headers.all(AUTHORIZATION).stream().filter(value -> bearer(value) == null).toList();
-        if (others.size() < headers.all(AUTHORIZATION).size()) {
+        List<String> authorizations = headers.all(AUTHORIZATION);
+        List<String> others = new ArrayList<>(0);
+        for (String value : authorizations) {
+            if (bearer(value) == null) {
+                others.add(value);
+            }
+        }
+        if (others.size() < authorizations.size()) {
             headers.remove(AUTHORIZATION);
             others.forEach(value -> headers.add(AUTHORIZATION, value));
         }
@@ -95,6 +103,28 @@ final class RequestTokens {
         }
         if (queryParam != null) {
             request.rawQuery(QueryString.remove(request.rawQuery(), queryParam));
+        }
+    }
+
+    /** The different tokens a request carries, in order: no set for the usual one. */
+    private static final class Found {
+        private String first;
+        private Set<String> all;
+
+        void add(String token) {
+            if (first == null) {
+                first = token;
+            } else if (all != null) {
+                all.add(token);
+            } else if (!first.equals(token)) {
+                all = new LinkedHashSet<>();
+                all.add(first);
+                all.add(token);
+            }
+        }
+
+        int size() {
+            return first == null ? 0 : all == null ? 1 : all.size();
         }
     }
 
