@@ -1,13 +1,10 @@
 package io.gatehouse.core.observe;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.gatehouse.api.Completion;
 import io.gatehouse.api.Exchange;
 import io.gatehouse.core.chain.GatewayExchange;
 import io.gatehouse.core.observe.tracing.TraceContext;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,12 +32,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AccessLog implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
-    /**
-     * Jackson's buffers come from a shared pool: its default keeps them per thread, and a request's virtual thread
-     * lives for one request, so every line would allocate them anew.
-     */
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedLockFreePool()).build();
     /** How long the writer lets lines gather after the first one, so a busy log costs one write per batch. */
     private static final long LINGER_MILLIS = 2;
     private static final int QUEUE = 8192;
@@ -113,10 +104,9 @@ public final class AccessLog implements AutoCloseable {
      */
     private void drain() {
         List<Object> batch = new ArrayList<>(1024);
-        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
         try {
-            // one generator for every line: making one per line cost more than the line's own fields
-            JsonGenerator json = lineGenerator(line);
+            // one line buffer for every line: each line is rendered into it, then appended to the output
+            JsonLine json = new JsonLine();
             LineText text = new LineText();
             while (true) {
                 Object first = queue.take();
@@ -132,20 +122,14 @@ public final class AccessLog implements AutoCloseable {
                         break;
                     }
                     Pending pending = (Pending) item;
-                    line.reset();
                     try {
                         fields(json, text, pending.exchange(), pending.completion(), fields, pending.time());
-                        json.writeRaw('\n');
-                        json.flush();
                     } catch (RuntimeException e) {
-                        // one exchange that cannot be rendered (a plugin's odd Exchange) costs its line only; the
-                        // generator was left inside that line's object, so the next line gets a new one
+                        // one exchange that cannot be rendered (a plugin's odd Exchange) costs its line only
                         LOG.log(Level.WARNING, "an access log line could not be written: {0}", e.toString());
-                        json = lineGenerator(line);
-                        line.reset();
                         continue;
                     }
-                    line.writeTo(out); // line by line, so a rotation never splits one
+                    json.writeTo(out); // line by line, so a rotation never splits one
                 }
                 batch.clear();
                 out.flush();
@@ -160,21 +144,15 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    private static JsonGenerator lineGenerator(ByteArrayOutputStream line) throws IOException {
-        JsonGenerator json = JSON.createGenerator(line);
-        json.setRootValueSeparator(null);
-        return json;
-    }
-
-    /** Writes the line's object (without its newline). */
-    private static void fields(JsonGenerator json, LineText text, Exchange exchange, Completion completion,
-                               Set<AccessLogField> fields, long time) throws IOException {
+    /** Renders the line (its object and newline) into {@code json}. */
+    static void fields(JsonLine json, LineText text, Exchange exchange, Completion completion,
+                       Set<AccessLogField> fields, long time) {
         GatewayExchange gateway = exchange instanceof GatewayExchange g ? g : null;
-        json.writeStartObject();
+        json.begin();
         for (AccessLogField field : fields) {
             write(json, text, field, exchange, gateway, completion, time);
         }
-        json.writeEndObject();
+        json.end();
     }
 
     private static final String[] OUTCOMES = java.util.Arrays.stream(Completion.Outcome.values())
@@ -223,48 +201,47 @@ public final class AccessLog implements AutoCloseable {
     private record Pending(Exchange exchange, Completion completion, long time) {
     }
 
-    private static void write(JsonGenerator json, LineText text, AccessLogField field, Exchange exchange,
-                              GatewayExchange gateway, Completion completion, long time) throws IOException {
+    private static void write(JsonLine json, LineText text, AccessLogField field, Exchange exchange,
+                              GatewayExchange gateway, Completion completion, long time) {
         TraceContext trace = gateway == null ? null : gateway.trace();
         switch (field) {
-            case TIME -> json.writeStringField("time", text.time(time));
-            case REQUEST_ID -> json.writeStringField("request_id", exchange.requestId());
-            case TRACE_ID -> json.writeStringField("trace_id", trace == null ? null : trace.traceId());
-            case SPAN_ID -> json.writeStringField("span_id", trace == null ? null : trace.spanIdHex());
-            case ROUTE -> json.writeStringField("route", exchange.routeId());
-            case METHOD -> json.writeStringField("method", exchange.request().method());
-            case PATH -> json.writeStringField("path", gateway != null ? gateway.originalPath()
+            case TIME -> json.string("time", text.time(time));
+            case REQUEST_ID -> json.string("request_id", exchange.requestId());
+            case TRACE_ID -> json.string("trace_id", trace == null ? null : trace.traceId());
+            case SPAN_ID -> json.string("span_id", trace == null ? null : trace.spanIdHex());
+            case ROUTE -> json.string("route", exchange.routeId());
+            case METHOD -> json.string("method", exchange.request().method());
+            case PATH -> json.string("path", gateway != null ? gateway.originalPath()
                     : exchange.request().path());
-            case UPSTREAM_PATH -> json.writeStringField("upstream_path", exchange.request().path());
-            case STATUS -> json.writeNumberField("status", completion.status());
-            case OUTCOME -> json.writeStringField("outcome", OUTCOMES[completion.outcome().ordinal()]);
-            case UPSTREAM -> json.writeStringField("upstream", gateway == null || gateway.endpoint() == null ? null
+            case UPSTREAM_PATH -> json.string("upstream_path", exchange.request().path());
+            case STATUS -> json.number("status", completion.status());
+            case OUTCOME -> json.string("outcome", OUTCOMES[completion.outcome().ordinal()]);
+            case UPSTREAM -> json.string("upstream", gateway == null || gateway.endpoint() == null ? null
                     : gateway.endpoint().id());
-            case ATTEMPTS -> json.writeNumberField("attempts", trace == null ? 0 : trace.attempts());
-            case BYTES_IN -> json.writeNumberField("bytes_in", completion.bytesReceived());
-            case BYTES -> json.writeNumberField("bytes", completion.bytesSent());
+            case ATTEMPTS -> json.number("attempts", trace == null ? 0 : trace.attempts());
+            case BYTES_IN -> json.number("bytes_in", completion.bytesReceived());
+            case BYTES -> json.number("bytes", completion.bytesSent());
             case DURATION_MS -> {
-                json.writeFieldName("duration_ms");
-                json.writeNumber(text.millis(completion.duration().toNanos()));
+                json.numberText("duration_ms", text.millis(completion.duration().toNanos()));
             }
-            case CLIENT_IP -> json.writeStringField("client_ip", exchange.clientIp());
+            case CLIENT_IP -> json.string("client_ip", exchange.clientIp());
             case CONSUMER -> {
                 if (exchange.authenticated().isPresent()) {
-                    json.writeStringField("consumer", exchange.authenticated().get().id());
-                    json.writeStringField("credential", exchange.authenticated().get().credential());
+                    json.string("consumer", exchange.authenticated().get().id());
+                    json.string("credential", exchange.authenticated().get().credential());
                 }
             }
             case GRPC_STATUS -> {
                 String status = gateway == null ? null : gateway.grpcStatus();
                 if (status != null && status.matches("[0-9]{1,2}")) {
-                    json.writeNumberField("grpc_status", Integer.parseInt(status));
+                    json.number("grpc_status", Integer.parseInt(status));
                 } else if (status != null) {
-                    json.writeStringField("grpc_status", status);
+                    json.string("grpc_status", status);
                 }
             }
             case ERROR -> {
                 if (completion.error().isPresent()) {
-                    json.writeStringField("error", String.valueOf(completion.error().get().getMessage()));
+                    json.string("error", String.valueOf(completion.error().get().getMessage()));
                 }
             }
         }
