@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,6 +33,9 @@ class HostileUpstreamH2IT {
             String target = request.requestLine().split(" ")[1];
             return switch (target) {
                 case "/latin1" -> RawUpstream.Reply.of(OK + "X-Latin: caf\u00e9\u00ff\r\nContent-Length: 2\r\n\r\nok");
+                case "/symbols" -> RawUpstream.Reply.of(OK + "X-Sym: <>{}^~|`<>{}^~|`\r\nContent-Length: 2\r\n\r\nok");
+                case "/idx-a" -> RawUpstream.Reply.of(OK + "X-Secret-A: alpha-secret-value\r\nContent-Length: 1\r\n\r\na");
+                case "/idx-b" -> RawUpstream.Reply.of(OK + "X-Public-B: bravo\r\nContent-Length: 1\r\n\r\nb");
                 case "/head-length" -> RawUpstream.Reply.of(OK + "Content-Length: 1234\r\n\r\n");
                 case "/head-chunked" -> RawUpstream.Reply.of(OK + "Transfer-Encoding: chunked\r\n\r\n");
                 default -> RawUpstream.Reply.ok("fallback");
@@ -65,6 +69,30 @@ class HostileUpstreamH2IT {
         String text = new String(out, StandardCharsets.ISO_8859_1);
         System.out.println("h2 latin1: " + text.lines().filter(l -> l.contains("x-latin")).toList());
         assertTrue(text.contains("x-latin: caf\u00e9\u00ff"), text);
+    }
+
+    /** Plain ASCII whose HPACK Huffman code is longer than the value itself. */
+    @Test
+    @org.junit.jupiter.api.Disabled("finding: Helidon 4.2.0's Http2HuffmanEncoder sizes its output as the value's"
+            + " length: a value whose Huffman code is longer throws ArrayIndexOutOfBoundsException and the stream is"
+            + " reset (no response, nothing logged, counted as the client's abort)")
+    void asciiSymbolsReachAnHttp2Client() throws Exception {
+        String text = new String(nghttp("-v", url("/symbols")), StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("x-sym: <>{}^~|`<>{}^~|`"), text);
+    }
+
+    /** After a response whose headers could not be encoded, the connection's HPACK state must still agree. */
+    @Test
+    @org.junit.jupiter.api.Disabled("finding: after the failed header block the next response's block makes nghttp"
+            + " end the whole connection with GOAWAY COMPRESSION_ERROR: the encoder's dynamic table moved on"
+            + " without the client's, so every stream on the connection is lost (and a lenient decoder could"
+            + " resolve indexes to another response's headers)")
+    void aFailedHeaderBlockDoesNotDesynchroniseTheConnectionsHeaderTable() throws Exception {
+        String text = new String(nghttp("-v", url("/idx-a"), url("/symbols"), url("/symbols"), url("/idx-b"),
+                url("/idx-a"), url("/idx-b")), StandardCharsets.ISO_8859_1);
+        System.out.println("h2 sequence:\n" + text.lines().filter(l -> l.contains("recv") || l.contains("x-")
+                || l.contains("GOAWAY") || l.contains("error")).reduce("", (a, b) -> a + "\n" + b));
+        assertFalse(text.contains("COMPRESSION_ERROR"), text);
     }
 
     @Test
