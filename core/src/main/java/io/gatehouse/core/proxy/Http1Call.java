@@ -163,7 +163,12 @@ final class Http1Call {
             text.append(request.whole(), 0, request.whole().length);
         }
         BufferData out = text.data();
-        connection.writer().writeNow(out);
+        try {
+            connection.writer().writeNow(out);
+        } finally {
+            // written synchronously: a pooled connection does not keep a small body's room (and its bytes)
+            text.reset();
+        }
         if (request.whole() == null && request.hasBody()) {
             long start = System.nanoTime();
             writeBody(connection, request.body(), request.length(), chunked);

@@ -65,6 +65,16 @@ final class ResponseWriter {
     }
 
     Result write(Response response, Framing framing) {
+        try {
+            return writeResponse(response, framing);
+        } finally {
+            // every write above is synchronous: the array is free now, and one a large head or a small body grew
+            // is let go at once rather than held (with that response's bytes) while the connection idles
+            head.reset();
+        }
+    }
+
+    private Result writeResponse(Response response, Framing framing) {
         Body body = response.body();
         int status = response.status();
         long length = body.length();
@@ -78,8 +88,9 @@ final class ResponseWriter {
         head.field("Date", response.headers().first("Date").orElseGet(DateTime::rfc1123String));
         boolean withBody = hasBody(status, framing.head());
         if (framing.head() && status >= 200 && status != 204 && status != 304) {
-            String declared = length >= 0 ? Long.toString(length)
-                    : response.headers().first("Content-Length").orElse(null);
+            // the upstream's answer to HEAD declares the length of the GET it stands for; its body is empty
+            String declared = response.headers().first("Content-Length")
+                    .orElse(length >= 0 ? Long.toString(length) : null);
             if (declared != null) {
                 head.field("Content-Length", declared);
             }

@@ -1,0 +1,123 @@
+package io.gatehouse.core.proxy;
+
+import io.gatehouse.core.testing.GatewayFixture;
+import io.gatehouse.core.testing.RawUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link HostileUpstreamIT}'s header questions for an HTTP/2 client (nghttp, h2c with prior knowledge): what bytes
+ * an upstream's obs-text value becomes, and what length a HEAD answer declares.
+ */
+class HostileUpstreamH2IT {
+
+    private static final String OK = "HTTP/1.1 200 OK\r\n";
+    private static RawUpstream upstream;
+    private static GatewayFixture gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = RawUpstream.start(request -> {
+            String target = request.requestLine().split(" ")[1];
+            return switch (target) {
+                case "/latin1" -> RawUpstream.Reply.of(OK + "X-Latin: caf\u00e9\u00ff\r\nContent-Length: 2\r\n\r\nok");
+                case "/symbols" -> RawUpstream.Reply.of(OK + "X-Sym: <>{}^~|`<>{}^~|`\r\nContent-Length: 2\r\n\r\nok");
+                case "/idx-a" -> RawUpstream.Reply.of(OK + "X-Secret-A: alpha-secret-value\r\nContent-Length: 1\r\n\r\na");
+                case "/idx-b" -> RawUpstream.Reply.of(OK + "X-Public-B: bravo\r\nContent-Length: 1\r\n\r\nb");
+                case "/head-length" -> RawUpstream.Reply.of(OK + "Content-Length: 1234\r\n\r\n");
+                case "/head-chunked" -> RawUpstream.Reply.of(OK + "Transfer-Encoding: chunked\r\n\r\n");
+                default -> RawUpstream.Reply.ok("fallback");
+            };
+        });
+        gateway = GatewayFixture.start("""
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  http2: { enabled: true }
+                upstreams:
+                  raw:
+                    discovery: { type: static, endpoints: [ { url: "%s" } ] }
+                routes:
+                  - { id: all, match: { path: /*rest }, upstream: raw, timeout: 5s }
+                """.formatted(upstream.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("finding: an upstream header value with obs-text (0x80-0xFF), which HTTP/1.1"
+            + " clients get byte for byte, makes the gateway reset an HTTP/2 client's stream (RST_STREAM"
+            + " STREAM_CLOSED, no response, nothing logged, counted as the client's abort)")
+    void obsTextReachesAnHttp2ClientAsTheSameBytes() throws Exception {
+        byte[] out = nghttp("-v", url("/latin1"));
+        String text = new String(out, StandardCharsets.ISO_8859_1);
+        System.out.println("h2 latin1: " + text.lines().filter(l -> l.contains("x-latin")).toList());
+        assertTrue(text.contains("x-latin: caf\u00e9\u00ff"), text);
+    }
+
+    /** Plain ASCII whose HPACK Huffman code is longer than the value itself. */
+    @Test
+    @org.junit.jupiter.api.Disabled("finding: Helidon 4.2.0's Http2HuffmanEncoder sizes its output as the value's"
+            + " length: a value whose Huffman code is longer throws ArrayIndexOutOfBoundsException and the stream is"
+            + " reset (no response, nothing logged, counted as the client's abort)")
+    void asciiSymbolsReachAnHttp2Client() throws Exception {
+        String text = new String(nghttp("-v", url("/symbols")), StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("x-sym: <>{}^~|`<>{}^~|`"), text);
+    }
+
+    /** After a response whose headers could not be encoded, the connection's HPACK state must still agree. */
+    @Test
+    @org.junit.jupiter.api.Disabled("finding: after the failed header block the next response's block makes nghttp"
+            + " end the whole connection with GOAWAY COMPRESSION_ERROR: the encoder's dynamic table moved on"
+            + " without the client's, so every stream on the connection is lost (and a lenient decoder could"
+            + " resolve indexes to another response's headers)")
+    void aFailedHeaderBlockDoesNotDesynchroniseTheConnectionsHeaderTable() throws Exception {
+        String text = new String(nghttp("-v", url("/idx-a"), url("/symbols"), url("/symbols"), url("/idx-b"),
+                url("/idx-a"), url("/idx-b")), StandardCharsets.ISO_8859_1);
+        System.out.println("h2 sequence:\n" + text.lines().filter(l -> l.contains("recv") || l.contains("x-")
+                || l.contains("GOAWAY") || l.contains("error")).reduce("", (a, b) -> a + "\n" + b));
+        assertFalse(text.contains("COMPRESSION_ERROR"), text);
+    }
+
+    @Test
+    void headOverHttp2KeepsTheLength() throws Exception {
+        String text = new String(nghttp("-v", "-m", "1", "-H", ":method: HEAD", url("/head-length")),
+                StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("content-length: 1234"), text);
+        nghttp("-v", "-H", ":method: HEAD", url("/head-chunked"));
+        // finding (not asserted): "content-length: 0" for a resource the upstream serves chunked
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + gateway.uri("/").getPort() + path;
+    }
+
+    private static byte[] nghttp(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("nghttp", "--no-dep", "-t", "20"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (InputStream in = process.getInputStream()) {
+            in.transferTo(output);
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "nghttp ended");
+        assertEquals(0, process.exitValue(), output.toString(StandardCharsets.ISO_8859_1));
+        return output.toByteArray();
+    }
+}
