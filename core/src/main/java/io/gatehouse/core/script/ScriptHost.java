@@ -42,6 +42,8 @@ public final class ScriptHost implements AutoCloseable {
     static final long BODY_LIMIT = 10L * 1024 * 1024;
     /** Script fetches running at once in the whole gateway; each holds a virtual thread and a connection. */
     static final int GATEWAY_FETCHES = 1024;
+    /** The JVM option that chooses the compilation mode instead of latency (see {@link #engine}). */
+    private static final String MODE = "polyglot.engine.Mode";
 
     private final Path folder;
     private final Engine engine;
@@ -68,7 +70,7 @@ public final class ScriptHost implements AutoCloseable {
                     + "has no optimizing Truffle runtime (start with bin/gatehouse, which enables it on JDK 25.0.3)");
         } else {
             LOG.log(Level.INFO, "JavaScript filters run on the optimizing Truffle runtime ({0}, {1} mode)",
-                    engine.getImplementationName(), System.getProperty("polyglot.engine.Mode", "latency"));
+                    engine.getImplementationName(), System.getProperty(MODE, "latency"));
         }
     }
 
@@ -81,14 +83,18 @@ public final class ScriptHost implements AutoCloseable {
      * functions). Measured in docs/benchmarks.md ("JavaScript filter warm-up"). The interpreter has no modes.
      */
     private static Engine engine(OutputStream console) {
-        if (System.getProperty("polyglot.engine.Mode") == null) {
-            try {
-                return engineBuilder(console).option("engine.Mode", "latency").build();
-            } catch (IllegalArgumentException e) {
-                // no such option: the Truffle interpreter
+        String chosen = System.getProperty(MODE);
+        try {
+            return engineBuilder(console).option("engine.Mode", chosen == null ? "latency" : chosen).build();
+        } catch (IllegalArgumentException e) {
+            // The interpreter has no such option; nor must the JVM's -Dpolyglot.engine.Mode reach it.
+            Engine interpreter = engineBuilder(console).useSystemProperties(chosen == null).build();
+            if (!"Interpreted".equals(interpreter.getImplementationName())) {
+                interpreter.close();
+                throw e;   // a mode the optimizing runtime does not know
             }
+            return interpreter;
         }
-        return engineBuilder(console).build();
     }
 
     private static Engine.Builder engineBuilder(OutputStream console) {
