@@ -293,6 +293,14 @@ final class ScriptVersion {
             return call != null && call.overBudget(now);
         }
 
+        @Override
+        public void stalled(long nanos) {
+            ScriptCall call = running;
+            if (call != null) {
+                call.stalled(nanos);
+            }
+        }
+
         void close() {
             watchdog.forget(this);
             try {
