@@ -17,7 +17,7 @@ final class OnDemandScripts implements Supplier<ScriptHost>, AutoCloseable {
     @Override
     public ScriptHost get() {
         if (host == null) {
-            host = ScriptHost.start(folder);
+            host = ScriptHost.startToCheck(folder);
         }
         return host;
     }

@@ -17,7 +17,7 @@ final class ModuleClock implements Watchdog.Watched {
     private static final int EXPIRED = 2;
 
     private final Context context;
-    private final long deadline;
+    private volatile long deadline;   // moved on by the watchdog's stalls (its thread only)
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
     ModuleClock(Context context, Duration budget) {
@@ -28,6 +28,11 @@ final class ModuleClock implements Watchdog.Watched {
     @Override
     public boolean overBudget(long now) {
         return now - deadline > 0 && state.compareAndSet(RUNNING, EXPIRED);
+    }
+
+    @Override
+    public void stalled(long nanos) {
+        deadline += nanos;
     }
 
     @Override

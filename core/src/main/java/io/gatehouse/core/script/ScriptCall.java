@@ -50,6 +50,7 @@ public final class ScriptCall extends HeaderAccess {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private volatile long runningSince;
     private long usedNanos;
+    private volatile long stalledNanos;   // handed back by the watchdog: the JVM was stopped, not the script
     private boolean ended;
     private boolean settled;
     private HostResponse response;
@@ -86,7 +87,13 @@ public final class ScriptCall extends HeaderAccess {
     /** Watchdog: true (once) when the call ran JavaScript past its budget; the caller then cancels the Context. */
     boolean overBudget(long now) {
         long since = runningSince;
-        return since != 0 && usedNanos + (now - since) > budgetNanos && state.compareAndSet(RUNNING, KILLED);
+        return since != 0 && usedNanos + (now - since) - stalledNanos > budgetNanos
+                && state.compareAndSet(RUNNING, KILLED);
+    }
+
+    /** Watchdog (its thread only): the JVM stalled for {@code nanos}; whether or not the call ran then, not its time. */
+    void stalled(long nanos) {
+        stalledNanos += nanos;
     }
 
     /** Owner: ends the call; false when the watchdog got there first (the Context is being cancelled). */

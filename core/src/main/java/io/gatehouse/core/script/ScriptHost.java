@@ -42,6 +42,8 @@ public final class ScriptHost implements AutoCloseable {
     static final long BODY_LIMIT = 10L * 1024 * 1024;
     /** Script fetches running at once in the whole gateway; each holds a virtual thread and a connection. */
     static final int GATEWAY_FETCHES = 1024;
+    /** The JVM option that chooses the compilation mode instead of latency (see {@link #engine}). */
+    private static final String MODE = "polyglot.engine.Mode";
 
     private final Path folder;
     private final Engine engine;
@@ -53,27 +55,55 @@ public final class ScriptHost implements AutoCloseable {
     private volatile Supplier<Set<String>> upstreamNames = () -> null;
     private volatile java.util.function.BiConsumer<String, Boolean> failures = (script, timeout) -> {
     };
+    private final boolean warmUps;
     private ScriptWatcher watcher;
 
-    private ScriptHost(Path folder) {
+    private ScriptHost(Path folder, boolean warmUps) {
         this.folder = folder.toAbsolutePath().normalize();
+        this.warmUps = warmUps;
         this.console = new ConsoleLog();
-        this.engine = Engine.newBuilder("js")
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(console)
-                .err(console)
-                .option("engine.WarnInterpreterOnly", "false")
-                .logHandler(new EngineLog())
-                .build();
+        this.engine = engine(console);
         this.prelude = Source.newBuilder("js", preludeText(), "gatehouse-prelude.js").buildLiteral();
         warmUp();
         if ("Interpreted".equals(engine.getImplementationName())) {
             LOG.log(Level.WARNING, "JavaScript filters run on the Truffle interpreter, several times slower: this JVM "
                     + "has no optimizing Truffle runtime (start with bin/gatehouse, which enables it on JDK 25.0.3)");
         } else {
-            LOG.log(Level.INFO, "JavaScript filters run on the optimizing Truffle runtime ({0})",
-                    engine.getImplementationName());
+            LOG.log(Level.INFO, "JavaScript filters run on the optimizing Truffle runtime ({0}, {1} mode)",
+                    engine.getImplementationName(), System.getProperty(MODE, "latency"));
         }
+    }
+
+    /**
+     * The shared engine. On the optimizing runtime it compiles in latency mode unless the JVM is told otherwise
+     * ({@code -Dpolyglot.engine.Mode=default} or {@code throughput}): first tier only, no last-tier compilations.
+     * Those, on the one compiler thread of a 2-CPU machine and a Graal compiler that is itself cold after a start,
+     * kept scripts in the interpreter for about 20 s after a start and several seconds after a save; latency mode
+     * about halves the compilation work, for a few per cent of warm throughput (no inlining across JavaScript
+     * functions). Measured in docs/benchmarks.md ("JavaScript filter warm-up"). The interpreter has no modes.
+     */
+    private static Engine engine(OutputStream console) {
+        String chosen = System.getProperty(MODE);
+        try {
+            return engineBuilder(console).option("engine.Mode", chosen == null ? "latency" : chosen).build();
+        } catch (IllegalArgumentException e) {
+            // The interpreter has no such option; nor must the JVM's -Dpolyglot.engine.Mode reach it.
+            Engine interpreter = engineBuilder(console).useSystemProperties(chosen == null).build();
+            if (!"Interpreted".equals(interpreter.getImplementationName())) {
+                interpreter.close();
+                throw e;   // a mode the optimizing runtime does not know
+            }
+            return interpreter;
+        }
+    }
+
+    private static Engine.Builder engineBuilder(OutputStream console) {
+        return Engine.newBuilder("js")
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(console)
+                .err(console)
+                .option("engine.WarnInterpreterOnly", "false")
+                .logHandler(new EngineLog());
     }
 
     /**
@@ -95,7 +125,19 @@ public final class ScriptHost implements AutoCloseable {
      * @param folder the gateway's {@code scripts/} folder
      */
     public static ScriptHost start(Path folder) {
-        ScriptHost host = new ScriptHost(folder);
+        return start(folder, true);
+    }
+
+    /**
+     * Starts the runtime for a command that only checks a config: scripts load as for serving, but nothing will
+     * serve them, so they are not warmed up ({@link WarmUp}).
+     */
+    public static ScriptHost startToCheck(Path folder) {
+        return start(folder, false);
+    }
+
+    private static ScriptHost start(Path folder, boolean warmUps) {
+        ScriptHost host = new ScriptHost(folder, warmUps);
         try {
             host.watcher = ScriptWatcher.watch(host.folder, host::changed);
         } catch (IOException e) {
@@ -201,7 +243,7 @@ public final class ScriptHost implements AutoCloseable {
                     .buildLiteral();
             try {
                 script.loaded(ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
-                        console, watchdog), text);
+                        console, watchdog, warmUps), text);
             } catch (ScriptLoadException e) {
                 script.failedToLoad(text, "scripts/" + e.getMessage() + script.serving(), e.overran());
             }

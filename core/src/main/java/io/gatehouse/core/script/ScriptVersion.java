@@ -75,7 +75,8 @@ final class ScriptVersion {
      *                             past {@link #LOAD_BUDGET} or exports no {@code filter} function
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
-                              List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
+                              List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog,
+                              boolean warmUp) {
         ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, watchdog);
         ScriptContext first;
         try {
@@ -93,7 +94,9 @@ final class ScriptVersion {
         }
         first.queued.set(true);
         version.idle.add(first);
-        version.warmUp();
+        if (warmUp && WARM_UP) {
+            version.warmUp();
+        }
         return version;
     }
 
@@ -102,9 +105,6 @@ final class ScriptVersion {
      * loaded a moment ago: a slow moment of the machine) only means no warm-up.
      */
     private void warmUp() {
-        if (!WARM_UP) {
-            return;
-        }
         long start = System.nanoTime();
         ScriptContext context;
         try {
@@ -291,6 +291,14 @@ final class ScriptVersion {
             ScriptCall call = running;
             // true once per call: it moves the call to KILLED
             return call != null && call.overBudget(now);
+        }
+
+        @Override
+        public void stalled(long nanos) {
+            ScriptCall call = running;
+            if (call != null) {
+                call.stalled(nanos);
+            }
         }
 
         void close() {
