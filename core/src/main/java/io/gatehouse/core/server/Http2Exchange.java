@@ -262,6 +262,16 @@ final class Http2Exchange implements Handler {
             if (grpc) {
                 response = GrpcReplies.of(response);
             }
+            String unsendable = unsendableHeader(response);
+            if (unsendable != null) {
+                response.body().close();
+                FAILURES.log("hpack " + exchange.routeId(), () -> "request " + exchange.requestId() + " on route '"
+                        + exchange.routeId() + "': response header '" + unsendable + "' cannot be encoded for an"
+                        + " HTTP/2 client (Helidon 4.2's HPACK encoder); answered 502 instead");
+                response = ProblemResponses.of(502, "upstream_bad_response", "the response has a header ('"
+                        + unsendable + "') this gateway cannot send over HTTP/2; HTTP/1.1 clients get it",
+                        exchange.requestId(), exchange.trace().traceId(), exchange.originalPath());
+            }
             exchange.observer().responding(exchange, response);
             Body out = response.body();
             long length = out.length();
@@ -374,9 +384,29 @@ final class Http2Exchange implements Handler {
             ServerResponseTrailers trailers = res.trailers();
             response.trailers().forEach((name, value) -> {
                 if (!HopByHop.isHopByHop(name) && !name.equalsIgnoreCase("Content-Length")) {
-                    trailers.add(HeaderNames.create(name.toLowerCase(Locale.ROOT)), value);
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (HpackLimit.encodable(lower) && HpackLimit.encodable(value)) {
+                        trailers.add(HeaderNames.create(lower), value);
+                    } else {
+                        // the body went out already: the trailer is left out rather than the connection lost
+                        FAILURES.log("hpack trailer " + exchange.routeId(), () -> "request " + exchange.requestId()
+                                + " on route '" + exchange.routeId() + "': trailer '" + name + "' cannot be encoded"
+                                + " for an HTTP/2 client (Helidon 4.2's HPACK encoder); left out");
+                    }
                 }
             });
+        }
+
+        /** @return the first header of {@code response} Helidon's HPACK encoder cannot write, or {@code null} */
+        private static String unsendableHeader(Response response) {
+            String[] found = new String[1];
+            response.headers().forEach((name, value) -> {
+                if (found[0] == null && !HopByHop.isHopByHop(name)
+                        && (!HpackLimit.encodable(name.toLowerCase(Locale.ROOT)) || !HpackLimit.encodable(value))) {
+                    found[0] = name;
+                }
+            });
+            return found[0];
         }
 
         /** The response broke before a byte went out: the client still gets a clean answer. */
