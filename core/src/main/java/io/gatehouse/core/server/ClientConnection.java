@@ -18,9 +18,11 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.spi.ServerConnection;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,7 +45,10 @@ final class ClientConnection implements ServerConnection {
 
     private final ConnectionContext ctx;
     private final Listener listener;
-    private final DataReader reader;
+    /** A fresh one for each request that starts with nothing buffered (see {@link #pull()}). */
+    private DataReader reader;
+    /** Helidon's reader of the connection, holding the first bytes it looked at; dropped once they are taken. */
+    private DataReader first;
     private final ProxyHandler.Peer peer;
     private final ConnectionWatchdog.Deadline deadline;
     private final ResponseWriter writer;
@@ -56,7 +61,8 @@ final class ClientConnection implements ServerConnection {
     ClientConnection(ConnectionContext ctx, Listener listener) {
         this.ctx = ctx;
         this.listener = listener;
-        this.reader = ctx.dataReader();
+        this.first = ctx.dataReader();
+        this.reader = new DataReader(this::pull);
         this.peer = new ProxyHandler.Peer(ctx.remotePeer().host(), ctx.isSecure(),
                 ctx.isSecure() ? ClientCertificate.of(ctx.remotePeer()::tlsCertificates) : null);
         this.deadline = listener.watchdog().register(this::closeSocket);
@@ -106,6 +112,13 @@ final class ClientConnection implements ServerConnection {
         Duration waitForRequest = listener.timeouts().requestHead();
         while (!closing) {
             idle = true;
+            if (reader.available() == 0) {
+                // Helidon's reader drops a consumed buffer node without clearing its link to the next one, so the
+                // node a keep-alive connection waits on, once promoted by a young collection, would keep every
+                // later node of the reader alive from the old generation until a full collection (the heap filled
+                // with read buffers at megabytes a second under load). A reader per request ends the chain.
+                reader = new DataReader(this::pull);
+            }
             deadline.arm("idle", waitForRequest.toNanos());
             if (!awaitBytes() || closing) {
                 return;
@@ -117,6 +130,23 @@ final class ClientConnection implements ServerConnection {
                 return;
             }
             waitForRequest = listener.timeouts().keepAliveIdle();
+        }
+    }
+
+    /** The connection's next bytes: first those Helidon's reader holds, then the socket's. */
+    private byte[] pull() {
+        DataReader held = first;
+        if (held != null) {
+            int n = held.available();
+            if (n > 0) {
+                return held.readBytes(n);
+            }
+            first = null;
+        }
+        try {
+            return ctx.serverSocket().get();
+        } catch (UncheckedIOException e) {
+            throw new ServerConnectionException("Failed to get data from socket", e); // as Helidon's reader does
         }
     }
 

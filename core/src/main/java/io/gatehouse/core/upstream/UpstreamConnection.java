@@ -44,7 +44,8 @@ public final class UpstreamConnection {
     private final Socket socket;
     private final HelidonSocket helidonSocket;
     private final InputStream tlsInput;
-    private final DataReader reader;
+    /** Replaced at each release: see {@link #release()}. Handed over through the pool's lock. */
+    private DataReader reader;
     private final DataWriter writer;
     private final ConnectionPool pool;
     private final String poolKey;
@@ -253,7 +254,16 @@ public final class UpstreamConnection {
     public void release() {
         lastUsedNanos = System.nanoTime();
         reused = true;
-        if (reader.available() > 0 || !pool.offer(poolKey, this)) {
+        if (reader.available() > 0) {
+            close();
+            return;
+        }
+        // A fresh reader for the next exchange. Helidon's reader drops a consumed buffer node without clearing its
+        // link to the next one, so a node that lived through a young collection (the one a connection waits on)
+        // keeps every later node of that reader alive from the old generation until a full collection: under load
+        // the old generation filled with read buffers at megabytes a second. A reader per exchange ends the chain.
+        reader = new DataReader(this::read);
+        if (!pool.offer(poolKey, this)) {
             close();
         }
     }
