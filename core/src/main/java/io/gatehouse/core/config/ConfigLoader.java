@@ -3,7 +3,6 @@ package io.gatehouse.core.config;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -158,7 +157,7 @@ public final class ConfigLoader {
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(MAX_CHARS);
         DumperOptions dumperOptions = new DumperOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
+        Yaml yaml = new Yaml(new ConfigConstructor(options), new Representer(dumperOptions), dumperOptions, options,
                 new CoreSchemaResolver());
         Object tree;
         try {
