@@ -43,16 +43,18 @@ final class EnvSubstitution {
      */
     static Object apply(Object node, Map<String, String> env, String path, List<Problem> problems,
                         java.util.Set<String> substituted) {
+        // a child's path is made only for a child that may need it: most scalars have no '$'
         if (node instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((key, value) -> out.put(key, apply(value, env, ConfigPath.key(path, String.valueOf(key)),
-                    problems, substituted)));
+            map.forEach((key, value) -> out.put(key, unchanged(value) ? value
+                    : apply(value, env, ConfigPath.key(path, String.valueOf(key)), problems, substituted)));
             return out;
         }
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(apply(list.get(i), env, ConfigPath.index(path, i), problems, substituted));
+                Object item = list.get(i);
+                out.add(unchanged(item) ? item : apply(item, env, ConfigPath.index(path, i), problems, substituted));
             }
             return out;
         }
@@ -63,6 +65,12 @@ final class EnvSubstitution {
             return substitute(s, (name, fallback) -> resolve(name, fallback, env, path, problems), path, problems);
         }
         return node;
+    }
+
+    /** @return whether {@link #apply} gives {@code node} itself back, without looking at its path */
+    private static boolean unchanged(Object node) {
+        return !(node instanceof Map<?, ?>) && !(node instanceof List<?>)
+                && !(node instanceof String s && s.indexOf('$') >= 0);
     }
 
     /**
