@@ -18,6 +18,9 @@ import java.util.Set;
 final class ConfigConstructor extends SafeConstructor {
     private static final Set<Tag> IMMUTABLE = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
 
+    private long asked;
+    private long built;
+
     ConfigConstructor(LoaderOptions options) {
         super(options);
     }
@@ -27,6 +30,22 @@ final class ConfigConstructor extends SafeConstructor {
         if (node instanceof ScalarNode && IMMUTABLE.contains(node.getTag())) {
             return finalizeConstruction(node, getConstructor(node).construct(node));
         }
+        asked++;
         return super.constructObject(node);
+    }
+
+    @Override
+    protected Object constructObjectNoCheck(Node node) {
+        built++;
+        return super.constructObjectNoCheck(node);
+    }
+
+    /**
+     * @return whether some value was handed out more than once (an alias, a merge key, a collection used as a key),
+     *         so that the tree may share a map or list between places, or contain itself; false means every map
+     *         and list of the tree sits in one place only
+     */
+    boolean shared() {
+        return asked != built;
     }
 }
