@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,6 +93,40 @@ class YamlScalarsTest {
         assertEquals("shared", tree.get("b"));
         assertEquals(Map.of("x", 1, "y", 3), tree.get("c"));
         assertEquals(Map.of("x", 1, "y", "two"), tree.get("d"));
+    }
+
+    @Test
+    void anchoredDocumentsShareAsBefore() throws ConfigException {
+        // an anchor anywhere takes SnakeYAML's own path, with its identity tables
+        Map<?, ?> tree = (Map<?, ?>) ConfigLoader.substitutedTree(
+                "routes:\n  - { id: a, filters: &f [ { headers: { x: 1 } } ] }\n  - { id: b, filters: *f }\n",
+                "s.yaml", Map.of()).tree();
+        List<?> routes = (List<?>) tree.get("routes");
+        assertEquals(((Map<?, ?>) routes.get(0)).get("filters"), ((Map<?, ?>) routes.get(1)).get("filters"));
+    }
+
+    @Test
+    void collectionKeysAndSetsWithoutAnchors() throws ConfigException {
+        Map<?, ?> tree = (Map<?, ?>) ConfigLoader.substitutedTree("? [a, b]\n: list\n? { k: v }\n: map\n"
+                + "s: !!set { x, y }\n", "c.yaml", Map.of()).tree();
+        assertEquals("list", tree.get(List.of("a", "b")));
+        assertEquals("map", tree.get(Map.of("k", "v")));
+        assertEquals(Set.of("x", "y"), tree.get("s"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.substitutedTree("? [a]\n: 1\n? [a]\n: 2\n", "c.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("found duplicate key [a]"), e.getMessage());
+    }
+
+    @Test
+    void largeMappingsAreCheckedForDuplicatesToo() {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            yaml.append("k").append(i).append(": ").append(i).append('\n');
+        }
+        yaml.append("k7: again\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.substitutedTree(yaml.toString(), "l.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("found duplicate key k7"), e.getMessage());
     }
 
     @Test
