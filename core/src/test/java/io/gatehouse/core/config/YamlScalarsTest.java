@@ -130,6 +130,13 @@ class YamlScalarsTest {
     }
 
     @Test
+    void inlineMergeKeysWithoutAnchors() throws ConfigException {
+        Map<?, ?> tree = (Map<?, ?>) ConfigLoader.substitutedTree("c: { <<: { x: 1, y: 2 }, y: 3 }\n", "i.yaml",
+                Map.of()).tree();
+        assertEquals(Map.of("x", 1, "y", 3), tree.get("c"));
+    }
+
+    @Test
     void timestampsAndBinariesAreStillBuilt() throws ConfigException {
         Map<?, ?> tree = (Map<?, ?>) ConfigLoader.substitutedTree("t: !!timestamp 2024-01-01\nb: !!binary aGk=\n",
                 "t.yaml", Map.of()).tree();
