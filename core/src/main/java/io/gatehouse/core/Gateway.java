@@ -232,9 +232,10 @@ public final class Gateway implements AutoCloseable {
                 audit.reload(status, before, null);
                 return status;
             }
-            ReloadStatus status = apply(ConfigLoader.read(text, configFile.toString(), env), ConfigText.of(text),
-                    source, who, false, began);
-            audit.reload(status, before, ConfigText.of(text).digest());
+            ConfigText read = ConfigText.of(text);
+            ReloadStatus status = apply(ConfigLoader.read(text, configFile.toString(), env), read, source, who,
+                    false, began);
+            audit.reload(status, before, read.digest());
             return status;
         } finally {
             reloadLock.unlock();

@@ -3,7 +3,6 @@ package io.gatehouse.core.config;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -158,7 +157,8 @@ public final class ConfigLoader {
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(MAX_CHARS);
         DumperOptions dumperOptions = new DumperOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
+        ConfigConstructor constructor = new ConfigConstructor(options);
+        Yaml yaml = new Yaml(constructor, new Representer(dumperOptions), dumperOptions, options,
                 new CoreSchemaResolver());
         Object tree;
         try {
@@ -174,7 +174,8 @@ public final class ConfigLoader {
             throw fail(source, source, "YAML error: " + e.getMessage());
         }
         // The alias limit alone still lets 50 aliases nest into billions of nodes once later steps walk the tree.
-        if (expandedSize(tree, new IdentityHashMap<>()) > MAX_NODES) {
+        long size = constructor.shared() ? expandedSize(tree, new IdentityHashMap<>()) : size(tree);
+        if (size > MAX_NODES) {
             throw fail(source, source, "config expands to more than " + MAX_NODES + " values (aliases nested too deep?)");
         }
         return tree;
@@ -196,6 +197,19 @@ public final class ConfigLoader {
             size = Math.min(MAX_NODES + 1, size + expandedSize(child, memo));
         }
         memo.put(node, size);
+        return size;
+    }
+
+    /** @return the node count of a tree that shares no map or list (so needs no memo); saturates */
+    private static long size(Object node) {
+        if (!(node instanceof Map<?, ?>) && !(node instanceof List<?>)) {
+            return 1;
+        }
+        Collection<?> children = node instanceof Map<?, ?> map ? map.values() : (List<?>) node;
+        long size = 1;
+        for (Object child : children) {
+            size = Math.min(MAX_NODES + 1, size + size(child));
+        }
         return size;
     }
 

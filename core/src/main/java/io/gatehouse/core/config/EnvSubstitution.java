@@ -31,7 +31,10 @@ final class EnvSubstitution {
     private EnvSubstitution() {
     }
 
-    /** @return a copy of {@code node} with every string scalar substituted */
+    /**
+     * @return {@code node} with every string scalar substituted: a copy of each map and list that holds a {@code $}
+     *         somewhere, the same map or list where none does (nothing downstream changes the tree)
+     */
     static Object apply(Object node, Map<String, String> env, String path, List<Problem> problems) {
         return apply(node, env, path, problems, null);
     }
@@ -39,20 +42,25 @@ final class EnvSubstitution {
     /**
      * @param substituted where the paths of the scalars holding a reference ({@code ${...}}, not {@code $${}) are
      *                    added; {@code null} for none
-     * @return a copy of {@code node} with every string scalar substituted
+     * @return {@code node} with every string scalar substituted, as {@link #apply(Object, Map, String, List)}
      */
     static Object apply(Object node, Map<String, String> env, String path, List<Problem> problems,
                         java.util.Set<String> substituted) {
+        if (!holdsDollar(node)) {
+            return node;
+        }
+        // a child's path is made only for a child that needs it: most have no '$'
         if (node instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((key, value) -> out.put(key, apply(value, env, ConfigPath.key(path, String.valueOf(key)),
-                    problems, substituted)));
+            map.forEach((key, value) -> out.put(key, !holdsDollar(value) ? value
+                    : apply(value, env, ConfigPath.key(path, String.valueOf(key)), problems, substituted)));
             return out;
         }
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(apply(list.get(i), env, ConfigPath.index(path, i), problems, substituted));
+                Object item = list.get(i);
+                out.add(!holdsDollar(item) ? item : apply(item, env, ConfigPath.index(path, i), problems, substituted));
             }
             return out;
         }
@@ -63,6 +71,27 @@ final class EnvSubstitution {
             return substitute(s, (name, fallback) -> resolve(name, fallback, env, path, problems), path, problems);
         }
         return node;
+    }
+
+    /** @return whether some string in {@code node} (a map's keys aside) has a {@code $}: what substitution reads */
+    private static boolean holdsDollar(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            for (Object value : map.values()) {
+                if (holdsDollar(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node instanceof List<?> list) {
+            for (Object item : list) {
+                if (holdsDollar(item)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return node instanceof String s && s.indexOf('$') >= 0;
     }
 
     /**

@@ -138,6 +138,8 @@ public final class PathTemplate {
         return template;
     }
 
+    private static final char[] FORBIDDEN = {'%', '\\', '?', '#'};
+
     /** Parses into {@code out}; returns the problem, or null if the template is valid. */
     private static String parseInto(String template, List<Segment> out) {
         if (template == null || !template.startsWith("/")) {
@@ -152,20 +154,22 @@ public final class PathTemplate {
         String[] parts = body.split("/", -1);
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < parts.length; i++) {
-            String problem = segmentProblem(parts[i], i == parts.length - 1, names);
+            Segment segment = parts[i].isEmpty() ? null : segmentOf(parts[i]);
+            String problem = segmentProblem(parts[i], segment, i == parts.length - 1, names);
             if (problem != null) {
                 return "path template '" + template + "', segment " + (i + 1) + " '" + parts[i] + "': " + problem;
             }
-            out.add(segmentOf(parts[i]));
+            out.add(segment);
         }
         return null;
     }
 
-    private static String segmentProblem(String part, boolean last, Set<String> names) {
+    /** @param segment the part parsed ({@link #segmentOf}), null when the part is empty */
+    private static String segmentProblem(String part, Segment segment, boolean last, Set<String> names) {
         if (part.isEmpty()) {
             return "empty segment ('//')";
         }
-        for (char c : new char[] {'%', '\\', '?', '#'}) {
+        for (char c : FORBIDDEN) {
             if (part.indexOf(c) >= 0) {
                 return "'" + c + "' is not allowed; write the template decoded, without query or fragment";
             }
@@ -173,7 +177,6 @@ public final class PathTemplate {
         if (part.equals(".") || part.equals("..")) {
             return "dot segments never match a normalised path";
         }
-        Segment segment = segmentOf(part);
         if (segment.kind() == Kind.STATIC) {
             return null;
         }

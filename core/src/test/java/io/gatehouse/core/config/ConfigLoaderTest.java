@@ -28,6 +28,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesTooManyValuesWithoutAliasesToo() {
+        String yaml = "a: [" + "0,".repeat((int) ConfigLoader.MAX_NODES) + "0]\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "big.yaml", Map.of()));
+        assertEquals("big.yaml: config expands to more than 1000000 values (aliases nested too deep?)",
+                e.problems().getFirst().toString());
+    }
+
+    @Test
+    void countsSharedValuesOncePerUse() {
+        // a list of 400 000 values written once and used three times: over the limit
+        String yaml = "a: &m [" + "0,".repeat(400_000) + "0]\nb: [*m]\nc: { x: *m }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "m.yaml", Map.of()));
+        assertEquals("m.yaml: config expands to more than 1000000 values (aliases nested too deep?)",
+                e.problems().getFirst().toString());
+    }
+
+    @Test
     void refusesSelfReference() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("a: &x [*x]\n", "r.yaml", Map.of()));
         assertTrue(e.getMessage().contains("aliases nested too deep"), e.getMessage());
