@@ -16,7 +16,8 @@ import java.util.Map;
  * with its config path. Used for the core model and for the config record of every plugin.
  *
  * <ul>
- *   <li>A component {@code fooBar} is the key {@code foo_bar}. An unknown key is a problem, listing the known keys.
+ *   <li>A component {@code fooBar} is the key {@code foo_bar}. An unknown key is a problem, listing the known keys
+ *       (or saying the record takes no options, for an empty one).
  *   <li>A missing (or null) component marked {@link io.gatehouse.api.Required} is a problem ({@code path: required});
  *       a missing optional one is bound to {@code null}, 0 or {@code false} and the compact constructor applies its
  *       default. An {@link IllegalArgumentException} from the compact constructor becomes a problem at the record's
@@ -125,8 +126,9 @@ public final class RecordBinder {
             String key = String.valueOf(entry.getKey());
             int i = shape.indexOf(key);
             if (i < 0) {
-                problems.add(new Problem(ConfigPath.key(path, key),
-                        "unknown key (known keys: " + String.join(", ", shape.keys) + ")"));
+                problems.add(new Problem(ConfigPath.key(path, key), shape.keys.isEmpty()
+                        ? "unknown key (this takes no options)"
+                        : "unknown key (known keys: " + String.join(", ", shape.keys) + ")"));
                 continue;
             }
             present[i] = entry.getValue() != null;
@@ -144,7 +146,9 @@ public final class RecordBinder {
         boolean scalarFirst = !shape.keys.isEmpty() && !(node instanceof List<?>)
                 && shape.types[0] instanceof Class<?> first && (ScalarConverter.supports(first) || first == Object.class);
         if (!scalarFirst) {
-            problems.add(new Problem(path, "expected a map, got " + ScalarConverter.describe(node)));
+            problems.add(new Problem(path, shape.keys.isEmpty()
+                    ? "takes no options, got " + ScalarConverter.describe(node)
+                    : "expected a map, got " + ScalarConverter.describe(node)));
             return null;
         }
         int before = problems.size();

@@ -41,6 +41,10 @@ class RecordBinderTest {
     record StripPrefix(int parts, String note) {
     }
 
+    /** A component with no options. */
+    record NoOptions() {
+    }
+
     record Case(String desc, Object node, Class<?> type, Object expected, List<String> problems) {
         @Override
         public String toString() {
@@ -104,6 +108,11 @@ class RecordBinderTest {
                 bad("list given for a record", List.of(1), StripPrefix.class, "x: expected a map, got a list"),
                 bad("list expected", map("keys", "X-Key"), RateLimit.class,
                         "x.keys: expected a list, got 'X-Key'", "x.requests: required"),
+                bad("a key given to a component with no options", map("limit", 1), NoOptions.class,
+                        "x.limit: unknown key (this takes no options)"),
+                bad("a shortcut given to a component with no options", 5, NoOptions.class,
+                        "x: takes no options, got 5"),
+                ok("no options, none given", null, NoOptions.class, new NoOptions()),
                 ok("null node is all defaults", null, StripPrefix.class, new StripPrefix(0, null)),
                 ok("component spec", map("type", "static", "endpoints", List.of("a")), ComponentSpec.class,
                         new ComponentSpec("static", map("endpoints", List.of("a")), "x")),
