@@ -45,6 +45,22 @@ class RecordBinderTest {
     record NoOptions() {
     }
 
+    /** The example of docs/plugins.md, "How config binds". */
+    record Documented(Boolean enabled, Integer times, String greeting, List<String> paths) {
+        Documented {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            times = times == null ? 1 : times;
+            if (times < 1) {
+                throw new IllegalArgumentException("times must be >= 1, got " + times);
+            }
+            greeting = greeting == null ? "Hello" : greeting;
+            paths = paths == null ? List.of() : paths;
+        }
+    }
+
+    record WithOptional(java.util.Optional<String> name) {
+    }
+
     record Case(String desc, Object node, Class<?> type, Object expected, List<String> problems) {
         @Override
         public String toString() {
@@ -113,6 +129,17 @@ class RecordBinderTest {
                 bad("a shortcut given to a component with no options", 5, NoOptions.class,
                         "x: takes no options, got 5"),
                 ok("no options, none given", null, NoOptions.class, new NoOptions()),
+                ok("documented: defaults from the compact constructor", null, Documented.class,
+                        new Documented(true, 1, "Hello", List.of())),
+                bad("documented: compact constructor check", map("times", 0), Documented.class,
+                        "x: times must be >= 1, got 0"),
+                bad("documented: yes is not a boolean", map("enabled", "yes"), Documented.class,
+                        "x.enabled: expected true or false, got 'yes'"),
+                ok("documented: a missing primitive boolean is false", map("text", "a"), Scalars.class,
+                        scalars("a", false, null, 0, 0, null, null, null)),
+                bad("documented: Optional is not a config type", map("name", "a"), WithOptional.class,
+                        "x.name: cannot bind config type java.util.Optional<java.lang.String>"
+                                + " (records, List, Map<String, X>, enums and scalars only)"),
                 ok("null node is all defaults", null, StripPrefix.class, new StripPrefix(0, null)),
                 ok("component spec", map("type", "static", "endpoints", List.of("a")), ComponentSpec.class,
                         new ComponentSpec("static", map("endpoints", List.of("a")), "x")),
