@@ -182,10 +182,10 @@ class RecordBinderTest {
 
     @Test
     void snakeCase() {
-        assertEquals("max_body_size", RecordShape.snakeCase("maxBodySize"));
-        assertEquals("jwks_url", RecordShape.snakeCase("jwksURL"));
-        assertEquals("url_path", RecordShape.snakeCase("URLPath"));
-        assertEquals("http2", RecordShape.snakeCase("http2"));
+        assertEquals("max_body_size", io.gatehouse.api.config.ConfigBinder.configKey("maxBodySize"));
+        assertEquals("jwks_url", io.gatehouse.api.config.ConfigBinder.configKey("jwksURL"));
+        assertEquals("url_path", io.gatehouse.api.config.ConfigBinder.configKey("URLPath"));
+        assertEquals("http2", io.gatehouse.api.config.ConfigBinder.configKey("http2"));
     }
 
     private static Case ok(String desc, Object node, Class<?> type, Object expected) {
