@@ -2,6 +2,12 @@ package io.gatehouse.api.testkit;
 
 import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.config.ConfigBinder;
+import io.gatehouse.api.config.CoreSchemaResolver;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +20,7 @@ import java.util.Objects;
  * <pre>{@code
  * TestConfig.Bound<Config> bound = TestConfig.bind(Config.class, Map.of("times", 0));
  * assertEquals(List.of("times must be >= 1, got 0"), bound.problems());
- * Config config = TestConfig.bind(Config.class, Map.of("greeting", "Hi")).orThrow();
+ * Config config = TestConfig.bindYaml(Config.class, "{greeting: Hi, times: 2}").orThrow();
  * List<String> all = TestConfig.check(factory, Map.of("greeting", " ")).problems();   // binding, then validate
  * }</pre>
  *
@@ -22,7 +28,9 @@ import java.util.Objects;
  * {@code Long}, {@code Double}, {@code Boolean}, {@code List} and {@code Map} values ({@code Map.of()} or
  * {@code null} for none). Problems read {@code path: message}, with paths relative to the component's options
  * (in a route, the gateway prefixes them with e.g. {@code routes[0].filters[1].hello.}); a problem about the
- * record as a whole, such as a compact constructor's, is the message alone. Stateless and thread-safe.
+ * record as a whole, such as a compact constructor's, is the message alone. {@link #bindYaml} reads YAML as the
+ * gateway does ({@code no} and {@code 0123} stay strings, duplicate keys are refused) and needs
+ * {@code org.yaml:snakeyaml} on the test class path. Stateless and thread-safe.
  */
 public final class TestConfig {
 
@@ -65,6 +73,32 @@ public final class TestConfig {
         C value = BINDER.bind(options, type, "", (path, message) ->
                 problems.add(path.isEmpty() ? message : path + ": " + message));
         return new Bound<>(problems.isEmpty() ? value : null, List.copyOf(problems));
+    }
+
+    /**
+     * Reads {@code yaml} as the gateway reads its config file, then binds it to {@code type}: the text is what would
+     * follow {@code - hello:} in a route's filters, e.g. {@code "{greeting: Hi}"}, a block map, or a shortcut scalar.
+     *
+     * @param type the config record type
+     * @param yaml the options as YAML; empty for none
+     * @param <C>  the config record type
+     * @return the record, or the problems
+     * @throws IllegalArgumentException if {@code yaml} is not valid YAML
+     */
+    public static <C extends Record> Bound<C> bindYaml(Class<C> type, String yaml) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        DumperOptions dumperOptions = new DumperOptions();
+        Yaml parser = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
+                new CoreSchemaResolver());
+        Object tree;
+        try {
+            tree = parser.load(yaml);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not valid YAML: " + e.getMessage(), e);
+        }
+        return bind(type, tree);
     }
 
     /**

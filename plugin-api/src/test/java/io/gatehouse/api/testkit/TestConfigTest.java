@@ -64,6 +64,20 @@ class TestConfigTest {
     }
 
     @Test
+    void yamlIsReadAsTheGatewayReadsIt() {
+        assertEquals(new Config("Hi", false), TestConfig.bindYaml(Config.class, "{greeting: Hi, enabled: false}")
+                .orThrow());
+        assertEquals(new Config("no", true), TestConfig.bindYaml(Config.class, "greeting: no").orThrow(),
+                "YAML 1.2 core schema: no is a string");
+        assertEquals(new Config("Hi", true), TestConfig.bindYaml(Config.class, "Hi").orThrow(), "shortcut");
+        assertEquals(new Config("Hello", true), TestConfig.bindYaml(Config.class, "").orThrow(), "no options");
+        assertEquals(List.of("enabled: expected true or false, got 'no'"),
+                TestConfig.bindYaml(Config.class, "enabled: no").problems());
+        assertThrows(IllegalArgumentException.class,
+                () -> TestConfig.bindYaml(Config.class, "{greeting: a, greeting: b}"));
+    }
+
+    @Test
     void checkBindsThenValidates() {
         assertEquals(List.of("enabled: expected true or false, got 'yes'"),
                 TestConfig.check(new Factory(), Map.of("enabled", "yes")).problems());
