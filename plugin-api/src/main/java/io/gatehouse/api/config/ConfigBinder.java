@@ -34,6 +34,8 @@ import java.util.Map;
  *       which is what {@code ${VAR}} substitution produces; {@code yes} and {@code no} are not booleans.
  * </ul>
  * Bound lists and maps are unmodifiable. Instances are stateless and thread-safe.
+ *
+ * @since 1.5.0
  */
 public class ConfigBinder {
 

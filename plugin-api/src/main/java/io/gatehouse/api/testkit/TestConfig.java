@@ -31,6 +31,8 @@ import java.util.Objects;
  * record as a whole, such as a compact constructor's, is the message alone. {@link #bindYaml} reads YAML as the
  * gateway does ({@code no} and {@code 0123} stay strings, duplicate keys are refused) and needs
  * {@code org.yaml:snakeyaml} on the test class path. Stateless and thread-safe.
+ *
+ * @since 1.5.0
  */
 public final class TestConfig {
 

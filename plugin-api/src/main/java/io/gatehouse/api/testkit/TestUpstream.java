@@ -47,6 +47,8 @@ import java.util.concurrent.Executors;
  * hop-by-hop and forwarding headers, and the JDK's HTTP client sets {@code Host}, {@code Content-Length},
  * {@code Connection}, {@code Expect} and {@code Upgrade} itself (a filter's values for those are not sent).
  * The response body is buffered. Thread-safe; {@link #close()} stops the upstream.
+ *
+ * @since 1.5.0
  */
 public final class TestUpstream implements AutoCloseable {
 
