@@ -111,7 +111,8 @@ public class ConfigBinder {
 
     /**
      * @param node a node
-     * @return whether the node stands for "not given" (binds to {@code null}, 0 or {@code false}); {@code null} is
+     * @return whether the node stands for "not given", binding to {@code null}, 0 or {@code false}: here only
+     *         {@code null}; a subclass may add its own markers
      */
     protected boolean isAbsent(Object node) {
         return node == null;
