@@ -2,7 +2,7 @@ package io.gatehouse.core.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.gatehouse.core.config.CoreSchemaResolver;
+import io.gatehouse.api.config.CoreSchemaResolver;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

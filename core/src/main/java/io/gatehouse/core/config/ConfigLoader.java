@@ -1,5 +1,6 @@
 package io.gatehouse.core.config;
 
+import io.gatehouse.api.config.CoreSchemaResolver;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

@@ -3,6 +3,7 @@ package io.gatehouse.core.config;
 import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.Doc;
 import io.gatehouse.api.Required;
+import io.gatehouse.api.config.ConfigBinder;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -70,17 +71,17 @@ public final class ConfigSchema {
         Set<String> refusedKeys = problems.stream().map(p -> topKey(p.path())).collect(Collectors.toSet());
         List<Key> keys = new ArrayList<>();
         walk(type, "", empty != null ? empty : withRequiredFilled(type), refusedKeys, keys, 0);
-        RecordShape shape = RecordShape.of(type);
-        boolean scalarFirst = !shape.keys.isEmpty() && shape.types[0] instanceof Class<?> first
-                && (ScalarConverter.supports(first) || first == Object.class);
-        return new Schema(type.getName(), scalarFirst ? shape.keys.getFirst() : null, List.copyOf(keys),
-                List.copyOf(problems));
+        RecordComponent[] components = type.getRecordComponents();
+        boolean scalarFirst = components.length > 0 && components[0].getGenericType() instanceof Class<?> first
+                && (RecordBinder.isScalarType(first) || first == Object.class);
+        return new Schema(type.getName(), scalarFirst ? ConfigBinder.configKey(components[0].getName()) : null,
+                List.copyOf(keys), List.copyOf(problems));
     }
 
     private static void walk(Class<?> record, String prefix, Object instance, Set<String> refused, List<Key> out,
                              int depth) {
         for (RecordComponent component : record.getRecordComponents()) {
-            String name = RecordShape.snakeCase(component.getName());
+            String name = ConfigBinder.configKey(component.getName());
             String key = prefix + name;
             Type type = unwrap(component.getGenericType());
             Object value = instance == null ? null : read(component, instance);
@@ -116,11 +117,10 @@ public final class ConfigSchema {
      * {@link Required} key (shown as {@code required} anyway); {@code null} if even that does not bind.
      */
     private static Object withRequiredFilled(Class<?> type) {
-        RecordShape shape = RecordShape.of(type);
         Map<String, Object> filled = new LinkedHashMap<>();
-        for (int i = 0; i < shape.keys.size(); i++) {
-            if (shape.required[i]) {
-                filled.put(shape.keys.get(i), standIn(shape.types[i]));
+        for (RecordComponent component : type.getRecordComponents()) {
+            if (component.isAnnotationPresent(Required.class)) {
+                filled.put(ConfigBinder.configKey(component.getName()), standIn(component.getGenericType()));
             }
         }
         return filled.isEmpty() ? null : new RecordBinder().bind(filled, type, "", new ArrayList<>());
@@ -141,7 +141,7 @@ public final class ConfigSchema {
             return "1s";
         }
         if (c.isEnum()) {
-            return ScalarConverter.configName((Enum<?>) c.getEnumConstants()[0]);
+            return ConfigBinder.configName((Enum<?>) c.getEnumConstants()[0]);
         }
         if (c.isPrimitive() || Number.class.isAssignableFrom(c) || c == ByteSize.class) {
             return 1;
@@ -208,7 +208,7 @@ public final class ConfigSchema {
 
     /** A record the binder binds key by key (not a size, a component or a filter entry). */
     private static boolean isPlainRecord(Class<?> c) {
-        return c.isRecord() && !ScalarConverter.supports(c) && c != ComponentSpec.class && c != FilterSpec.class;
+        return c.isRecord() && !RecordBinder.isScalarType(c) && c != ComponentSpec.class && c != FilterSpec.class;
     }
 
     /** @return how the schema names a component type */
@@ -243,7 +243,7 @@ public final class ConfigSchema {
         }
         if (c.isEnum()) {
             return "one of " + Arrays.stream(c.getEnumConstants())
-                    .map(e -> ScalarConverter.configName((Enum<?>) e)).collect(Collectors.joining(", "));
+                    .map(e -> ConfigBinder.configName((Enum<?>) e)).collect(Collectors.joining(", "));
         }
         if (c.isRecord()) {
             return "map";
@@ -287,7 +287,7 @@ public final class ConfigSchema {
             return size(size.bytes());
         }
         if (value instanceof Enum<?> e) {
-            return ScalarConverter.configName(e);
+            return ConfigBinder.configName(e);
         }
         if (value instanceof List<?> list) {
             return list.stream().map(ConfigSchema::format).collect(Collectors.joining(", ", "[", "]"));

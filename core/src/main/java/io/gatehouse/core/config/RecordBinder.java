@@ -1,57 +1,31 @@
 package io.gatehouse.core.config;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
+import io.gatehouse.api.Problems;
+import io.gatehouse.api.config.ConfigBinder;
+
 import java.lang.reflect.Type;
-import java.lang.reflect.WildcardType;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Binds a parsed YAML tree strictly to a record type, by reflection over its components, and reports every problem
- * with its config path. Used for the core model and for the config record of every plugin.
- *
- * <ul>
- *   <li>A component {@code fooBar} is the key {@code foo_bar}. An unknown key is a problem, listing the known keys.
- *   <li>A missing (or null) component marked {@link io.gatehouse.api.Required} is a problem ({@code path: required});
- *       a missing optional one is bound to {@code null}, 0 or {@code false} and the compact constructor applies its
- *       default. An {@link IllegalArgumentException} from the compact constructor becomes a problem at the record's
- *       path with its message.
- *   <li>A scalar given where a record is expected binds to the record's first component (shortcut form:
- *       {@code strip_prefix: 2}), provided that component is a scalar type.
- *   <li>Supported component types: {@code String}, {@code boolean}, {@code int}, {@code long}, {@code double} (and
- *       their boxes), {@link java.time.Duration}, {@link ByteSize}, enums, records, {@code List<X>},
- *       {@code Map<String, X>} (in YAML order), {@code Object} (the raw node), and {@link ComponentSpec} /
- *       {@link FilterSpec}. Scalar rules are in {@link ScalarConverter}: notably, non-string fields accept a string
- *       that is exactly their text, which is what {@code ${VAR}} substitution produces.
- * </ul>
- * Bound lists and maps are unmodifiable. Instances are stateless and thread-safe.
+ * The plugin API's {@link ConfigBinder} (whose rules every plugin's config record is bound by, and which the
+ * testkit uses) with the core model's own types: {@link ByteSize} (a scalar: {@code 512}, {@code 8KiB}),
+ * {@link ComponentSpec}, {@link FilterSpec}, and an unresolved {@code ${VAR}} bound as absent. Problems are
+ * {@link Problem}s. Instances are stateless and thread-safe.
  */
-public final class RecordBinder {
+public final class RecordBinder extends ConfigBinder {
+
+    private static final String SIZE_EXAMPLE = "a size like 512, 8KiB, 10MB or 1GiB";
 
     /**
-     * Binds {@code node} to {@code type}.
+     * Binds {@code node} to {@code type}; see {@link ConfigBinder#bind(Object, Class, String, Problems)}.
      *
-     * @param node     the parsed tree: {@code Map}, {@code List}, {@code String}, a number, {@code Boolean} or
-     *                 {@code null}; a {@code null} node binds a record type as an empty map (all defaults)
-     * @param type     the target type, usually a record
-     * @param path     the config path of {@code node}, for problems; empty at the document root
-     * @param problems where problems are added; every one is reported, not just the first
      * @return the bound value, or {@code null} if any problem was added by this call
      */
     public <T> T bind(Object node, Class<T> type, String path, List<Problem> problems) {
-        int before = problems.size();
-        Object value = bindPartial(node, type, path, problems);
-        if (problems.size() > before) {
-            return null;
-        }
-        @SuppressWarnings("unchecked")
-        T result = (T) value;
-        return result;
+        return bind(node, type, path, collect(problems));
     }
 
     /**
@@ -59,142 +33,71 @@ public final class RecordBinder {
      * that later checks can still find their own problems. Such a value must never be served.
      */
     Object bindPartial(Object node, Type type, String path, List<Problem> problems) {
-        boolean record = type instanceof Class<?> c && c.isRecord();
-        return bindValue(node == null && record ? Map.of() : node, type, path, problems);
+        return bindPartial(node, type, path, collect(problems));
     }
 
-    private Object bindValue(Object node, Type type, String path, List<Problem> problems) {
-        if (type instanceof WildcardType wildcard) {
-            type = wildcard.getUpperBounds()[0];
+    /** @return whether the core binds {@code type} from a scalar: the plugin API's scalars and {@link ByteSize} */
+    static boolean isScalarType(Class<?> type) {
+        return isScalar(type) || type == ByteSize.class;
+    }
+
+    @Override
+    protected boolean isAbsent(Object node) {
+        return node == null || node == EnvSubstitution.UNRESOLVED;
+    }
+
+    @Override
+    protected boolean isOwnScalar(Class<?> type) {
+        return type == ByteSize.class;
+    }
+
+    @Override
+    protected Object bindType(Object node, Class<?> type, String path, Problems problems) {
+        if (type == ByteSize.class) {
+            return bindSize(node, path, problems);
         }
-        if (type instanceof ParameterizedType parameterized) {
-            return bindGeneric(node, parameterized, path, problems);
-        }
-        if (!(type instanceof Class<?> c)) {
-            return unsupported(type, path, problems);
-        }
-        if (node == null || node == EnvSubstitution.UNRESOLVED) {
-            return zero(c);
-        }
-        if (c == Object.class) {
-            return node;
-        }
-        if (c == ComponentSpec.class) {
+        if (type == ComponentSpec.class) {
             return bindComponent(node, path, problems);
         }
-        if (c == FilterSpec.class) {
+        if (type == FilterSpec.class) {
             return bindFilter(node, path, problems);
         }
-        if (ScalarConverter.supports(c)) {
-            return ScalarConverter.convert(node, c, path, problems);
-        }
-        if (c.isRecord()) {
-            return bindRecord(node, RecordShape.of(c), path, problems);
-        }
-        if (c == List.class || c == Collection.class) {
-            return bindList(node, Object.class, path, problems);
-        }
-        if (c == Map.class) {
-            return bindMap(node, Object.class, path, problems);
-        }
-        return unsupported(type, path, problems);
+        return NOT_MINE;
     }
 
-    private Object bindGeneric(Object node, ParameterizedType type, String path, List<Problem> problems) {
-        Type[] args = type.getActualTypeArguments();
-        if (type.getRawType() == List.class || type.getRawType() == Collection.class) {
-            return bindList(node, args[0], path, problems);
-        }
-        if (type.getRawType() == Map.class && args[0] == String.class) {
-            return bindMap(node, args[1], path, problems);
-        }
-        return unsupported(type, path, problems);
+    private static Problems collect(List<Problem> problems) {
+        return (path, message) -> problems.add(new Problem(path, message));
     }
 
-    private Object bindRecord(Object node, RecordShape shape, String path, List<Problem> problems) {
-        if (shape.constructor == null) {
-            return unsupported(shape.type, path, problems);
-        }
-        if (!(node instanceof Map<?, ?> map)) {
-            return bindShortcut(node, shape, path, problems);
-        }
-        int before = problems.size();
-        Object[] args = new Object[shape.keys.size()];
-        boolean[] present = new boolean[args.length];
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = String.valueOf(entry.getKey());
-            int i = shape.indexOf(key);
-            if (i < 0) {
-                problems.add(new Problem(ConfigPath.key(path, key),
-                        "unknown key (known keys: " + String.join(", ", shape.keys) + ")"));
-                continue;
-            }
-            present[i] = entry.getValue() != null;
-            args[i] = bindValue(entry.getValue(), shape.types[i], ConfigPath.key(path, key), problems);
-        }
-        for (int i = 0; i < args.length; i++) {
-            if (shape.required[i] && !present[i]) {
-                problems.add(new Problem(ConfigPath.key(path, shape.keys.get(i)), "required"));
-            }
-        }
-        return construct(shape, args, path, problems, problems.size() > before);
-    }
-
-    private Object bindShortcut(Object node, RecordShape shape, String path, List<Problem> problems) {
-        boolean scalarFirst = !shape.keys.isEmpty() && !(node instanceof List<?>)
-                && shape.types[0] instanceof Class<?> first && (ScalarConverter.supports(first) || first == Object.class);
-        if (!scalarFirst) {
-            problems.add(new Problem(path, "expected a map, got " + ScalarConverter.describe(node)));
-            return null;
-        }
-        int before = problems.size();
-        Object[] args = new Object[shape.keys.size()];
-        args[0] = bindValue(node, shape.types[0], path, problems);
-        for (int i = 1; i < args.length; i++) {
-            if (shape.required[i]) {
-                problems.add(new Problem(ConfigPath.key(path, shape.keys.get(i)), "required"));
-            }
-        }
-        return construct(shape, args, path, problems, problems.size() > before);
-    }
-
-    private static Object construct(RecordShape shape, Object[] args, String path, List<Problem> problems,
-                                    boolean partsFailed) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] == null && shape.types[i] instanceof Class<?> c) {
-                args[i] = zero(c);
-            }
-        }
+    private static ByteSize bindSize(Object node, String path, Problems problems) {
         try {
-            return shape.constructor.newInstance(args);
-        } catch (InvocationTargetException e) {
-            // After a part failed, the constructor's complaint is usually a consequence of it: stay quiet.
-            if (!partsFailed) {
-                Throwable cause = e.getCause();
-                problems.add(new Problem(path, cause instanceof IllegalArgumentException && cause.getMessage() != null
-                        ? cause.getMessage() : "invalid (" + cause + ")"));
+            if (node instanceof Integer || node instanceof Long) {
+                return new ByteSize(((Number) node).longValue());
             }
-            return null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            problems.add(new Problem(path, "cannot build " + shape.type.getName() + ": " + e));
+            if (node instanceof String s) {
+                return ByteSize.parse(s);
+            }
+            throw new IllegalArgumentException("expected " + SIZE_EXAMPLE + ", got " + describe(node));
+        } catch (IllegalArgumentException e) {
+            problems.add(path, e.getMessage());
             return null;
         }
     }
 
-    private ComponentSpec bindComponent(Object node, String path, List<Problem> problems) {
+    private ComponentSpec bindComponent(Object node, String path, Problems problems) {
         if (node instanceof String type) {
             return new ComponentSpec(type, Map.of(), path);
         }
         if (!(node instanceof Map<?, ?> map)) {
-            problems.add(new Problem(path, "expected a map with a 'type' key, got " + ScalarConverter.describe(node)));
+            problems.add(path, "expected a map with a 'type' key, got " + describe(node));
             return null;
         }
         Object type = map.get("type");
         if (type == null) {
-            problems.add(new Problem(ConfigPath.key(path, "type"), "required"));
+            problems.add(ConfigPath.key(path, "type"), "required");
             return null;
         }
-        String name = (String) ScalarConverter.convert(type, String.class, ConfigPath.key(path, "type"), problems);
+        String name = bind(type, String.class, ConfigPath.key(path, "type"), problems);
         Map<String, Object> options = new LinkedHashMap<>();
         map.forEach((key, value) -> {
             if (!"type".equals(key)) {
@@ -204,7 +107,7 @@ public final class RecordBinder {
         return name == null ? null : new ComponentSpec(name, Collections.unmodifiableMap(options), path);
     }
 
-    private static FilterSpec bindFilter(Object node, String path, List<Problem> problems) {
+    private static FilterSpec bindFilter(Object node, String path, Problems problems) {
         if (node instanceof String name && !name.isBlank()) {
             return new FilterSpec(name, null, path);
         }
@@ -212,73 +115,7 @@ public final class RecordBinder {
                 && map.keySet().iterator().next() instanceof String name && !name.isBlank()) {
             return new FilterSpec(name, map.get(name), path);
         }
-        problems.add(new Problem(path, "a filter is a name or a one-key map {name: config}"));
+        problems.add(path, "a filter is a name or a one-key map {name: config}");
         return null;
-    }
-
-    private List<Object> bindList(Object node, Type elementType, String path, List<Problem> problems) {
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof List<?> list)) {
-            problems.add(new Problem(path, "expected a list, got " + ScalarConverter.describe(node)));
-            return null;
-        }
-        List<Object> out = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            out.add(bindElement(list.get(i), elementType, ConfigPath.index(path, i), problems));
-        }
-        return Collections.unmodifiableList(out);
-    }
-
-    private Map<String, Object> bindMap(Object node, Type valueType, String path, List<Problem> problems) {
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof Map<?, ?> map)) {
-            problems.add(new Problem(path, "expected a map, got " + ScalarConverter.describe(node)));
-            return null;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            Object key = entry.getKey();
-            if (key instanceof Map<?, ?> || key instanceof List<?> || key == null) {
-                problems.add(new Problem(path, "a key must be a name, got " + ScalarConverter.describe(key)));
-                continue;
-            }
-            String name = key.toString();
-            out.put(name, bindElement(entry.getValue(), valueType, ConfigPath.key(path, name), problems));
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    private Object bindElement(Object node, Type type, String path, List<Problem> problems) {
-        if (node == null && type != Object.class) {
-            problems.add(new Problem(path, "must not be empty"));
-            return null;
-        }
-        return bindValue(node, type, path, problems);
-    }
-
-    private static Object unsupported(Type type, String path, List<Problem> problems) {
-        problems.add(new Problem(path, "cannot bind config type " + type.getTypeName()
-                + " (records, List, Map<String, X>, enums and scalars only)"));
-        return null;
-    }
-
-    private static Object zero(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return null;
-        }
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        if (type == double.class) {
-            return 0.0;
-        }
-        return 0;
     }
 }

@@ -30,8 +30,11 @@ final class ComponentCreation {
             return component;
         } catch (Exception | Error e) {
             rethrowIfFatal(e);
-            throw new ConfigException(context.location(), List.of(new Problem(bound.path(),
-                    id + " could not be created: " + Failures.describe(e))));
+            Class<?> factory = bound.factory().getClass();
+            // A plugin's author gets the exception's class and their own line; a built-in's message is enough.
+            boolean plugin = factory.getClassLoader() != ComponentCreation.class.getClassLoader();
+            throw new ConfigException(context.location(), List.of(new Problem(bound.path(), id
+                    + " could not be created: " + (plugin ? Failures.describeFrom(e, factory) : Failures.describe(e)))));
         }
     }
 

@@ -11,6 +11,7 @@ import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.config.UpstreamConfig;
 import io.gatehouse.core.plugin.ComponentRegistry;
 import io.gatehouse.core.plugin.Failures;
+import io.gatehouse.core.plugin.PluginProblem;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,6 +103,20 @@ final class ConfigPlan {
         }
     }
 
+    /**
+     * A component is usually named after its plugin: when a plugin of that name (or with '-' for '_') was refused,
+     * saying why beats listing what is installed.
+     */
+    private String refusedPlugin(String name) {
+        for (PluginProblem problem : registry.problems()) {
+            String plugin = problem.pluginId();
+            if (plugin != null && (plugin.equals(name) || plugin.replace('-', '_').equals(name))) {
+                return "plugin '" + plugin + "' was refused: " + problem.message();
+            }
+        }
+        return null;
+    }
+
     private void component(String namespace, String name, Object options, String path) {
         String id = namespace + "." + name;
         ComponentFactory<?, ?> factory = registry.find(id).orElse(null);
@@ -111,8 +126,9 @@ final class ConfigPlan {
                 case "filter" -> "filter";
                 default -> namespace;
             };
-            problems.add(new Problem(path, "unknown " + kind + " '" + name + "' (installed: "
-                    + String.join(", ", registry.names(namespace)) + ")"));
+            String refused = refusedPlugin(name);
+            problems.add(new Problem(path, "unknown " + kind + " '" + name + "' (" + (refused != null ? refused
+                    : "installed: " + String.join(", ", registry.names(namespace))) + ")"));
             return;
         }
         List<Problem> found = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.gatehouse.core.cli;
 
+import io.gatehouse.api.GatehouseApi;
 import io.gatehouse.api.testkit.PluginJar;
 import io.gatehouse.core.cli.testplugins.DocumentedFilterFactory;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,22 @@ class CheckCommandTest {
         assertTrue(result.outLines().getFirst().startsWith("plugins/future-1.0.0.jar: "), result.toString());
         assertTrue(result.outLines().getFirst().contains("99.0.0"), result.toString());
         assertEquals("", result.err());
+    }
+
+    @Test
+    void aFilterOfARefusedPluginSaysWhyItIsUnknown() throws Exception {
+        Path plugins = Files.createDirectories(home.resolve("plugins"));
+        PluginJar.builder(plugins.resolve("future-1.0.0.jar")).id("future").requires(">=99.0.0")
+                .extension(DocumentedFilterFactory.class).write();
+        Path file = write("uses.yaml", VALID.replace("filters: [ request_id ]", "filters: [ future ]"));
+        Cli.Result result = Cli.run("check", file.toString(), "--home", home.toString());
+        assertEquals(1, result.exit(), result.toString());
+        String why = "plugin 'future' 1.0.0 requires plugin-api >=99.0.0 but this gateway provides "
+                + GatehouseApi.VERSION + "; it needs a newer gateway, or use a build of the plugin for plugin-api "
+                + GatehouseApi.VERSION;
+        assertEquals(List.of("plugins/future-1.0.0.jar: " + why,
+                "routes[0].filters[0].future: unknown filter 'future' (plugin 'future' was refused: " + why + ")"),
+                result.outLines(), result.toString());
     }
 
     @Test

@@ -21,7 +21,7 @@ final class ConfigDump {
     private static void dump(String path, Object value, StringBuilder out) {
         if (value instanceof Record record && !(value instanceof ByteSize)) {
             for (RecordComponent component : record.getClass().getRecordComponents()) {
-                dump(ConfigPath.key(path, RecordShape.snakeCase(component.getName())), read(component, record), out);
+                dump(ConfigPath.key(path, io.gatehouse.api.config.ConfigBinder.configKey(component.getName())), read(component, record), out);
             }
         } else if (value instanceof Map<?, ?> map && !map.isEmpty()) {
             map.forEach((key, item) -> dump(ConfigPath.key(path, String.valueOf(key)), item, out));

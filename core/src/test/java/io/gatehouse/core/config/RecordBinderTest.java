@@ -41,6 +41,26 @@ class RecordBinderTest {
     record StripPrefix(int parts, String note) {
     }
 
+    /** A component with no options. */
+    record NoOptions() {
+    }
+
+    /** The example of docs/plugins.md, "How config binds". */
+    record Documented(Boolean enabled, Integer times, String greeting, List<String> paths) {
+        Documented {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            times = times == null ? 1 : times;
+            if (times < 1) {
+                throw new IllegalArgumentException("times must be >= 1, got " + times);
+            }
+            greeting = greeting == null ? "Hello" : greeting;
+            paths = paths == null ? List.of() : paths;
+        }
+    }
+
+    record WithOptional(java.util.Optional<String> name) {
+    }
+
     record Case(String desc, Object node, Class<?> type, Object expected, List<String> problems) {
         @Override
         public String toString() {
@@ -104,6 +124,22 @@ class RecordBinderTest {
                 bad("list given for a record", List.of(1), StripPrefix.class, "x: expected a map, got a list"),
                 bad("list expected", map("keys", "X-Key"), RateLimit.class,
                         "x.keys: expected a list, got 'X-Key'", "x.requests: required"),
+                bad("a key given to a component with no options", map("limit", 1), NoOptions.class,
+                        "x.limit: unknown key (this takes no options)"),
+                bad("a shortcut given to a component with no options", 5, NoOptions.class,
+                        "x: takes no options, got 5"),
+                ok("no options, none given", null, NoOptions.class, new NoOptions()),
+                ok("documented: defaults from the compact constructor", null, Documented.class,
+                        new Documented(true, 1, "Hello", List.of())),
+                bad("documented: compact constructor check", map("times", 0), Documented.class,
+                        "x: times must be >= 1, got 0"),
+                bad("documented: yes is not a boolean", map("enabled", "yes"), Documented.class,
+                        "x.enabled: expected true or false, got 'yes'"),
+                ok("documented: a missing primitive boolean is false", map("text", "a"), Scalars.class,
+                        scalars("a", false, null, 0, 0, null, null, null)),
+                bad("documented: Optional is not a config type", map("name", "a"), WithOptional.class,
+                        "x.name: cannot bind config type java.util.Optional<java.lang.String>"
+                                + " (records, List, Map<String, X>, enums and scalars only)"),
                 ok("null node is all defaults", null, StripPrefix.class, new StripPrefix(0, null)),
                 ok("component spec", map("type", "static", "endpoints", List.of("a")), ComponentSpec.class,
                         new ComponentSpec("static", map("endpoints", List.of("a")), "x")),
@@ -146,10 +182,10 @@ class RecordBinderTest {
 
     @Test
     void snakeCase() {
-        assertEquals("max_body_size", RecordShape.snakeCase("maxBodySize"));
-        assertEquals("jwks_url", RecordShape.snakeCase("jwksURL"));
-        assertEquals("url_path", RecordShape.snakeCase("URLPath"));
-        assertEquals("http2", RecordShape.snakeCase("http2"));
+        assertEquals("max_body_size", io.gatehouse.api.config.ConfigBinder.configKey("maxBodySize"));
+        assertEquals("jwks_url", io.gatehouse.api.config.ConfigBinder.configKey("jwksURL"));
+        assertEquals("url_path", io.gatehouse.api.config.ConfigBinder.configKey("URLPath"));
+        assertEquals("http2", io.gatehouse.api.config.ConfigBinder.configKey("http2"));
     }
 
     private static Case ok(String desc, Object node, Class<?> type, Object expected) {

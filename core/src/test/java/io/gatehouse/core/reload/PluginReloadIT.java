@@ -92,7 +92,8 @@ class PluginReloadIT {
                 "  - { id: broken, match: { path: /broken }, upstream: any, filters: [ missing_class ] }\n"));
 
         assertEquals(List.of("routes[1].filters[0].missing_class: filter.missing_class could not be created: "
-                + "NoClassDefFoundError: com/example/ratelimit/Store"), refused.problems().stream()
+                + "NoClassDefFoundError: com/example/ratelimit/Store (at io.gatehouse.core.plugin.testplugins"
+                + ".MissingClassFilterFactory.create(MissingClassFilterFactory.java:28))"), refused.problems().stream()
                 .map(Object::toString).toList());
         JsonNode report = new ObjectMapper().readTree(gateway.admin("/config/status").body());
         assertFalse(report.get("last_reload_ok").asBoolean(), report.toString());

@@ -1,4 +1,4 @@
-package io.gatehouse.core.config;
+package io.gatehouse.api.config;
 
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Resolves plain scalars close to the YAML 1.2 core schema instead of SnakeYAML's YAML 1.1 default, so that
  * {@code no}, {@code on}, {@code 0123}, {@code 1:30} and {@code 2024-01-01} stay the strings they look like
- * (YAML 1.1 reads them as false, true, 83, 90 and a Date).
+ * (YAML 1.1 reads them as false, true, 83, 90 and a Date). The gateway reads its config with it; the testkit's
+ * {@link io.gatehouse.api.testkit.TestConfig#bindYaml} too. Needs SnakeYAML, an optional dependency of plugin-api.
+ *
+ * @since 1.5.0
  */
 public final class CoreSchemaResolver extends Resolver {
     private static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");

@@ -1,4 +1,4 @@
-package io.gatehouse.core.config;
+package io.gatehouse.api.config;
 
 import io.gatehouse.api.Required;
 

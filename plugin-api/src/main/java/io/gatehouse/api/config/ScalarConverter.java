@@ -1,4 +1,6 @@
-package io.gatehouse.core.config;
+package io.gatehouse.api.config;
+
+import io.gatehouse.api.Problems;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -31,20 +33,20 @@ final class ScalarConverter {
     }
 
     static boolean supports(Class<?> type) {
-        return type == String.class || type == Duration.class || type == ByteSize.class || type.isEnum()
+        return type == String.class || type == Duration.class || type.isEnum()
                 || type == boolean.class || type == Boolean.class || type == int.class || type == Integer.class
                 || type == long.class || type == Long.class || type == double.class || type == Double.class;
     }
 
     /** @return the converted value, or {@code null} after adding a problem at {@code path} */
-    static Object convert(Object node, Class<?> type, String path, List<Problem> problems) {
+    static Object convert(Object node, Class<?> type, String path, Problems problems) {
         try {
             if (node instanceof Map<?, ?> || node instanceof List<?>) {
                 throw new IllegalArgumentException("expected " + expected(type) + ", got " + describe(node));
             }
             return convert(node, type);
         } catch (IllegalArgumentException e) {
-            problems.add(new Problem(path, e.getMessage()));
+            problems.add(path, e.getMessage());
             return null;
         }
     }
@@ -69,9 +71,6 @@ final class ScalarConverter {
         }
         if (type == Duration.class) {
             return toDuration(node);
-        }
-        if (type == ByteSize.class) {
-            return toByteSize(node);
         }
         return toEnum(node, type);
     }
@@ -170,16 +169,6 @@ final class ScalarConverter {
         return Duration.ofNanos(whole.longValue());
     }
 
-    private static ByteSize toByteSize(Object node) {
-        if (node instanceof Integer || node instanceof Long) {
-            return new ByteSize(((Number) node).longValue());
-        }
-        if (node instanceof String s) {
-            return ByteSize.parse(s);
-        }
-        throw new IllegalArgumentException("expected a size like 512, 8KiB, 10MB or 1GiB, got " + describe(node));
-    }
-
     private static Object toEnum(Object node, Class<?> type) {
         Object[] constants = type.getEnumConstants();
         if (node instanceof String s) {
@@ -210,9 +199,6 @@ final class ScalarConverter {
         }
         if (type == Duration.class) {
             return DURATION_EXAMPLE;
-        }
-        if (type == ByteSize.class) {
-            return "a size like 512, 8KiB, 10MB or 1GiB";
         }
         if (type.isEnum()) {
             return "one of " + Arrays.stream(type.getEnumConstants())
