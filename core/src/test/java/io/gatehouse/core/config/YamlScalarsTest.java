@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How the loader reads scalars (YAML 1.2 core schema, {@link CoreSchemaResolver}) and builds values
+ * How the loader reads scalars (YAML 1.2 core schema, {@link io.gatehouse.api.config.CoreSchemaResolver}) and builds values
  * ({@link ConfigConstructor}): the resolver's shortcut for scalars no regex can match and the constructor's for
  * immutable scalars must give what SnakeYAML's full paths give.
  */
