@@ -105,6 +105,18 @@ final class Http1Call {
             connection.timeouts(timeouts.headDeadline(), timeouts.idle(), timeouts.write());
             try {
                 writeRequest(connection, request);
+            } catch (UncheckedIOException e) {
+                if (e.getCause() instanceof java.net.SocketTimeoutException timeoutException) {
+                    throw timeoutException;
+                }
+                if (!answeredEarly(connection)) {
+                    throw new BeforeResponseException(e);
+                }
+                // the upstream answered (an early 413 or 401) and stopped reading the body: its answer is the
+                // response, and the connection, with part of a request on it, is never reused
+                connection.retire();
+            }
+            try {
                 connection.reader().ensureAvailable();
             } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
                 if (e.getCause() instanceof java.net.SocketTimeoutException timeoutException) {
@@ -121,6 +133,20 @@ final class Http1Call {
             connection.close();
             throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(
                     "invalid response: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether a response waits on a connection whose request could not be written whole: an upstream may answer
+     * before it has read the body and close, and the write then fails on the closed connection while the answer is
+     * already here. A connection that failed without answering ends at once (reset or end of stream).
+     */
+    private static boolean answeredEarly(UpstreamConnection connection) {
+        try {
+            connection.reader().ensureAvailable();
+            return true;
+        } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            return false;
         }
     }
 

@@ -57,6 +57,7 @@ public final class UpstreamConnection {
     private long idleMillis = TimeUnit.SECONDS.toMillis(60);
     private long writeNanos = TimeUnit.SECONDS.toNanos(60);
     private boolean reused;
+    private boolean retired;
 
     private UpstreamConnection(SocketChannel channel, HelidonSocket helidonSocket, InputStream tlsInput,
                                ConnectionPool pool, String poolKey) {
@@ -254,7 +255,7 @@ public final class UpstreamConnection {
     public void release() {
         lastUsedNanos = System.nanoTime();
         reused = true;
-        if (reader.available() > 0) {
+        if (retired || reader.available() > 0) {
             close();
             return;
         }
@@ -266,6 +267,11 @@ public final class UpstreamConnection {
         if (!pool.offer(poolKey, this)) {
             close();
         }
+    }
+
+    /** Marks the connection as not to be reused: {@link #release()} closes it instead of pooling it. */
+    public void retire() {
+        retired = true;
     }
 
     /** Closes the connection; it is never reused. */
