@@ -60,10 +60,16 @@ final class ResponseReader {
                 framing = new ResponseFraming(framing.kind(), framing.length(), false, framing.connectionTokens());
             }
             Headers headers = endToEnd(head, framing.connectionTokens());
-            if ("HEAD".equals(method) && framing.length() >= 0) {
-                headers.set("Content-Length", Long.toString(framing.length()));
+            UpstreamBody body = body(connection, framing);
+            if ("HEAD".equals(method)) {
+                if (framing.length() >= 0) {
+                    headers.set("Content-Length", Long.toString(framing.length()));
+                } else {
+                    // the GET it stands for is chunked or ends with the connection: no length to declare, not 0
+                    body = UpstreamBody.ofUnknownLength();
+                }
             }
-            return new Response(status.code(), headers, body(connection, framing));
+            return new Response(status.code(), headers, body);
         } catch (DataReader.InsufficientDataAvailableException e) {
             throw new IOException("upstream closed the connection in the middle of its response");
         } catch (UncheckedIOException e) {

@@ -29,6 +29,14 @@ final class UpstreamBody implements TrackedBody {
         return new UpstreamBody(new ByteArrayInputStream(bytes), bytes.length, null);
     }
 
+    /**
+     * The empty body of an answer to {@code HEAD} whose {@code GET} has no declared length (chunked, or until the
+     * connection closes): its length is unknown, so the client is not told 0. Its connection is done with.
+     */
+    static UpstreamBody ofUnknownLength() {
+        return new UpstreamBody(InputStream.nullInputStream(), -1, null);
+    }
+
     /** A body still arriving; {@code length} is -1 when unknown. */
     static UpstreamBody streaming(UpstreamBodyStream stream, long length) {
         return new UpstreamBody(stream, length, stream);

@@ -101,8 +101,12 @@ class HostileUpstreamH2IT {
         String text = new String(nghttp("-v", "-m", "1", "-H", ":method: HEAD", url("/head-length")),
                 StandardCharsets.ISO_8859_1);
         assertTrue(text.contains("content-length: 1234"), text);
-        nghttp("-v", "-H", ":method: HEAD", url("/head-chunked"));
-        // finding (not asserted): "content-length: 0" for a resource the upstream serves chunked
+        String chunked = new String(nghttp("-v", "-H", ":method: HEAD", url("/head-chunked")),
+                StandardCharsets.ISO_8859_1);
+        assertTrue(chunked.contains(":status: 200"), chunked);
+        // Known limitation: the upstream serves it chunked, so no length should be declared, but Helidon 4.2's
+        // HTTP/2 response sets content-length: 0 on every response without DATA (Http2ServerResponse.send and
+        // commit), which the gateway cannot take back. Over HTTP/1 no length is sent (HostileUpstreamIT).
     }
 
     private static String url(String path) {
