@@ -6,6 +6,8 @@ import io.helidon.common.buffers.DataReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,12 +22,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class UpstreamBodyStream extends InputStream {
 
+    private static final VarHandle DONE;
+
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(UpstreamBodyStream.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final UpstreamConnection connection;
     private final DataReader reader;
     private final ChunkedDecoder<BadResponseException> chunks;
     private final boolean reusable;
     private long remaining;
-    // written by the reading thread, and by another one that closes the body (a shutdown ending a stream)
+    // set once, by the reading thread or by another one that closes the body (a shutdown ending a stream): whoever
+    // sets it decides the connection's fate, so a body that ends as it is closed never both pools and closes it
     private volatile boolean done;
     private volatile BodyEnd end;
     private final AtomicBoolean endReported = new AtomicBoolean();
@@ -63,6 +76,11 @@ final class UpstreamBodyStream extends InputStream {
         if (done) {
             reportEnd();
         }
+    }
+
+    /** @return whether this call ended the body (the first to) */
+    private boolean end() {
+        return DONE.compareAndSet(this, false, true);
     }
 
     private void reportEnd() {
@@ -121,9 +139,10 @@ final class UpstreamBodyStream extends InputStream {
         try {
             reader.ensureAvailable();
         } catch (DataReader.InsufficientDataAvailableException e) {
-            done = true;
-            connection.close();
-            reportEnd();
+            if (end()) {
+                connection.close();
+                reportEnd();
+            }
             return -1;
         }
         int n = Math.min(length, reader.available());
@@ -132,7 +151,9 @@ final class UpstreamBodyStream extends InputStream {
     }
 
     private void finish() {
-        done = true;
+        if (!end()) {
+            return; // closed meanwhile, and so is the connection
+        }
         if (reusable) {
             connection.release(); // closes instead when bytes beyond the body are waiting
         } else {
@@ -142,8 +163,7 @@ final class UpstreamBodyStream extends InputStream {
     }
 
     private IOException broken(IOException cause) {
-        if (!done) {
-            done = true;
+        if (end()) {
             fault = cause;
             connection.close();
             reportEnd();
@@ -158,8 +178,7 @@ final class UpstreamBodyStream extends InputStream {
      */
     @Override
     public void close() {
-        if (!done) {
-            done = true;
+        if (end()) {
             connection.close();
             reportEnd();
         }
