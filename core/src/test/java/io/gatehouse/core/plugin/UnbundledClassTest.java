@@ -1,0 +1,107 @@
+package io.gatehouse.core.plugin;
+
+import io.gatehouse.api.testkit.PluginJar;
+import io.gatehouse.core.plugin.testplugins.GreetFilterFactory;
+import io.gatehouse.core.plugin.testplugins.TenantFilterFactory;
+import io.gatehouse.core.plugin.testplugins.tenantlib.TenantSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A plugin that did not bundle a library it uses is refused at load, naming the class and what to do. */
+class UnbundledClassTest {
+
+    @TempDir
+    Path plugins;
+
+    @Test
+    void aPluginMissingABundledClassIsRefusedAtLoadAndTheOthersLoad() {
+        PluginJar.builder(plugins.resolve("tenant-1.0.0.jar")).id("tenant").requires(">=1.0.0")
+                .extension(TenantFilterFactory.class).write();   // TenantSet left out, as a forgotten library
+        PluginJar.builder(plugins.resolve("greet-1.0.0.jar")).id("greet").extension(GreetFilterFactory.class).write();
+
+        List<LogRecord> pf4j = recordsOf("org.pf4j", () -> {
+            try (PluginHost host = PluginHost.start(plugins, List.of())) {
+                assertEquals(List.of("plugin 'tenant' cannot load class " + TenantSet.class.getName()
+                        + " — bundle it (shaded JAR or lib/ in a zip)"), host.registry().problemMessages());
+                assertEquals("tenant", host.registry().problems().getFirst().pluginId());
+                assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
+            }
+        });
+        assertEquals(List.of(), pf4j.stream().filter(r -> r.getThrown() != null).toList(), "no stack trace");
+    }
+
+    @Test
+    void anExpectedRefusalIsOneLineNotPf4jsStackTrace() {
+        PluginJar.builder(plugins.resolve("future-1.0.0.jar")).id("future").requires(">=9.0.0")
+                .extension(GreetFilterFactory.class).write();
+        PluginJar.builder(plugins.resolve("nameless.jar")).id(null).extension(GreetFilterFactory.class).write();
+
+        List<LogRecord> pf4j = recordsOf("org.pf4j", () -> {
+            try (PluginHost host = PluginHost.start(plugins, List.of())) {
+                assertEquals(2, host.registry().problems().size(), host.registry().problemMessages().toString());
+            }
+        });
+        assertEquals(List.of(), pf4j.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogRecord::getMessage).toList(), "the gateway's own warning is the one line");
+    }
+
+    @Test
+    void theConstantPoolNamesTheClassesACreateUses() throws Exception {
+        try (InputStream in = TenantFilterFactory.class.getResourceAsStream("TenantFilterFactory.class")) {
+            List<String> references = MissingClasses.classReferences(in.readAllBytes());
+            assertTrue(references.contains(TenantSet.class.getName()), references.toString());
+            assertTrue(references.contains("java.lang.Object"), references.toString());
+        }
+    }
+
+    @Test
+    void aFailureNamesTheMissingClass() {
+        assertEquals(Optional.of("com.google.common.collect.ImmutableSet"), Failures.missingClass(
+                new IllegalStateException(new NoClassDefFoundError("com/google/common/collect/ImmutableSet"))));
+        assertEquals(Optional.of("com.example.Gone"), Failures.missingClass(new ClassNotFoundException(
+                "com.example.Gone")));
+        assertEquals(Optional.empty(), Failures.missingClass(new NoClassDefFoundError(
+                "Could not initialize class com.example.Broken")));
+        assertEquals(Optional.empty(), Failures.missingClass(new IllegalStateException("no key")));
+    }
+
+    /** What reaches the handlers of {@code logger} while {@code action} runs (after the loggers' filters). */
+    private static List<LogRecord> recordsOf(String logger, Runnable action) {
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger parent = Logger.getLogger(logger);
+        parent.addHandler(handler);
+        try {
+            action.run();
+        } finally {
+            parent.removeHandler(handler);
+        }
+        return records;
+    }
+}
