@@ -271,7 +271,7 @@ public final class GenerationBuilder {
                 Filter filter = (Filter) ComponentCreation.create(bound, new BuildContext(bound.factory().id(),
                         bound.path(), home, calls, scripts, scope, ConfigPath.index(owner, i), bound.config()));
                 created.add(filter);
-                filters.add(new NamedFilter(spec.name(), filter));
+                filters.add(new NamedFilter(spec.name(), filter, bound.factory().id() + " at " + bound.path()));
             }
             return filters;
         }

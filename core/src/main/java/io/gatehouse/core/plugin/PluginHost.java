@@ -63,6 +63,7 @@ public final class PluginHost implements AutoCloseable {
             return new PluginHost(null, ComponentRegistry.assemble(candidates, List.of(), List.of()), List.of());
         }
 
+        ReportedRefusals.install();
         GatehousePluginManager manager = new GatehousePluginManager(pluginsDir);
         try {
             manager.loadPlugins();

@@ -26,6 +26,11 @@ final class ReportedRefusals {
     private ReportedRefusals() {
     }
 
+    /** Puts the filter on PF4J's logger (the class's initialisation does it; calling this makes sure). */
+    static void install() {
+        // nothing more: the static initialiser has run by now
+    }
+
     /**
      * Marks a failure as reported by the gateway, so PF4J's log record of it is dropped.
      *

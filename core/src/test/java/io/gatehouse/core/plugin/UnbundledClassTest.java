@@ -4,18 +4,15 @@ import io.gatehouse.api.testkit.PluginJar;
 import io.gatehouse.core.plugin.testplugins.GreetFilterFactory;
 import io.gatehouse.core.plugin.testplugins.TenantFilterFactory;
 import io.gatehouse.core.plugin.testplugins.tenantlib.TenantSet;
+import io.gatehouse.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,15 +29,15 @@ class UnbundledClassTest {
                 .extension(TenantFilterFactory.class).write();   // TenantSet left out, as a forgotten library
         PluginJar.builder(plugins.resolve("greet-1.0.0.jar")).id("greet").extension(GreetFilterFactory.class).write();
 
-        List<LogRecord> pf4j = recordsOf("org.pf4j", () -> {
-            try (PluginHost host = PluginHost.start(plugins, List.of())) {
-                assertEquals(List.of("plugin 'tenant' cannot load class " + TenantSet.class.getName()
-                        + " — bundle it (shaded JAR or lib/ in a zip)"), host.registry().problemMessages());
-                assertEquals("tenant", host.registry().problems().getFirst().pluginId());
-                assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
-            }
-        });
-        assertEquals(List.of(), pf4j.stream().filter(r -> r.getThrown() != null).toList(), "no stack trace");
+        try (LogCapture pf4j = LogCapture.of("org.pf4j");
+             PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of("plugin 'tenant' cannot load class " + TenantSet.class.getName()
+                    + " — bundle it (shaded JAR or lib/ in a zip)"), host.registry().problemMessages());
+            assertEquals("tenant", host.registry().problems().getFirst().pluginId());
+            assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
+            assertEquals(List.of(), pf4j.lines().stream().filter(line -> line.thrown() != null).toList(),
+                    "no stack trace");
+        }
     }
 
     @Test
@@ -49,13 +46,13 @@ class UnbundledClassTest {
                 .extension(GreetFilterFactory.class).write();
         PluginJar.builder(plugins.resolve("nameless.jar")).id(null).extension(GreetFilterFactory.class).write();
 
-        List<LogRecord> pf4j = recordsOf("org.pf4j", () -> {
-            try (PluginHost host = PluginHost.start(plugins, List.of())) {
-                assertEquals(2, host.registry().problems().size(), host.registry().problemMessages().toString());
-            }
-        });
-        assertEquals(List.of(), pf4j.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(LogRecord::getMessage).toList(), "the gateway's own warning is the one line");
+        try (LogCapture pf4j = LogCapture.of("org.pf4j");
+             PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(2, host.registry().problems().size(), host.registry().problemMessages().toString());
+            assertEquals(List.of(), pf4j.lines().stream()
+                    .filter(line -> line.level().intValue() >= Level.WARNING.intValue()).toList(),
+                    "the gateway's own warning is the one line");
+        }
     }
 
     @Test
@@ -76,32 +73,5 @@ class UnbundledClassTest {
         assertEquals(Optional.empty(), Failures.missingClass(new NoClassDefFoundError(
                 "Could not initialize class com.example.Broken")));
         assertEquals(Optional.empty(), Failures.missingClass(new IllegalStateException("no key")));
-    }
-
-    /** What reaches the handlers of {@code logger} while {@code action} runs (after the loggers' filters). */
-    private static List<LogRecord> recordsOf(String logger, Runnable action) {
-        List<LogRecord> records = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger parent = Logger.getLogger(logger);
-        parent.addHandler(handler);
-        try {
-            action.run();
-        } finally {
-            parent.removeHandler(handler);
-        }
-        return records;
     }
 }

@@ -8,6 +8,8 @@ import io.gatehouse.core.plugin.testplugins.MissingClassFilterFactory;
 import io.gatehouse.core.plugin.testplugins.OpenCountFilterFactory;
 import io.gatehouse.core.plugin.testplugins.StatefulFilterFactory;
 import io.gatehouse.core.plugin.testplugins.TenantFilterFactory;
+import io.gatehouse.core.plugin.testplugins.ThrowingFilterFactory;
+import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.RawUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +49,8 @@ class PluginReloadIT {
                 .extension(MissingClassFilterFactory.class).write();
         PluginJar.builder(home.resolve("plugins/tenant-1.0.0.jar")).id("tenant").requires(">=1.0.0")
                 .extension(TenantFilterFactory.class).write(); // without the library class it uses
+        PluginJar.builder(home.resolve("plugins/throwing-1.0.0.jar")).id("throwing").requires(">=1.0.0")
+                .extension(ThrowingFilterFactory.class).write();
     }
 
     @AfterEach
@@ -124,6 +128,18 @@ class PluginReloadIT {
 
         assertEquals(List.of(), gateway.reload(config("open_count", route("added"))).problems());
         assertEquals(200, gateway.get("/added").statusCode());
+    }
+
+    @Test
+    void anExceptionInAFilterIsA500WhoseLogLineNamesTheFilterAndItsPlace() throws Exception {
+        gateway = GatewayFixture.start(home, config("{ throwing: { header: X-Tenant } }, open_count", ""));
+        try (LogCapture log = LogCapture.of("io.gatehouse")) {
+            assertEquals(500, gateway.get("/filtered").statusCode());
+            List<LogCapture.Line> lines = log.containing("on route 'filtered' failed");
+            assertEquals(1, lines.size(), log.lines().toString());
+            assertTrue(lines.getFirst().message().endsWith("failed in filter.throwing at routes[0].filters[0].throwing"
+                    + " (2nd of 3 in the chain)"), lines.getFirst().message());
+        }
     }
 
     private String answer() throws Exception {
