@@ -133,11 +133,22 @@ public final class PluginHost implements AutoCloseable {
      */
     private static void refuseUnbundled(GatehousePluginManager manager) {
         for (PluginWrapper plugin : new ArrayList<>(manager.getResolvedPlugins())) {
-            for (String className : manager.getExtensionClassNames(plugin.getPluginId())) {
+            String id = plugin.getPluginId();
+            if (manager.getPlugin(id) == null) {
+                continue; // unloaded below as the dependent of a refused one
+            }
+            for (String className : manager.getExtensionClassNames(id)) {
                 Optional<String> missing = MissingClasses.firstMissing(plugin.getPluginClassLoader(), className);
                 if (missing.isPresent()) {
-                    manager.report(plugin, MissingClasses.message(plugin.getPluginId(), missing.get()));
-                    manager.unloadPlugin(plugin.getPluginId());
+                    manager.report(plugin, MissingClasses.message(id, missing.get()));
+                    for (PluginWrapper other : manager.getResolvedPlugins()) {
+                        if (other.getDescriptor().getDependencies().stream()
+                                .anyMatch(dependency -> dependency.getPluginId().equals(id))) {
+                            manager.report(other, GatehousePluginManager.label(other.getDescriptor())
+                                    + " depends on plugin '" + id + "', which was refused; it was not loaded");
+                        }
+                    }
+                    manager.unloadPlugin(id); // and its dependents
                     break;
                 }
             }

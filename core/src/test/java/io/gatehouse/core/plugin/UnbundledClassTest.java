@@ -41,6 +41,22 @@ class UnbundledClassTest {
     }
 
     @Test
+    void aPluginDependingOnOneMissingAClassIsNotLoadedEitherAndSaysWhy() {
+        PluginJar.builder(plugins.resolve("tenant-1.0.0.jar")).id("tenant").requires(">=1.0.0")
+                .extension(TenantFilterFactory.class).write();
+        PluginJar.builder(plugins.resolve("greet-1.0.0.jar")).id("greet").dependencies("tenant")
+                .extension(GreetFilterFactory.class).write();
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of("plugin 'tenant' cannot load class " + TenantSet.class.getName()
+                            + " — bundle it (shaded JAR or lib/ in a zip)",
+                    "plugin 'greet' 1.0.0 depends on plugin 'tenant', which was refused; it was not loaded"),
+                    host.registry().problemMessages());
+            assertEquals(List.of(), List.copyOf(host.registry().ids()));
+        }
+    }
+
+    @Test
     void anExpectedRefusalIsOneLineNotPf4jsStackTrace() {
         PluginJar.builder(plugins.resolve("future-1.0.0.jar")).id("future").requires(">=9.0.0")
                 .extension(GreetFilterFactory.class).write();
