@@ -115,9 +115,12 @@ class PluginReloadIT {
 
     @Test
     void aPluginMissingALibraryIsRefusedAndTheGatewayAndReloadGoOn() throws Exception {
-        gateway = GatewayFixture.start(home, config("open_count", ""));
         String refusal = "plugin 'tenant' cannot load class io.gatehouse.core.plugin.testplugins.tenantlib.TenantSet"
                 + " — bundle it (shaded JAR or lib/ in a zip)";
+        try (LogCapture log = LogCapture.of("")) {
+            gateway = GatewayFixture.start(home, config("open_count", ""));
+            assertEquals(1, log.containing("plugin 'tenant'").size(), "one line: " + log.lines());
+        }
         JsonNode plugins = new ObjectMapper().readTree(gateway.admin("/plugins").body());
         assertTrue(plugins.toString().contains(refusal), plugins.toString());
 
