@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +41,35 @@ class UnbundledClassTest {
             assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
             assertEquals(List.of(), pf4j.lines().stream().filter(line -> line.thrown() != null).toList(),
                     "no stack trace");
+        }
+    }
+
+    @Test
+    void theSamePluginWithItsLibraryInLibOfAZipLoadsUnpackedIntoAFolderOfTheZipsName() throws Exception {
+        Path jar = PluginJar.builder(plugins.resolve("tmp/tenant.jar")).id("tenant").requires(">=1.0.0")
+                .extension(TenantFilterFactory.class).write();
+        Path library = PluginJar.builder(plugins.resolve("tmp/tenantlib.jar")).id(null).version(null)
+                .addClass(TenantSet.class).write();
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(plugins.resolve("tenant-1.0.0.zip")))) {
+            try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
+                for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                    if (!entry.isDirectory()) {
+                        zip.putNextEntry(new ZipEntry("classes/" + entry.getName()));
+                        zip.write(in.readAllBytes());
+                    }
+                }
+            }
+            zip.putNextEntry(new ZipEntry("lib/tenantlib.jar"));
+            zip.write(Files.readAllBytes(library));
+        }
+        Files.delete(jar);
+        Files.delete(library);
+        Files.delete(jar.getParent());
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(List.of("filter.tenant"), List.copyOf(host.registry().ids()));
+            assertTrue(Files.isRegularFile(plugins.resolve("tenant-1.0.0/lib/tenantlib.jar")));
         }
     }
 
