@@ -50,7 +50,7 @@ final class MissingClasses {
         while (!todo.isEmpty()) {
             String name = todo.removeFirst();
             for (String reference : referencesOf(loader, name)) {
-                if (!seen.add(reference)) {
+                if (!seen.add(reference) || sameSourceFile(name, reference)) {
                     continue;
                 }
                 Optional<String> missing = tryLoad(loader, reference);
@@ -63,6 +63,20 @@ final class MissingClasses {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether two classes are one top-level class and its nested ones. They name each other in the constant pool
+     * (InnerClasses, NestHost, NestMembers) without needing each other at run time, and are always compiled
+     * together: one of them missing is no forgotten library.
+     */
+    private static boolean sameSourceFile(String one, String other) {
+        return topLevel(one).equals(topLevel(other));
+    }
+
+    private static String topLevel(String className) {
+        int nested = className.indexOf('$', className.lastIndexOf('.') + 1);
+        return nested < 0 ? className : className.substring(0, nested);
     }
 
     /** @return empty when the class loads; else the class that is missing (maybe a supertype of the one asked) */

@@ -5,6 +5,7 @@ import io.gatehouse.core.plugin.testplugins.GreetFilterFactory;
 import io.gatehouse.core.plugin.testplugins.TenantFilterFactory;
 import io.gatehouse.core.plugin.testplugins.tenantlib.TenantSet;
 import io.gatehouse.core.testing.LogCapture;
+import io.gatehouse.core.testing.plugins.TestAdminEndpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +87,18 @@ class UnbundledClassTest {
                     "plugin 'greet' 1.0.0 depends on plugin 'tenant', which was refused; it was not loaded"),
                     host.registry().problemMessages());
             assertEquals(List.of(), List.copyOf(host.registry().ids()));
+        }
+    }
+
+    @Test
+    void aNestedExtensionWithoutItsOuterClassIsNoMissingLibrary() {
+        // the nested class names its outer one in its constant pool (NestHost, InnerClasses) but never loads it
+        PluginJar.builder(plugins.resolve("nested-1.0.0.jar")).id("nested")
+                .extension(TestAdminEndpoints.Echo.class).write();
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(1, host.adminEndpoints().size());
         }
     }
 
