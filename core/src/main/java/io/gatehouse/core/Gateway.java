@@ -125,7 +125,6 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Path home, Path configFile, Map<String, String> env,
                                 io.opentelemetry.sdk.trace.SpanProcessor spans) throws ConfigException {
         PluginHost plugins = PluginHost.start(home.resolve("plugins"), Builtins.factories());
-        plugins.registry().problemMessages().forEach(p -> LOG.log(Level.WARNING, "plugin refused: {0}", p));
         Gateway gateway = new Gateway(home, configFile, env, plugins, spans);
         try {
             gateway.startServing();

@@ -50,4 +50,23 @@ public interface ComponentFactory<C extends Record, T extends AutoCloseable> ext
      * @throws Exception if it cannot be created; the config generation is then refused with this message
      */
     T create(C config, PluginContext context) throws Exception;
+
+    /**
+     * Whether {@link #create} may run as a dry run: it opens nothing — no sockets or connections, no files written,
+     * no threads, timers or processes started, no calls to other systems — and {@link AutoCloseable#close()} on
+     * the component undoes all it did. {@code gatehouse check} then creates the component from the checked config
+     * and closes it at once, so that a failure only {@code create} finds (a key that does not parse, a class the
+     * plugin did not bundle) is reported before the config is deployed; for any other component {@code check}
+     * binds the config and runs {@link #validate} only. State from {@link PluginContext#state} taken in a dry run
+     * is closed with it.
+     *
+     * <p>Say {@code true} only when it holds for every config: a discovery source that connects in {@code create},
+     * or a filter that fetches keys there, must keep the default.
+     *
+     * @return {@code false} by default
+     * @since 1.5.0
+     */
+    default boolean createIsSideEffectFree() {
+        return false;
+    }
 }

@@ -12,7 +12,9 @@ public interface LoadBalancer extends AutoCloseable {
     /**
      * Chooses one endpoint.
      *
-     * @param healthy  the endpoints that are healthy right now; may differ between two calls, never {@code null}
+     * @param healthy  the endpoints this request may go to right now: healthy, of a weight above 0 (weight 0 is
+     *                 never chosen, so the core leaves those out), not behind an open circuit, and not already
+     *                 tried by this request's retries; may differ between two calls, never {@code null} nor empty
      * @param exchange the request being routed (for hashing on a header, cookie, client IP, ...)
      * @return the endpoint, or empty if none fits (the core answers 503)
      */

@@ -79,6 +79,9 @@ public final class FilterChain {
         } catch (Throwable e) {
             observe(outer, index, start, next, true);
             next.done(null);
+            if (e != next.failure && outer instanceof GatewayExchange gateway) {
+                gateway.filterFailed(e, site(index));
+            }
             throw e;
         }
         observe(outer, index, start, next, false);
@@ -87,6 +90,20 @@ public final class FilterChain {
             throw new IllegalStateException("filter '" + current.name() + "' returned null instead of a Response");
         }
         return response;
+    }
+
+    /** @return e.g. {@code filter.tenant at routes[0].filters[1] (3rd of 5 in the chain)} */
+    private String site(int index) {
+        NamedFilter filter = filters[index];
+        int place = index + 1;
+        String ordinal = place % 100 / 10 == 1 ? "th" : switch (place % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return (filter.where() == null ? "'" + filter.name() + "'" : filter.where()) + " (" + place + ordinal
+                + " of " + filters.length + " in the chain)";
     }
 
     private void observe(Exchange outer, int index, long start, Link next, boolean failed) {
@@ -106,6 +123,7 @@ public final class FilterChain {
         private Response produced;
         private long proceedStart;
         private long proceedEnd;
+        private Throwable failure;
 
         private Link(int index, String caller, Exchange outer) {
             this.index = index;
@@ -122,6 +140,9 @@ public final class FilterChain {
             proceedStart = timed ? System.nanoTime() : 0;
             try {
                 produced = proceedFrom(index, Objects.requireNonNull(exchange, "exchange"), outer);
+            } catch (Throwable e) {
+                failure = e; // passed on by the filter that called proceed, not thrown by it
+                throw e;
             } finally {
                 proceedEnd = timed ? System.nanoTime() : 0;
             }
@@ -160,8 +181,15 @@ public final class FilterChain {
      *
      * @param name   e.g. {@code headers} or {@code routes[1].filters[0] (headers)}
      * @param filter the filter
+     * @param where  its id and place in the config for the log line of a 500 it causes, e.g.
+     *               {@code filter.tenant at routes[0].filters[1]}; {@code null} for the core's own stages
      */
-    public record NamedFilter(String name, Filter filter) {
+    public record NamedFilter(String name, Filter filter, String where) {
+
+        /** A core stage, named only. */
+        public NamedFilter(String name, Filter filter) {
+            this(name, filter, null);
+        }
     }
 
     /** The last stage: sends the request upstream (or answers it). */

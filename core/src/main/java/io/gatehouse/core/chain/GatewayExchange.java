@@ -36,6 +36,8 @@ public final class GatewayExchange implements Exchange {
     private List<Consumer<Completion>> completionListeners;
     private boolean completed;
     private boolean upstreamFailed;
+    private Throwable filterFailure;
+    private String filterFailureSite;
     private String grpcStatus;
     private boolean closeConnection;
     private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
@@ -173,6 +175,22 @@ public final class GatewayExchange implements Exchange {
     /** Marks that the upstream failed this exchange (the response is the gateway's 502/503/504 for it). */
     public void upstreamFailed() {
         this.upstreamFailed = true;
+    }
+
+    /**
+     * A filter threw {@code failure} itself (not passed it on from {@code proceed}); the outermost such filter
+     * wins, since it threw what the chain ends with.
+     *
+     * @param site which filter, e.g. {@code filter.tenant at routes[0].filters[1] (3rd of 5 in the chain)}
+     */
+    public void filterFailed(Throwable failure, String site) {
+        this.filterFailure = failure;
+        this.filterFailureSite = site;
+    }
+
+    /** @return the filter that threw {@code failure}, as {@link #filterFailed} named it, or {@code null} */
+    public String filterFailureSite(Throwable failure) {
+        return failure == filterFailure ? filterFailureSite : null;
     }
 
     /** @return whether the upstream failed this exchange */

@@ -33,8 +33,10 @@ final class ComponentCreation {
             Class<?> factory = bound.factory().getClass();
             // A plugin's author gets the exception's class and their own line; a built-in's message is enough.
             boolean plugin = factory.getClassLoader() != ComponentCreation.class.getClassLoader();
+            String why = plugin ? Failures.unbundled(e, factory).orElseGet(() -> Failures.describeFrom(e, factory))
+                    : Failures.describe(e);
             throw new ConfigException(context.location(), List.of(new Problem(bound.path(), id
-                    + " could not be created: " + (plugin ? Failures.describeFrom(e, factory) : Failures.describe(e)))));
+                    + " could not be created: " + why)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.core.generation;
 
+import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.Filter;
 import io.gatehouse.core.builtin.RewriteFilter;
 import io.gatehouse.core.builtin.StripPrefixFilter;
@@ -49,7 +50,8 @@ import java.util.function.Supplier;
  * the state it took, and leaves the serving generation alone.
  *
  * <p>{@link #check} runs the same stages without creating anything but the components that are safe and telling
- * to create ({@link CheckByCreating}: scripts), so {@code gatehouse check} and {@code run} report the same
+ * to create ({@link CheckByCreating}: scripts; and plugin components whose factory says
+ * {@code createIsSideEffectFree()}), so {@code gatehouse check} and {@code run} report the same
  * problems with the same paths.
  */
 public final class GenerationBuilder {
@@ -211,13 +213,16 @@ public final class GenerationBuilder {
                 runtime);
     }
 
-    /** Creates, closes and reports the components {@link CheckByCreating} marks; nothing else is created. */
+    /**
+     * Creates, closes and reports the components a dry run is safe for ({@link #createsInCheck}); nothing else is
+     * created.
+     */
     private List<Problem> createForCheck(GatewayConfig config, ConfigPlan plan) {
         List<Problem> problems = new ArrayList<>();
         UpstreamCalls names = GenerationUpstreamCalls.namesOnly(config.upstreams().keySet());
         try (StateStore.Scope scope = new StateStore().scope()) {
             for (ConfigPlan.Bound bound : plan.components()) {
-                if (!(bound.factory() instanceof CheckByCreating) || bound.config() == null) {
+                if (bound.config() == null || !createsInCheck(bound.factory())) {
                     continue;
                 }
                 try {
@@ -230,6 +235,22 @@ public final class GenerationBuilder {
             }
         }
         return problems;
+    }
+
+    /**
+     * Whether {@code check} creates components of this factory: the core's {@link CheckByCreating} ones and those
+     * whose factory says its {@code create} is side-effect free. A factory that throws when asked is not trusted
+     * with a dry run.
+     */
+    private static boolean createsInCheck(ComponentFactory<?, ?> factory) {
+        if (factory instanceof CheckByCreating) {
+            return true;
+        }
+        try {
+            return factory.createIsSideEffectFree();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Closes what a failed build created, newest first, and lets go of the state it took. */
@@ -271,7 +292,7 @@ public final class GenerationBuilder {
                 Filter filter = (Filter) ComponentCreation.create(bound, new BuildContext(bound.factory().id(),
                         bound.path(), home, calls, scripts, scope, ConfigPath.index(owner, i), bound.config()));
                 created.add(filter);
-                filters.add(new NamedFilter(spec.name(), filter));
+                filters.add(new NamedFilter(spec.name(), filter, bound.factory().id() + " at " + bound.path()));
             }
             return filters;
         }

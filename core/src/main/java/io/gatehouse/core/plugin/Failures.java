@@ -1,6 +1,7 @@
 package io.gatehouse.core.plugin;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.Optional;
 
 /** Turns a plugin's exception into one line for a human. */
 public final class Failures {
@@ -43,6 +44,41 @@ public final class Failures {
         return frame == null ? text : text + " (at " + frame.getClassName() + "." + frame.getMethodName() + "("
                 + (frame.getFileName() == null ? "unknown source" : frame.getFileName()
                 + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : "")) + "))";
+    }
+
+    /**
+     * The class a failure says could not be found: a {@link NoClassDefFoundError} or {@link ClassNotFoundException}
+     * anywhere in its causes (not "Could not initialize class", which is a class that exists but failed).
+     *
+     * @return the binary name, e.g. {@code com.google.common.collect.ImmutableSet}
+     */
+    public static Optional<String> missingClass(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException) && message != null
+                    && !message.isBlank() && !message.startsWith("Could not initialize")
+                    && message.indexOf(' ') < 0) {
+                return Optional.of(message.replace('/', '.'));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * For a failure in a plugin's code that is a class its loader cannot find: the message that names the plugin
+     * and says to bundle the class.
+     *
+     * @param failure     what the plugin's code threw
+     * @param pluginClass a class of the plugin
+     * @return e.g. {@code plugin 'tenant' cannot load class com.google.common.collect.ImmutableSet — bundle it
+     *         (shaded JAR or lib/ in a zip)}; empty when the failure is something else, or the class is not a
+     *         plugin's
+     */
+    public static Optional<String> unbundled(Throwable failure, Class<?> pluginClass) {
+        if (!(pluginClass.getClassLoader() instanceof IsolatedPluginClassLoader loader)) {
+            return Optional.empty();
+        }
+        return missingClass(failure).map(name -> MissingClasses.message(loader.pluginId(), name));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -108,14 +108,14 @@ final class GatehousePluginManager extends DefaultPluginManager {
             return super.loadPluginFromPath(pluginPath);
         } catch (RefusedPluginException e) {
             problems.add(new PluginProblem(e.pluginId, sourceOf(pluginPath), e.getMessage()));
-            throw e;
+            throw ReportedRefusals.reported(e);
         } catch (PluginRuntimeException e) {
             String why = String.valueOf(e.getMessage()).startsWith("No PluginDescriptorFinder")
                     ? "no readable META-INF/MANIFEST.MF or plugin.properties" : Failures.describe(e);
             problems.add(new PluginProblem(null, sourceOf(pluginPath), "plugin at '" + sourceOf(pluginPath)
                     + "': descriptor invalid: " + why
                     + " (a plugin JAR needs a manifest with Plugin-Id and Plugin-Version)"));
-            throw e;
+            throw ReportedRefusals.reported(e);
         } finally {
             loading = null;
         }

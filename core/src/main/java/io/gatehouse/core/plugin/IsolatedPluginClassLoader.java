@@ -34,6 +34,7 @@ final class IsolatedPluginClassLoader extends PluginClassLoader {
             .collect(Collectors.toUnmodifiableSet());
 
     private final ClassLoader gateway;
+    private final String pluginId;
 
     /**
      * @param gateway the loader of the plugin API in the gateway; the plugin's parent is the JDK's platform loader,
@@ -42,6 +43,12 @@ final class IsolatedPluginClassLoader extends PluginClassLoader {
     IsolatedPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader gateway) {
         super(manager, descriptor, ClassLoader.getPlatformClassLoader());
         this.gateway = gateway;
+        this.pluginId = descriptor.getPluginId();
+    }
+
+    /** @return the id of the plugin whose classes this loads */
+    String pluginId() {
+        return pluginId;
     }
 
     @Override

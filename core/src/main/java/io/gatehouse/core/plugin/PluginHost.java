@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs PF4J over the {@code plugins/} folder and offers every component factory, builtin or from a plugin, in
@@ -62,9 +63,11 @@ public final class PluginHost implements AutoCloseable {
             return new PluginHost(null, ComponentRegistry.assemble(candidates, List.of(), List.of()), List.of());
         }
 
+        ReportedRefusals.install();
         GatehousePluginManager manager = new GatehousePluginManager(pluginsDir);
         try {
             manager.loadPlugins();
+            refuseUnbundled(manager);
             manager.startPlugins();
             List<PluginInfo> infos = new ArrayList<>();
             List<AdminEndpoint> endpoints = new ArrayList<>();
@@ -75,8 +78,11 @@ public final class PluginHost implements AutoCloseable {
                         plugin.getPluginState().name().toLowerCase(Locale.ROOT),
                         GatehousePluginManager.sourceOf(plugin.getPluginPath()), null));
                 if (plugin.getPluginState() == PluginState.FAILED) {
-                    manager.report(plugin, GatehousePluginManager.label(plugin.getDescriptor()) + " failed to start: "
-                            + Failures.describe(plugin.getFailedException()));
+                    manager.report(plugin, Failures.missingClass(plugin.getFailedException())
+                            .filter(name -> !name.equals(plugin.getDescriptor().getPluginClass()))
+                            .map(name -> MissingClasses.message(plugin.getPluginId(), name))
+                            .orElseGet(() -> GatehousePluginManager.label(plugin.getDescriptor()) + " failed to start: "
+                                    + Failures.describe(plugin.getFailedException())));
                 } else if (plugin.getPluginState() == PluginState.STARTED) {
                     candidates.addAll(extensionsOf(manager, plugin, endpoints));
                 }
@@ -122,6 +128,34 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
+     * Refuses, before it starts, each plugin whose extensions' code refers to a class it cannot load: a library it
+     * did not bundle ({@link MissingClasses}).
+     */
+    private static void refuseUnbundled(GatehousePluginManager manager) {
+        for (PluginWrapper plugin : new ArrayList<>(manager.getResolvedPlugins())) {
+            String id = plugin.getPluginId();
+            if (manager.getPlugin(id) == null) {
+                continue; // unloaded below as the dependent of a refused one
+            }
+            for (String className : manager.getExtensionClassNames(id)) {
+                Optional<String> missing = MissingClasses.firstMissing(plugin.getPluginClassLoader(), className);
+                if (missing.isPresent()) {
+                    manager.report(plugin, MissingClasses.message(id, missing.get()));
+                    for (PluginWrapper other : manager.getResolvedPlugins()) {
+                        if (other.getDescriptor().getDependencies().stream()
+                                .anyMatch(dependency -> dependency.getPluginId().equals(id))) {
+                            manager.report(other, GatehousePluginManager.label(other.getDescriptor())
+                                    + " depends on plugin '" + id + "', which was refused; it was not loaded");
+                        }
+                    }
+                    manager.unloadPlugin(id); // and its dependents
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
      * Creates the plugin's factories, and its admin endpoints into {@code endpoints}; an extension that cannot be
      * created is reported and skipped.
      */
@@ -135,8 +169,10 @@ public final class PluginHost implements AutoCloseable {
             try {
                 type = plugin.getPluginClassLoader().loadClass(className);
             } catch (ClassNotFoundException | LinkageError e) {
-                manager.report(plugin, label + ": extension " + className + " cannot be loaded: "
-                        + Failures.describe(e));
+                manager.report(plugin, Failures.missingClass(e).filter(name -> !name.equals(className))
+                        .map(name -> MissingClasses.message(plugin.getPluginId(), name))
+                        .orElseGet(() -> label + ": extension " + className + " cannot be loaded: "
+                                + Failures.describe(e)));
                 continue;
             }
             boolean endpoint = AdminEndpoint.class.isAssignableFrom(type);

@@ -290,8 +290,9 @@ final class ProxyHandler {
                 return ProblemResponses.of(clientFault.toGatewayException(), exchange.requestId(),
                         exchange.trace().traceId(), exchange.originalPath());
             }
+            String site = exchange.filterFailureSite(e);
             LOG.log(Level.ERROR, "request " + exchange.requestId() + " on route '" + exchange.routeId()
-                    + "' failed", e);
+                    + "' failed" + (site == null ? "" : " in " + site), e);
             return ProblemResponses.of(500, "internal_error", "the gateway failed to handle the request",
                     exchange.requestId(), exchange.trace().traceId(), exchange.originalPath());
         }

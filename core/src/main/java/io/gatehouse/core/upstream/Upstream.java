@@ -127,7 +127,8 @@ public final class Upstream implements AutoCloseable {
     }
 
     /**
-     * Chooses an available endpoint, avoiding those already tried for this request.
+     * Chooses an available endpoint, avoiding those already tried for this request. The balancer is shown the
+     * endpoints that are healthy, of a weight above 0, not behind an open circuit and not in {@code exclude}.
      *
      * @param exclude endpoint ids to avoid, or {@code null}
      * @return the endpoint, or {@code null} when none is available
@@ -318,6 +319,9 @@ public final class Upstream implements AutoCloseable {
         List<Endpoint> up = new ArrayList<>(endpoints.size());
         for (Endpoint endpoint : endpoints) {
             EndpointHealth h = health.get(endpoint.id());
+            if (endpoint.weight() == 0) {
+                continue; // never chosen: the balancer is not even shown it (docs/plugins.md, balancer contract)
+            }
             if (h == null || h.available(now)) {
                 up.add(endpoint);
             } else if (h.availableAgainAt(now) - next < 0) {

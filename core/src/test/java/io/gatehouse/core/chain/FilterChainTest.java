@@ -120,6 +120,39 @@ class FilterChainTest {
         assertEquals("the filter's own failure", thrown.getMessage());
     }
 
+    @Test
+    void theFilterThatThrewIsNamedWithItsPlaceNotTheOnesItPassedThrough() {
+        Filter passing = (exchange, chain) -> chain.proceed(exchange);
+        Filter throwing = (exchange, chain) -> {
+            throw new NullPointerException("tenant");
+        };
+        FilterChain chain = new FilterChain(List.of(new FilterChain.NamedFilter("request_id", passing),
+                new FilterChain.NamedFilter("audit", passing, "filter.audit at routes[0].filters[0].audit"),
+                new FilterChain.NamedFilter("tenant", throwing, "filter.tenant at routes[0].filters[1].tenant")),
+                exchange -> new Response(200, new Headers(), Body.empty()));
+        GatewayExchange exchange = new GatewayExchange("id", new Request("GET", "http", "h", "/", "", new Headers(),
+                Body.empty()), "route", Map.of(), "127.0.0.1", "127.0.0.1", System.nanoTime());
+
+        NullPointerException thrown = assertThrows(NullPointerException.class, () -> chain.run(exchange));
+        assertEquals("filter.tenant at routes[0].filters[1].tenant (3rd of 3 in the chain)",
+                exchange.filterFailureSite(thrown));
+        assertEquals(null, exchange.filterFailureSite(new NullPointerException("another")));
+    }
+
+    @Test
+    void aFailureOfTheUpstreamIsNoFiltersDoing() {
+        Filter passing = (exchange, chain) -> chain.proceed(exchange);
+        FilterChain chain = new FilterChain(List.of(new FilterChain.NamedFilter("audit", passing, "filter.audit")),
+                exchange -> {
+                    throw new IllegalStateException("terminal");
+                });
+        GatewayExchange exchange = new GatewayExchange("id", new Request("GET", "http", "h", "/", "", new Headers(),
+                Body.empty()), "route", Map.of(), "127.0.0.1", "127.0.0.1", System.nanoTime());
+
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> chain.run(exchange));
+        assertEquals(null, exchange.filterFailureSite(thrown));
+    }
+
     /** A body that counts its closes and knows whether its stream was taken, as an upstream's does. */
     private static class UpstreamLikeBody implements TrackedBody {
         int closes;

@@ -2,7 +2,9 @@ package io.gatehouse.core.cli;
 
 import io.gatehouse.api.GatehouseApi;
 import io.gatehouse.api.testkit.PluginJar;
+import io.gatehouse.core.cli.testplugins.ConnectingFilterFactory;
 import io.gatehouse.core.cli.testplugins.DocumentedFilterFactory;
+import io.gatehouse.core.cli.testplugins.DryCreateFilterFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +114,24 @@ class CheckCommandTest {
         assertEquals(List.of("plugins/future-1.0.0.jar: " + why,
                 "routes[0].filters[0].future: unknown filter 'future' (plugin 'future' was refused: " + why + ")"),
                 result.outLines(), result.toString());
+    }
+
+    @Test
+    void aSideEffectFreeCreateRunsInTheCheckAndNoOtherDoes() throws Exception {
+        Path plugins = Files.createDirectories(home.resolve("plugins"));
+        PluginJar.builder(plugins.resolve("dry-1.0.0.jar")).id("dry").requires(">=1.5.0")
+                .extension(DryCreateFilterFactory.class).extension(ConnectingFilterFactory.class).write();
+        Path file = write("dry.yaml", VALID.replace("filters: [ request_id ]",
+                "filters: [ { dry_create: { key: \"not base64!\" } }, { connecting: { url: \"http://127.0.0.1:9\" } } ]"));
+        Cli.Result result = Cli.run("check", file.toString(), "--home", home.toString());
+        assertEquals(1, result.exit(), result.toString());
+        assertEquals(1, result.outLines().size(), "connecting is not created: " + result);
+        assertTrue(result.outLines().getFirst().startsWith("routes[0].filters[0].dry_create: filter.dry_create could "
+                + "not be created: IllegalArgumentException: Illegal base64 character 20 (at "
+                + DryCreateFilterFactory.class.getName() + ".create(DryCreateFilterFactory.java:"), result.toString());
+
+        Path fixed = write("fixed.yaml", Files.readString(file).replace("not base64!", "a2V5"));
+        assertEquals(0, Cli.run("check", fixed.toString(), "--home", home.toString()).exit());
     }
 
     @Test

@@ -7,6 +7,9 @@ import io.gatehouse.core.Gateway;
 import io.gatehouse.core.plugin.testplugins.MissingClassFilterFactory;
 import io.gatehouse.core.plugin.testplugins.OpenCountFilterFactory;
 import io.gatehouse.core.plugin.testplugins.StatefulFilterFactory;
+import io.gatehouse.core.plugin.testplugins.TenantFilterFactory;
+import io.gatehouse.core.plugin.testplugins.ThrowingFilterFactory;
+import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.RawUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +24,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Plugins through reloads, with plugin JARs built on the fly: a plugin's state ({@code PluginContext.state}) is
@@ -43,6 +47,10 @@ class PluginReloadIT {
                 .extension(OpenCountFilterFactory.class).write();
         PluginJar.builder(home.resolve("plugins/missing-1.0.0.jar")).id("missing").requires(">=1.0.0")
                 .extension(MissingClassFilterFactory.class).write();
+        PluginJar.builder(home.resolve("plugins/tenant-1.0.0.jar")).id("tenant").requires(">=1.0.0")
+                .extension(TenantFilterFactory.class).write(); // without the library class it uses
+        PluginJar.builder(home.resolve("plugins/throwing-1.0.0.jar")).id("throwing").requires(">=1.0.0")
+                .extension(ThrowingFilterFactory.class).write();
     }
 
     @AfterEach
@@ -92,8 +100,8 @@ class PluginReloadIT {
                 "  - { id: broken, match: { path: /broken }, upstream: any, filters: [ missing_class ] }\n"));
 
         assertEquals(List.of("routes[1].filters[0].missing_class: filter.missing_class could not be created: "
-                + "NoClassDefFoundError: com/example/ratelimit/Store (at io.gatehouse.core.plugin.testplugins"
-                + ".MissingClassFilterFactory.create(MissingClassFilterFactory.java:28))"), refused.problems().stream()
+                + "plugin 'missing' cannot load class com.example.ratelimit.Store — bundle it (shaded JAR or lib/ in "
+                + "a zip)"), refused.problems().stream()
                 .map(Object::toString).toList());
         JsonNode report = new ObjectMapper().readTree(gateway.admin("/config/status").body());
         assertFalse(report.get("last_reload_ok").asBoolean(), report.toString());
@@ -103,6 +111,38 @@ class PluginReloadIT {
 
         assertEquals(List.of(), gateway.reload(config("open_count", route("added"))).problems());
         assertEquals(200, gateway.get("/added").statusCode());
+    }
+
+    @Test
+    void aPluginMissingALibraryIsRefusedAndTheGatewayAndReloadGoOn() throws Exception {
+        String refusal = "plugin 'tenant' cannot load class io.gatehouse.core.plugin.testplugins.tenantlib.TenantSet"
+                + " — bundle it (shaded JAR or lib/ in a zip)";
+        try (LogCapture log = LogCapture.of("")) {
+            gateway = GatewayFixture.start(home, config("open_count", ""));
+            assertEquals(1, log.containing("plugin 'tenant'").size(), "one line: " + log.lines());
+        }
+        JsonNode plugins = new ObjectMapper().readTree(gateway.admin("/plugins").body());
+        assertTrue(plugins.toString().contains(refusal), plugins.toString());
+
+        Gateway.ReloadStatus refused = gateway.reload(config("tenant", ""));
+        assertEquals(List.of("routes[0].filters[0].tenant: unknown filter 'tenant' (plugin 'tenant' was refused: "
+                + refusal + ")"), refused.problems().stream().map(Object::toString).toList());
+        assertEquals("open=1", answer(), "the running generation serves on");
+
+        assertEquals(List.of(), gateway.reload(config("open_count", route("added"))).problems());
+        assertEquals(200, gateway.get("/added").statusCode());
+    }
+
+    @Test
+    void anExceptionInAFilterIsA500WhoseLogLineNamesTheFilterAndItsPlace() throws Exception {
+        gateway = GatewayFixture.start(home, config("{ throwing: { header: X-Tenant } }, open_count", ""));
+        try (LogCapture log = LogCapture.of("io.gatehouse")) {
+            assertEquals(500, gateway.get("/filtered").statusCode());
+            List<LogCapture.Line> lines = log.containing("on route 'filtered' failed");
+            assertEquals(1, lines.size(), log.lines().toString());
+            assertTrue(lines.getFirst().message().endsWith("failed in filter.throwing at routes[0].filters[0].throwing"
+                    + " (2nd of 3 in the chain)"), lines.getFirst().message());
+        }
     }
 
     private String answer() throws Exception {

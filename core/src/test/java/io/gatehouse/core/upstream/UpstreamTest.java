@@ -74,6 +74,24 @@ class UpstreamTest {
     }
 
     @Test
+    void theBalancerIsNeverShownAnEndpointOfWeight0NorOneThisRequestTried() {
+        List<List<Endpoint>> shown = new ArrayList<>();
+        LoadBalancer recording = (healthy, exchange) -> {
+            shown.add(List.copyOf(healthy));
+            return healthy.isEmpty() ? Optional.empty() : Optional.of(healthy.getFirst());
+        };
+        Upstream u = upstream(new UpstreamConfig(new ComponentSpec("static", Map.of(), "x"), null, null,
+                new HealthConfig(null, null), null, null, false), recording);
+        Endpoint drained = new Endpoint(java.net.URI.create("http://127.0.0.1:1003"), 0, Map.of());
+        u.update(List.of(A, drained, B));
+
+        assertEquals(A, u.choose(TestExchange.get("/"), null));
+        assertEquals(B, u.choose(TestExchange.get("/"), Set.of(A.id())), "a retry avoids what it tried");
+        assertNull(u.choose(TestExchange.get("/"), Set.of(A.id(), B.id())), "weight 0 is no fallback");
+        assertEquals(List.of(List.of(A, B), List.of(B)), shown, "an empty list is not offered either");
+    }
+
+    @Test
     void onlyTheConfiguredStatusesAreCircuitFailures() {
         Upstream u = withBreaker(new RoundRobinBalancer());
         assertTrue(u.circuitFailure(503));

@@ -47,6 +47,12 @@ public final class HeadersFilterFactory implements FilterFactory<HeadersConfig> 
         return new HeadersFilter(config);
     }
 
+    /** It only builds the rules: {@code gatehouse check} may create it. */
+    @Override
+    public boolean createIsSideEffectFree() {
+        return true;
+    }
+
     private static void validate(String phase, HeadersConfig.Rules rules, Problems problems) {
         validateValues(phase + ".set", rules.set(), problems);
         validateValues(phase + ".add", rules.add(), problems);
