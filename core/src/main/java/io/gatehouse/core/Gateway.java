@@ -101,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         // a graceful shutdown closes every WebSocket tunnel with 1001 first; the listener's drain then waits for
         // their connections to end
         onDrain(() -> generations.tunnels().closeAll(1001, "going away"));
+        plugins.onUnload(metrics::pluginUnloaded);
         metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
                 io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }

@@ -58,6 +58,7 @@ public final class PluginHost implements AutoCloseable {
     private volatile ComponentRegistry registry;
     private Path copies;
     private boolean closed;
+    private volatile java.util.function.Consumer<ClassLoader> unloaded = loader -> { };
 
     private PluginHost(Path pluginsDir, List<? extends ComponentFactory<?, ?>> builtins) {
         this.pluginsDir = pluginsDir;
@@ -90,6 +91,14 @@ public final class PluginHost implements AutoCloseable {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * @param listener told of the class loader of each plugin unloaded by a hot plug, before it is closed, to let go
+     *                 of what the gateway keeps of its code (meters' gauges)
+     */
+    public void onUnload(java.util.function.Consumer<ClassLoader> listener) {
+        this.unloaded = Objects.requireNonNull(listener, "listener");
     }
 
     /** @return the admin API endpoints the plugins started with the gateway provide, in plugin id order */
@@ -343,6 +352,9 @@ public final class PluginHost implements AutoCloseable {
         try {
             for (Installed plugin : plugins) {
                 if (--plugin.holders == 0 && plugin.wrapper != null) {
+                    if (plugin.loader != null) {
+                        unloaded.accept(plugin.loader);
+                    }
                     GatehousePluginManager.release(plugin.wrapper, plugin.loader);
                     LOG.log(System.Logger.Level.INFO, "plugin ''{0}'' ({1}) unloaded", plugin.wrapper.getPluginId(),
                             plugin.source);

@@ -223,6 +223,43 @@ class PluginHostTest {
         }
     }
 
+    @Test
+    void aHalfWrittenJarIsPendingUntilItIsWholeAndARewrittenOneIsReplacedWhenItsLeaseIsClosed() throws Exception {
+        Path built = echo("echo").write();
+        Path jar = plugins.resolve("late.jar");
+        try (PluginHost host = PluginHost.start(plugins.resolve("absent"), List.of());
+             PluginHost live = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().plugins());
+            ComponentRegistry.Lease first = live.lease();
+            ClassLoader firstLoader = live.classLoader("echo");
+
+            byte[] bytes = Files.readAllBytes(PluginJar.builder(plugins.resolve(".build/late.jar")).id("late")
+                    .extension(GreetFilterFactory.class).write());
+            Files.write(jar, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            PluginHost.Refresh halfway = live.refresh();
+            assertEquals(List.of("late.jar"), halfway.pending());
+            assertFalse(halfway.changed());
+            Files.write(jar, bytes);
+            assertEquals(List.of("late.jar"), live.refresh().loaded());
+            assertTrue(live.registry().find("filter.greet").isPresent());
+
+            Files.write(built, Files.readAllBytes(echo(plugins.resolve(".build"), "echo").version("2.0.0").write()));
+            PluginHost.Refresh replaced = live.refresh();
+            assertEquals(List.of("echo-1.0.0.jar"), replaced.removed());
+            assertEquals(List.of("echo-1.0.0.jar"), replaced.loaded());
+            assertNotSame(firstLoader, live.classLoader("echo"));
+            assertEquals("2.0.0", live.registry().plugins().stream().filter(p -> p.id().equals("echo")).findFirst()
+                    .orElseThrow().version());
+            // the generation built with the old plugin still creates with its factory until it lets go
+            assertTrue(first.registry().find("filter.echo").isPresent());
+            assertEquals("io.gatehouse.core.plugin.testplugins.EchoFilterFactory$Config", firstLoader
+                    .loadClass("io.gatehouse.core.plugin.testplugins.EchoFilterFactory$Config").getName());
+            first.close();
+            assertThrows(Exception.class, () -> firstLoader.loadClass("io.gatehouse.core.plugin.testplugins.Gone"));
+            assertFalse(live.refresh().changed(), "a look without a change changes nothing");
+        }
+    }
+
     private PluginJar.Builder echo(String id) {
         return echo(plugins, id);
     }

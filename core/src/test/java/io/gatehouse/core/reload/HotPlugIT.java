@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.api.testkit.PluginJar;
 import io.gatehouse.core.plugin.testplugins.LibVersionFilterFactory;
 import io.gatehouse.core.plugin.testplugins.VersionedFilterFactory;
+import io.gatehouse.core.testing.ClientLoop;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.RawUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -23,9 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,41 +126,22 @@ class HotPlugIT {
         gateway = GatewayFixture.start(home, config("versioned"));
         assertEquals("200 v0", pluggedVersion());
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong requests = new AtomicLong();
-        List<String> failures = new CopyOnWriteArrayList<>();
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        List<Thread> clients = new java.util.ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    try {
-                        String answer = pluggedVersion();
-                        requests.incrementAndGet();
-                        if (!answer.startsWith("200 v")) {
-                            failures.add(answer);
-                        }
-                        seen.add(answer.substring(4));
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
-        try {
+        ClientLoop load = ClientLoop.start(4, () -> {
+            HttpResponse<String> response = gateway.get("/plugged");
+            seen.add(response.headers().firstValue("X-Plugin-Version").orElse("-"));
+            return response;
+        });
+        try (load) {
             for (int i = 1; i <= 10; i++) {
                 String version = "v" + i;
                 install(versioned(version));
                 await("version " + version + " serves", () -> seen.contains(version));
             }
-        } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join();
-            }
         }
-        assertEquals(List.of(), failures, "of " + requests.get() + " requests");
-        assertTrue(requests.get() > 10, "requests: " + requests.get());
+        assertEquals(List.of(), load.failures(), "of " + load.ok() + " requests");
+        assertFalse(seen.contains("-"), "every answer went through a version of the plugin: " + seen);
+        assertTrue(load.ok() > 10, "requests: " + load.ok());
         JsonNode plugins = json(gateway.admin("/plugins").body()).get("plugins");
         assertEquals(1, plugins.size(), plugins.toString());
         assertTrue(gateway.gateway().lastReload().applied());

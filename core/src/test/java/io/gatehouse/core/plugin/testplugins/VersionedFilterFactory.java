@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A test plugin's filter that proxies and adds {@code X-Plugin-Version} with the text of {@code versioned.txt} in
- * its own JAR, so each build of the plugin a hot-plug test drops in answers with its own version.
+ * its own JAR, so each build of the plugin a hot-plug test drops in answers with its own version. It publishes a
+ * gauge whose supplier is its own code, which must not keep its class loader alive once it is unplugged.
  */
 @Extension
 public class VersionedFilterFactory implements FilterFactory<VersionedFilterFactory.Config> {
@@ -35,7 +36,10 @@ public class VersionedFilterFactory implements FilterFactory<VersionedFilterFact
     @Override
     public Filter create(Config config, PluginContext context) {
         String version = read(VersionedFilterFactory.class, "versioned.txt");
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        context.meters().gauge("versioned_served", served::get);
         return (exchange, chain) -> {
+            served.incrementAndGet();
             Response response = chain.proceed(exchange);
             response.headers().set("X-Plugin-Version", version);
             return response;
