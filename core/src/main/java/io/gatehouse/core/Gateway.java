@@ -162,7 +162,7 @@ public final class Gateway implements AutoCloseable {
         drainTimeout = config.server().shutdown().drainTimeout();
         metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
-            AdminViews views = new AdminViews(generations, plugins::registry, () -> lastReload, this::scriptStatus,
+            AdminViews views = new AdminViews(generations, plugins::registry, plugins::unplugged, () -> lastReload, this::scriptStatus,
                     () -> server.listening() || draining, () -> draining);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);

@@ -23,6 +23,7 @@ public final class AdminViews {
 
     private final GenerationHolder generations;
     private final Supplier<ComponentRegistry> registry;
+    private final Supplier<List<io.gatehouse.core.plugin.PluginInfo>> unplugged;
     private final Supplier<Gateway.ReloadStatus> lastReload;
     private final Supplier<Map<String, Object>> scripts;
     private final BooleanSupplier listening;
@@ -36,11 +37,13 @@ public final class AdminViews {
      *                  balancers stop sending, while {@code /health} stays up until the process exits
      */
     public AdminViews(GenerationHolder generations, Supplier<ComponentRegistry> registry,
+                      Supplier<List<io.gatehouse.core.plugin.PluginInfo>> unplugged,
                       Supplier<Gateway.ReloadStatus> lastReload, Supplier<Map<String, Object>> scripts,
                       BooleanSupplier listening,
                       BooleanSupplier draining) {
         this.generations = generations;
         this.registry = registry;
+        this.unplugged = unplugged;
         this.lastReload = lastReload;
         this.scripts = scripts;
         this.listening = listening;
@@ -188,13 +191,16 @@ public final class AdminViews {
 
     /**
      * Every plugin with its state, file hash and the ids it provides; a refused one with {@code why} (and the state
-     * {@code refused} when PF4J never made a plugin of the file).
+     * {@code refused} when PF4J never made a plugin of the file); one taken out of {@code plugins/} that a generation
+     * still uses as {@code unplugged}.
      */
     private Object plugins() {
         ComponentRegistry current = registry.get();
         List<Map<String, Object>> plugins = new ArrayList<>();
         java.util.Set<String> listed = new java.util.HashSet<>();
-        for (io.gatehouse.core.plugin.PluginInfo info : current.plugins()) {
+        List<io.gatehouse.core.plugin.PluginInfo> infos = new ArrayList<>(current.plugins());
+        infos.addAll(unplugged.get());
+        for (io.gatehouse.core.plugin.PluginInfo info : infos) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("id", info.id());
             view.put("version", info.version());

@@ -54,6 +54,8 @@ public final class PluginHost implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** What each file in {@code plugins/} became, by file name; replaced whole on every applied refresh. */
     private Map<String, Installed> installed = Map.of();
+    /** Taken out by a refresh, still held by a serving or draining generation. */
+    private final List<Installed> unplugged = new ArrayList<>();
     private final List<AdminEndpoint> adminEndpoints = new ArrayList<>();
     private volatile ComponentRegistry registry;
     private Path copies;
@@ -85,7 +87,10 @@ public final class PluginHost implements AutoCloseable {
         }
         try {
             host.apply(true);
-            host.installed.values().forEach(plugin -> host.adminEndpoints.addAll(plugin.endpoints));
+            for (Installed plugin : host.installed.values()) {
+                host.adminEndpoints.addAll(plugin.endpoints);
+                plugin.mounted = !plugin.endpoints.isEmpty();
+            }
             return host;
         } catch (RuntimeException | Error e) {
             host.close();
@@ -172,6 +177,22 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the plugins a refresh took out that a serving or draining generation still uses, with the state
+     *         {@code unplugged}; they are unloaded when the last of those generations has drained
+     */
+    public List<PluginInfo> unplugged() {
+        lock.lock();
+        try {
+            return unplugged.stream().map(plugin -> new PluginInfo(plugin.wrapper.getPluginId(),
+                    plugin.wrapper.getDescriptor().getVersion(), "unplugged", plugin.source,
+                    new java.util.TreeSet<>(plugin.candidates.stream().map(c -> c.factory().id()).toList()),
+                    plugin.entry.hash())).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The lock is held. */
     private Refresh apply(boolean starting) {
         PluginFiles.Scan scan = files.scan(pluginsDir, starting);
@@ -253,6 +274,10 @@ public final class PluginHost implements AutoCloseable {
                             + Failures.describe(wrapper.getFailedException()));
                 } else if (wrapper.getPluginState() == PluginState.STARTED) {
                     plugin.candidates.addAll(extensionsOf(manager, wrapper, plugin.endpoints));
+                    if (!starting && !plugin.endpoints.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' ({1}): its admin endpoints are mounted at "
+                                + "the next start only", wrapper.getPluginId(), source);
+                    }
                 }
                 plugin.holders = 1;   // the host's own hold, until it is taken out
             }
@@ -281,6 +306,15 @@ public final class PluginHost implements AutoCloseable {
         }
         installed = Map.copyOf(next);
         registry = assembled;
+        for (Installed plugin : takenOut) {
+            unplugged.add(plugin);
+            if (plugin.mounted) {
+                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' ({1}) provides admin endpoints, which are mounted "
+                        + "at start only: the old ones stay (and keep the old plugin loaded) until a restart",
+                        plugin.wrapper.getPluginId(), plugin.source);
+                plugin.holders++;   // the admin server's hold, never let go
+            }
+        }
         letGo(takenOut);
         assembled.problems().forEach(problem -> LOG.log(System.Logger.Level.WARNING, problem.message()));
         List<String> loaded = fresh.stream().map(p -> p.entry.name()).filter(name -> !again.contains(name)
@@ -358,6 +392,7 @@ public final class PluginHost implements AutoCloseable {
                     GatehousePluginManager.release(plugin.wrapper, plugin.loader);
                     LOG.log(System.Logger.Level.INFO, "plugin ''{0}'' ({1}) unloaded", plugin.wrapper.getPluginId(),
                             plugin.source);
+                    unplugged.remove(plugin);
                     plugin.release();
                 }
             }
@@ -412,6 +447,8 @@ public final class PluginHost implements AutoCloseable {
         final List<AdminEndpoint> endpoints = new ArrayList<>();
         /** The host's hold while it is in the registry, and one per generation lease. */
         int holders;
+        /** Whether its admin endpoints were mounted at start (they stay mounted until the gateway stops). */
+        boolean mounted;
 
         Installed(PluginFiles.Entry entry, String source, PluginWrapper wrapper) {
             this.entry = entry;

@@ -110,6 +110,8 @@ class HotPlugIT {
                 .isEmpty() && !gateway.gateway().lastReload().applied());
         assertEquals(serving, gateway.gateway().generation(), "the config needing the plugin keeps its generation");
         assertEquals("200 v1", pluggedVersion(), "and the unplugged plugin keeps serving it");
+        JsonNode unplugged = json(gateway.admin("/plugins").body()).get("plugins");
+        assertEquals("unplugged", unplugged.get(0).get("state").asText(), unplugged.toString());
         JsonNode status = json(gateway.admin("/config/status").body());
         assertFalse(status.get("last_reload_ok").asBoolean(), status.toString());
         assertTrue(status.get("problems").get(0).asText().startsWith("routes[1].filters[0].versioned: unknown filter "
