@@ -260,6 +260,29 @@ class PluginHostTest {
         }
     }
 
+    @Test
+    void aPluginThatDependsOnAReplacedOneIsLoadedAgainWithItAndARefusedOneIsTriedAgain() throws Exception {
+        Path auth = PluginJar.builder(plugins.resolve("auth.jar")).id("auth").version("1.2.0").write();
+        echo("needy").dependencies("auth@>=1.0.0").write();
+        PluginJar.builder(plugins.resolve("late.jar")).id("late").dependencies("extra").extension(GreetFilterFactory.class)
+                .write();
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            ClassLoader needy = host.classLoader("needy");
+            assertTrue(host.registry().problemMessages().toString().contains("depends on plugin 'extra'"));
+            Files.write(auth, Files.readAllBytes(PluginJar.builder(plugins.resolve(".build/auth.jar")).id("auth")
+                    .version("1.3.0").write()));
+            PluginJar.builder(plugins.resolve("extra.jar")).id("extra").write();
+
+            PluginHost.Refresh refresh = host.refresh();
+
+            assertEquals(List.of("auth.jar", "extra.jar"), refresh.loaded());
+            assertNotSame(needy, host.classLoader("needy"), "loaded again, against the new auth");
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(List.of("filter.echo", "filter.greet"), List.copyOf(host.registry().ids()));
+        }
+    }
+
     private PluginJar.Builder echo(String id) {
         return echo(plugins, id);
     }
