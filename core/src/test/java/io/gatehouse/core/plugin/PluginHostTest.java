@@ -283,6 +283,29 @@ class PluginHostTest {
         }
     }
 
+    @Test
+    void aZipPluginIsUnpackedInThePrivateCopyNotInThePluginsFolder() throws Exception {
+        Path inner = PluginJar.builder(plugins.resolve(".build/greet.jar")).id("zipped")
+                .extension(GreetFilterFactory.class).write();
+        Path zip = plugins.resolve("zipped-1.0.0.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("plugin.properties"));
+            out.write("plugin.id=zipped\nplugin.version=1.0.0\nplugin.requires=>=1.0.0\n".getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("lib/greet.jar"));
+            out.write(Files.readAllBytes(inner));
+        }
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
+            assertFalse(Files.exists(plugins.resolve("zipped-1.0.0")), "nothing unpacked into plugins/");
+            assertFalse(host.refresh().changed());
+            Files.delete(zip);
+            assertEquals(List.of("zipped-1.0.0.zip"), host.refresh().removed());
+            assertEquals(List.of(), List.copyOf(host.registry().ids()));
+        }
+    }
+
     private PluginJar.Builder echo(String id) {
         return echo(plugins, id);
     }
