@@ -123,6 +123,21 @@ class HotPlugIT {
     }
 
     @Test
+    void aFileThatStaysUnreadableIsRefusedWithWhyAndTheGatewayGoesOn() throws Exception {
+        gateway = GatewayFixture.start(home, config(""));
+        Files.writeString(home.resolve("plugins/broken.jar"), "not a zip");
+
+        await("the broken file is refused", () -> gateway.admin("/plugins").body().contains("broken.jar"));
+        JsonNode refused = json(gateway.admin("/plugins").body()).get("plugins").get(0);
+        assertEquals("refused", refused.get("state").asText(), refused.toString());
+        assertTrue(refused.get("why").asText().contains("plugin at 'broken.jar': descriptor invalid"),
+                refused.toString());
+        install(versioned("v1"));
+        await("a good plugin still loads", () -> gateway.gateway().plugins().registry().find("filter.versioned")
+                .isPresent());
+    }
+
+    @Test
     void aPluginRewrittenTenTimesUnderFullSpeedLoadFailsNoRequest() throws Exception {
         install(versioned("v0"));
         gateway = GatewayFixture.start(home, config("versioned"));
