@@ -30,6 +30,8 @@ final class PluginFiles {
     static final long SETTLED_NANOS = 2_000_000_000L;
 
     private final Map<String, Seen> unreadable = new HashMap<>();
+    /** Where JARs and ZIPs are copied to be loaded, made on first use. */
+    private Path copies;
 
     /** One plugin file or folder. {@code hash} is hex SHA-256; {@code readable} is false for a broken archive. */
     record Entry(String name, Path path, String hash, boolean archive, boolean readable) {
@@ -103,6 +105,59 @@ final class PluginFiles {
     }
 
     private record Seen(String hash, long at) {
+    }
+
+    /**
+     * Copies a JAR or ZIP where rewriting {@code plugins/} cannot reach it (its own folder under a temporary one); a
+     * ZIP is unpacked there. A plugin folder is loaded where it is.
+     *
+     * @return what to load, or {@code null} when the file changed since it was scanned (the next look takes it)
+     */
+    Path loadable(Entry entry) {
+        if (!entry.archive()) {
+            return entry.path();
+        }
+        try {
+            if (copies == null) {
+                copies = Files.createTempDirectory("gatehouse-plugins-");
+            }
+            Path folder = Files.createTempDirectory(copies, entry.hash().substring(0, 16) + "-");
+            Path copy = folder.resolve(entry.name());
+            Files.copy(entry.path(), copy);
+            if (!hash(Files.readAllBytes(copy)).equals(entry.hash())) {
+                deleteTree(folder);
+                return null;
+            }
+            return entry.name().toLowerCase(Locale.ROOT).endsWith(".zip") && entry.readable()
+                    ? org.pf4j.util.FileUtils.expandIfZip(copy) : copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + entry.path() + " to " + copies, e);
+        }
+    }
+
+    /** Deletes the private copy {@code loaded} was loaded from, if it is one. */
+    void discard(Path loaded) {
+        if (copies != null && loaded != null && loaded.startsWith(copies)) {
+            deleteTree(copies.resolve(copies.relativize(loaded).getName(0)));
+        }
+    }
+
+    /** Deletes every private copy. */
+    void discardAll() {
+        if (copies != null) {
+            deleteTree(copies);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.getLogger(PluginFiles.class.getName()).log(System.Logger.Level.DEBUG, "cannot delete {0}: {1}",
+                    root, e.toString());
+        }
     }
 
     /** Opens the archive and reads every entry to its end, which checks each entry's CRC. */

@@ -3,20 +3,15 @@ package io.gatehouse.core.plugin;
 import io.gatehouse.api.AdminEndpoint;
 import io.gatehouse.api.ComponentFactory;
 import io.gatehouse.api.GatehouseApi;
-import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,12 +48,11 @@ public final class PluginHost implements AutoCloseable {
     private final PluginFiles files = new PluginFiles();
     private final ReentrantLock lock = new ReentrantLock();
     /** What each file in {@code plugins/} became, by file name; replaced whole on every applied refresh. */
-    private Map<String, Installed> installed = Map.of();
+    private Map<String, LoadedPlugin> installed = Map.of();
     /** Taken out by a refresh, still held by a serving or draining generation. */
-    private final List<Installed> unplugged = new ArrayList<>();
+    private final List<LoadedPlugin> unplugged = new ArrayList<>();
     private final List<AdminEndpoint> adminEndpoints = new ArrayList<>();
     private volatile ComponentRegistry registry;
-    private Path copies;
     private boolean closed;
     private volatile java.util.function.Consumer<ClassLoader> unloaded = loader -> { };
 
@@ -87,7 +81,7 @@ public final class PluginHost implements AutoCloseable {
         }
         try {
             host.apply(true);
-            for (Installed plugin : host.installed.values()) {
+            for (LoadedPlugin plugin : host.installed.values()) {
                 host.adminEndpoints.addAll(plugin.endpoints);
                 plugin.mounted = !plugin.endpoints.isEmpty();
             }
@@ -123,7 +117,7 @@ public final class PluginHost implements AutoCloseable {
     public ComponentRegistry.Lease lease() {
         lock.lock();
         try {
-            List<Installed> held = installed.values().stream().filter(plugin -> plugin.wrapper != null).toList();
+            List<LoadedPlugin> held = installed.values().stream().filter(LoadedPlugin::loaded).toList();
             held.forEach(plugin -> plugin.holders++);
             ComponentRegistry leased = registry;
             return new ComponentRegistry.Lease(leased, () -> letGo(held));
@@ -170,8 +164,8 @@ public final class PluginHost implements AutoCloseable {
     public ClassLoader classLoader(String pluginId) {
         lock.lock();
         try {
-            return installed.values().stream().filter(p -> p.wrapper != null && p.wrapper.getPluginId().equals(pluginId))
-                    .map(p -> p.loader).findFirst().orElse(null);
+            return installed.values().stream().filter(plugin -> plugin.loaded() && plugin.id().equals(pluginId))
+                    .map(plugin -> plugin.loader).findFirst().orElse(null);
         } finally {
             lock.unlock();
         }
@@ -184,106 +178,26 @@ public final class PluginHost implements AutoCloseable {
     public List<PluginInfo> unplugged() {
         lock.lock();
         try {
-            return unplugged.stream().map(plugin -> new PluginInfo(plugin.wrapper.getPluginId(),
-                    plugin.wrapper.getDescriptor().getVersion(), "unplugged", plugin.source,
-                    new java.util.TreeSet<>(plugin.candidates.stream().map(c -> c.factory().id()).toList()),
-                    plugin.entry.hash())).toList();
+            return unplugged.stream().map(plugin -> plugin.info("unplugged")).toList();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The lock is held. */
+    /** Looks at the folder and applies what changed. The lock is held. */
     private Refresh apply(boolean starting) {
         PluginFiles.Scan scan = files.scan(pluginsDir, starting);
-        Map<String, PluginFiles.Entry> now = new LinkedHashMap<>(scan.entries());
-        scan.pending().forEach(name -> {   // a file being rewritten: the loaded version stays until it is whole
-            if (installed.containsKey(name)) {
-                now.put(name, installed.get(name).entry);
-            }
-        });
-        Set<String> out = new HashSet<>();
-        installed.forEach((name, plugin) -> {
-            PluginFiles.Entry entry = now.get(name);
-            if (entry == null || !entry.hash().equals(plugin.entry.hash())) {
-                out.add(name);
-            }
-        });
-        List<String> in = now.keySet().stream().filter(name -> !installed.containsKey(name) || out.contains(name))
-                .toList();
-        if (out.isEmpty() && in.isEmpty()) {
+        Change change = Change.of(scan, installed);
+        if (change.out().isEmpty() && change.in().isEmpty()) {
             return new Refresh(false, List.of(), List.of(), scan.pending(), null);
         }
-        // plugins that depend on one going out, and those refused before (a dependency may have arrived), load again
-        Set<String> again = new HashSet<>();
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Map.Entry<String, Installed> plugin : installed.entrySet()) {
-                if (!out.contains(plugin.getKey()) && !again.contains(plugin.getKey())
-                        && (plugin.getValue().wrapper == null || plugin.getValue().wrapper.getPluginState() != PluginState.STARTED
-                        || dependsOnAny(plugin.getValue(), out) || dependsOnAny(plugin.getValue(), again))) {
-                    again.add(plugin.getKey());
-                    grew = true;
-                }
-            }
-        }
-        List<String> removed = out.stream().sorted().toList();
-        List<Installed> takenOut = new ArrayList<>();
-        Set<String> touched = new HashSet<>(out);
-        touched.addAll(again);
-        touched.addAll(in);
         List<PluginProblem> problemsBefore = List.copyOf(manager.problems());
-        for (String name : touched) {
-            Installed plugin = installed.get(name);
-            if (plugin != null) {
-                manager.problems().removeIf(problem -> problem.source().equals(plugin.source));
-                if (plugin.wrapper != null) {
-                    manager.detach(plugin.wrapper);
-                    takenOut.add(plugin);
-                }
-            }
-        }
-        Map<String, Installed> next = new LinkedHashMap<>(installed);
-        next.keySet().removeAll(touched);
-        Map<Path, PluginFiles.Entry> toLoad = new LinkedHashMap<>();
-        List<String> stillPending = new ArrayList<>(scan.pending());
-        for (String name : touched.stream().sorted().toList()) {
-            PluginFiles.Entry entry = now.get(name);
-            if (entry == null) {
-                continue;
-            }
-            Path path = privateCopy(entry);
-            if (path == null) {
-                stillPending.add(name);
-                continue;
-            }
-            toLoad.put(path, entry);
-        }
-        List<PluginWrapper> started = manager.loadAndStart(List.copyOf(toLoad.keySet()));
-        List<Installed> fresh = new ArrayList<>();
-        toLoad.forEach((path, entry) -> {
-            String source = GatehousePluginManager.sourceOf(path);
-            PluginWrapper wrapper = started.stream().filter(w -> w.getPluginPath().equals(path)).findFirst()
-                    .orElse(null);
-            Installed plugin = new Installed(entry, source, wrapper);
-            if (wrapper != null) {
-                plugin.loader = wrapper.getPluginClassLoader();
-                if (wrapper.getPluginState() == PluginState.FAILED) {
-                    manager.report(wrapper, GatehousePluginManager.label(wrapper.getDescriptor()) + " failed to start: "
-                            + Failures.describe(wrapper.getFailedException()));
-                } else if (wrapper.getPluginState() == PluginState.STARTED) {
-                    plugin.candidates.addAll(extensionsOf(manager, wrapper, plugin.endpoints));
-                    if (!starting && !plugin.endpoints.isEmpty()) {
-                        LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' ({1}): its admin endpoints are mounted at "
-                                + "the next start only", wrapper.getPluginId(), source);
-                    }
-                }
-                plugin.holders = 1;   // the host's own hold, until it is taken out
-            }
-            next.put(entry.name(), plugin);
-            fresh.add(plugin);
-        });
+        List<LoadedPlugin> takenOut = takeOut(change.touched());
+        List<String> pending = new ArrayList<>(scan.pending());
+        List<LoadedPlugin> fresh = load(change, pending);
+        Map<String, LoadedPlugin> next = new LinkedHashMap<>(installed);
+        next.keySet().removeAll(change.touched());
+        fresh.forEach(plugin -> next.put(plugin.entry.name(), plugin));
         ComponentRegistry assembled;
         try {
             assembled = assemble(next.values());
@@ -291,109 +205,180 @@ public final class PluginHost implements AutoCloseable {
             if (starting) {
                 throw e;
             }
-            // give the change up: the new plugins go, the old ones come back
-            for (Installed plugin : fresh) {
-                if (plugin.wrapper != null) {
-                    manager.detach(plugin.wrapper);
-                    GatehousePluginManager.release(plugin.wrapper, plugin.loader);
-                }
-            }
-            takenOut.forEach(plugin -> manager.attach(plugin.wrapper, plugin.loader));
-            manager.problems().clear();
-            manager.problems().addAll(problemsBefore);
+            giveUp(fresh, takenOut, problemsBefore);
             LOG.log(System.Logger.Level.ERROR, "plugins not reloaded, the loaded ones stay: {0}", e.getMessage());
-            return new Refresh(false, List.of(), List.of(), stillPending, e.getMessage());
+            return new Refresh(false, List.of(), List.of(), pending, e.getMessage());
         }
         installed = Map.copyOf(next);
         registry = assembled;
-        for (Installed plugin : takenOut) {
-            unplugged.add(plugin);
-            if (plugin.mounted) {
-                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' ({1}) provides admin endpoints, which are mounted "
-                        + "at start only: the old ones stay (and keep the old plugin loaded) until a restart",
-                        plugin.wrapper.getPluginId(), plugin.source);
-                plugin.holders++;   // the admin server's hold, never let go
-            }
-        }
-        letGo(takenOut);
+        unplug(takenOut);
         assembled.problems().forEach(problem -> LOG.log(System.Logger.Level.WARNING, problem.message()));
-        List<String> loaded = fresh.stream().map(p -> p.entry.name()).filter(name -> !again.contains(name)
-                || out.contains(name)).sorted().toList();
+        List<String> loaded = fresh.stream().map(plugin -> plugin.entry.name())
+                .filter(name -> !change.again().contains(name)).sorted().toList();
+        List<String> removed = change.out().stream().sorted().toList();
         if (starting) {
             LOG.log(System.Logger.Level.INFO, "Plugins: {0} started, {1} refused; components: {2}",
                     manager.getStartedPlugins().size(), assembled.problems().size(), assembled.ids());
         } else {
             LOG.log(System.Logger.Level.INFO, "Plugins changed: loaded {0}, taken out {1}; components: {2}", loaded,
                     removed, assembled.ids());
+            fresh.stream().filter(plugin -> !plugin.endpoints.isEmpty()).forEach(plugin -> LOG.log(
+                    System.Logger.Level.WARNING, "plugin ''{0}'' ({1}): its admin endpoints are mounted at the next "
+                            + "start only", plugin.id(), plugin.source));
         }
-        return new Refresh(true, loaded, removed, stillPending, null);
+        return new Refresh(true, loaded, removed, pending, null);
     }
 
-    /** @param names files of {@code plugins/}; whether {@code plugin} names one of their plugins as a dependency */
-    private boolean dependsOnAny(Installed plugin, Set<String> names) {
-        Set<String> ids = new HashSet<>();
-        names.forEach(name -> {
-            Installed other = installed.get(name);
-            if (other != null && other.wrapper != null) {
-                ids.add(other.wrapper.getPluginId());
+    /**
+     * What a look at the folder found changed, by file name.
+     *
+     * @param now   every file there, with the loaded version standing in for one being rewritten
+     * @param out   loaded files removed or rewritten
+     * @param in    files new or rewritten
+     * @param again loaded files to load again: they depend on a plugin going out, or were refused or failed (a
+     *              dependency may have arrived)
+     */
+    private record Change(Map<String, PluginFiles.Entry> now, Set<String> out, List<String> in, Set<String> again) {
+
+        static Change of(PluginFiles.Scan scan, Map<String, LoadedPlugin> installed) {
+            Map<String, PluginFiles.Entry> now = new LinkedHashMap<>(scan.entries());
+            scan.pending().stream().filter(installed::containsKey)
+                    .forEach(name -> now.put(name, installed.get(name).entry));
+            Set<String> out = new HashSet<>();
+            installed.forEach((name, plugin) -> {
+                PluginFiles.Entry entry = now.get(name);
+                if (entry == null || !entry.hash().equals(plugin.entry.hash())) {
+                    out.add(name);
+                }
+            });
+            List<String> in = now.keySet().stream()
+                    .filter(name -> !installed.containsKey(name) || out.contains(name)).toList();
+            Set<String> again = new HashSet<>();
+            boolean grew = !out.isEmpty() || !in.isEmpty();
+            while (grew) {
+                grew = false;
+                for (Map.Entry<String, LoadedPlugin> plugin : installed.entrySet()) {
+                    String name = plugin.getKey();
+                    if (!out.contains(name) && !again.contains(name) && (!plugin.getValue().started()
+                            || dependsOnAny(plugin.getValue(), out, installed)
+                            || dependsOnAny(plugin.getValue(), again, installed))) {
+                        again.add(name);
+                        grew = true;
+                    }
+                }
             }
-        });
-        return plugin.wrapper.getDescriptor().getDependencies().stream()
-                .anyMatch(dependency -> ids.contains(dependency.getPluginId()));
+            return new Change(now, out, in, again);
+        }
+
+        Set<String> touched() {
+            Set<String> touched = new HashSet<>(out);
+            touched.addAll(in);
+            touched.addAll(again);
+            return touched;
+        }
+
+        /** @param names files of {@code plugins/}; whether {@code plugin} depends on one of their plugins */
+        private static boolean dependsOnAny(LoadedPlugin plugin, Set<String> names,
+                                            Map<String, LoadedPlugin> installed) {
+            Set<String> ids = new HashSet<>();
+            names.stream().map(installed::get).filter(other -> other != null && other.loaded())
+                    .forEach(other -> ids.add(other.id()));
+            return plugin.wrapper.getDescriptor().getDependencies().stream()
+                    .anyMatch(dependency -> ids.contains(dependency.getPluginId()));
+        }
     }
 
-    private ComponentRegistry assemble(java.util.Collection<Installed> plugins) {
+    /** Takes the loaded plugins of these files out of PF4J's books, and forgets the problems of all of them. */
+    private List<LoadedPlugin> takeOut(Set<String> names) {
+        List<LoadedPlugin> takenOut = new ArrayList<>();
+        for (String name : names) {
+            LoadedPlugin plugin = installed.get(name);
+            if (plugin != null) {
+                manager.problems().removeIf(problem -> problem.source().equals(plugin.source));
+                if (!plugin.loaded()) {
+                    files.discard(plugin.loadedFrom);   // a refused file's copy: tried again from a new one
+                } else {
+                    manager.detach(plugin.wrapper);
+                    takenOut.add(plugin);
+                }
+            }
+        }
+        return takenOut;
+    }
+
+    /** Loads the touched files that are there, as one batch; one that changed meanwhile goes to {@code pending}. */
+    private List<LoadedPlugin> load(Change change, List<String> pending) {
+        Map<Path, PluginFiles.Entry> toLoad = new LinkedHashMap<>();
+        for (String name : change.touched().stream().sorted().toList()) {
+            PluginFiles.Entry entry = change.now().get(name);
+            if (entry != null) {
+                Path path = files.loadable(entry);
+                if (path == null) {
+                    pending.add(name);
+                } else {
+                    toLoad.put(path, entry);
+                }
+            }
+        }
+        List<PluginWrapper> kept = manager.loadAndStart(List.copyOf(toLoad.keySet()));
+        List<LoadedPlugin> fresh = new ArrayList<>();
+        toLoad.forEach((path, entry) -> fresh.add(LoadedPlugin.of(entry, path, kept.stream()
+                .filter(wrapper -> wrapper.getPluginPath().equals(path)).findFirst().orElse(null), manager)));
+        return fresh;
+    }
+
+    /** Undoes a change that cannot be applied: the new plugins go, the old ones come back. */
+    private void giveUp(List<LoadedPlugin> fresh, List<LoadedPlugin> takenOut, List<PluginProblem> problemsBefore) {
+        for (LoadedPlugin plugin : fresh) {
+            if (plugin.loaded()) {
+                manager.detach(plugin.wrapper);
+                GatehousePluginManager.release(plugin.wrapper, plugin.loader);
+            }
+            files.discard(plugin.loadedFrom);
+        }
+        takenOut.forEach(plugin -> manager.attach(plugin.wrapper, plugin.loader));
+        manager.problems().clear();
+        manager.problems().addAll(problemsBefore);
+    }
+
+    /** Lets go of the host's hold on plugins taken out; those no generation holds are unloaded now. */
+    private void unplug(List<LoadedPlugin> takenOut) {
+        for (LoadedPlugin plugin : takenOut) {
+            unplugged.add(plugin);
+            if (plugin.mounted) {
+                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' ({1}) provides admin endpoints, which are mounted "
+                        + "at start only: the old ones stay (and keep the old plugin loaded) until a restart",
+                        plugin.id(), plugin.source);
+                plugin.holders++;   // the admin server's hold, never let go
+            }
+        }
+        letGo(takenOut);
+    }
+
+    private ComponentRegistry assemble(java.util.Collection<LoadedPlugin> plugins) {
         List<ComponentRegistry.Candidate> candidates = new ArrayList<>(builtins);
         List<PluginInfo> infos = new ArrayList<>();
-        List<Installed> sorted = plugins.stream().filter(p -> p.wrapper != null)
-                .sorted(Comparator.comparing(p -> p.wrapper.getPluginId())).toList();
-        for (Installed plugin : sorted) {
+        List<LoadedPlugin> sorted = plugins.stream().filter(LoadedPlugin::loaded)
+                .sorted(Comparator.comparing(LoadedPlugin::id)).toList();
+        for (LoadedPlugin plugin : sorted) {
             candidates.addAll(plugin.candidates);
-            infos.add(new PluginInfo(plugin.wrapper.getPluginId(), plugin.wrapper.getDescriptor().getVersion(),
-                    plugin.wrapper.getPluginState().name().toLowerCase(Locale.ROOT), plugin.source, null,
-                    plugin.entry.hash()));
+            infos.add(plugin.info(null));
         }
         return ComponentRegistry.assemble(candidates, manager.problems(), infos);
     }
 
-    /** Copies a JAR or ZIP where rewriting {@code plugins/} cannot reach it; a ZIP is unpacked there. */
-    private Path privateCopy(PluginFiles.Entry entry) {
-        if (!entry.archive()) {
-            return entry.path();
-        }
-        try {
-            if (copies == null) {
-                copies = Files.createTempDirectory("gatehouse-plugins-");
-            }
-            Path folder = copies.resolve(entry.hash().substring(0, 16) + "-" + System.nanoTime());
-            Files.createDirectories(folder);
-            Path copy = folder.resolve(entry.name());
-            Files.copy(entry.path(), copy, StandardCopyOption.REPLACE_EXISTING);
-            if (!PluginFiles.hash(Files.readAllBytes(copy)).equals(entry.hash())) {
-                deleteTree(folder);
-                return null;   // rewritten since it was looked at
-            }
-            return entry.name().toLowerCase(Locale.ROOT).endsWith(".zip") && entry.readable()
-                    ? org.pf4j.util.FileUtils.expandIfZip(copy) : copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + entry.path() + " to " + copies, e);
-        }
-    }
-
     /** Drops one hold on each plugin; a taken-out plugin nobody holds is stopped and its loader closed. */
-    private void letGo(List<Installed> plugins) {
+    private void letGo(List<LoadedPlugin> plugins) {
         lock.lock();
         try {
-            for (Installed plugin : plugins) {
-                if (--plugin.holders == 0 && plugin.wrapper != null) {
-                    if (plugin.loader != null) {
-                        unloaded.accept(plugin.loader);
-                    }
+            for (LoadedPlugin plugin : plugins) {
+                if (--plugin.holders == 0 && plugin.loaded()) {
+                    unloaded.accept(plugin.loader);
                     GatehousePluginManager.release(plugin.wrapper, plugin.loader);
-                    LOG.log(System.Logger.Level.INFO, "plugin ''{0}'' ({1}) unloaded", plugin.wrapper.getPluginId(),
-                            plugin.source);
+                    files.discard(plugin.loadedFrom);
+                    LOG.log(System.Logger.Level.INFO, "plugin ''{0}'' ({1}) unloaded", plugin.id(), plugin.source);
                     unplugged.remove(plugin);
-                    plugin.release();
+                    plugin.forget();
                 }
             }
         } finally {
@@ -418,86 +403,10 @@ public final class PluginHost implements AutoCloseable {
             } finally {
                 manager.unloadPlugins();
                 installed = Map.of();
-                if (copies != null) {
-                    deleteTree(copies);
-                }
+                files.discardAll();
             }
         } finally {
             lock.unlock();
         }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot delete {0}: {1}", root, e.toString());
-        }
-    }
-
-    /** One file of {@code plugins/} as loaded: its plugin (none when refused before PF4J made one). */
-    private static final class Installed {
-        final PluginFiles.Entry entry;
-        final String source;
-        PluginWrapper wrapper;
-        ClassLoader loader;
-        final List<ComponentRegistry.Candidate> candidates = new ArrayList<>();
-        final List<AdminEndpoint> endpoints = new ArrayList<>();
-        /** The host's hold while it is in the registry, and one per generation lease. */
-        int holders;
-        /** Whether its admin endpoints were mounted at start (they stay mounted until the gateway stops). */
-        boolean mounted;
-
-        Installed(PluginFiles.Entry entry, String source, PluginWrapper wrapper) {
-            this.entry = entry;
-            this.source = source;
-            this.wrapper = wrapper;
-        }
-
-        void release() {
-            wrapper = null;
-            loader = null;
-            candidates.clear();
-            endpoints.clear();
-        }
-    }
-
-    /**
-     * Creates the plugin's factories, and its admin endpoints into {@code endpoints}; an extension that cannot be
-     * created is reported and skipped.
-     */
-    private static List<ComponentRegistry.Candidate> extensionsOf(GatehousePluginManager manager, PluginWrapper plugin,
-                                                                  List<AdminEndpoint> endpoints) {
-        List<ComponentRegistry.Candidate> found = new ArrayList<>();
-        String source = GatehousePluginManager.sourceOf(plugin.getPluginPath());
-        String label = GatehousePluginManager.label(plugin.getDescriptor());
-        for (String className : manager.getExtensionClassNames(plugin.getPluginId())) {
-            Class<?> type;
-            try {
-                type = plugin.getPluginClassLoader().loadClass(className);
-            } catch (ClassNotFoundException | LinkageError e) {
-                manager.report(plugin, label + ": extension " + className + " cannot be loaded: "
-                        + Failures.describe(e));
-                continue;
-            }
-            boolean endpoint = AdminEndpoint.class.isAssignableFrom(type);
-            if (!endpoint && !ComponentFactory.class.isAssignableFrom(type)) {
-                continue; // an extension of some other plugin's extension point
-            }
-            try {
-                if (endpoint) {
-                    endpoints.add((AdminEndpoint) manager.getExtensionFactory().create(type));
-                    continue;
-                }
-                ComponentFactory<?, ?> factory = (ComponentFactory<?, ?>) manager.getExtensionFactory().create(type);
-                found.add(new ComponentRegistry.Candidate(factory, plugin.getPluginId(), source));
-            } catch (RuntimeException | LinkageError e) {
-                manager.report(plugin, label + ": extension " + className + " failed to create: "
-                        + Failures.describe(e));
-            }
-        }
-        return found;
     }
 }
