@@ -81,7 +81,8 @@ public final class PluginHost implements AutoCloseable {
         }
         try {
             host.apply(true);
-            for (LoadedPlugin plugin : host.installed.values()) {
+            for (LoadedPlugin plugin : host.installed.values().stream().filter(LoadedPlugin::loaded)
+                    .sorted(Comparator.comparing(LoadedPlugin::id)).toList()) {
                 host.adminEndpoints.addAll(plugin.endpoints);
                 plugin.mounted = !plugin.endpoints.isEmpty();
             }
@@ -120,7 +121,12 @@ public final class PluginHost implements AutoCloseable {
             List<LoadedPlugin> held = installed.values().stream().filter(LoadedPlugin::loaded).toList();
             held.forEach(plugin -> plugin.holders++);
             ComponentRegistry leased = registry;
-            return new ComponentRegistry.Lease(leased, () -> letGo(held));
+            java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+            return new ComponentRegistry.Lease(leased, () -> {
+                if (open.getAndSet(false)) {
+                    letGo(held);
+                }
+            });
         } finally {
             lock.unlock();
         }
