@@ -6,6 +6,7 @@ import io.gatehouse.api.testkit.PluginJar;
 import io.gatehouse.core.plugin.testplugins.LibVersionFilterFactory;
 import io.gatehouse.core.plugin.testplugins.VersionedFilterFactory;
 import io.gatehouse.core.testing.ClientLoop;
+import io.gatehouse.core.testing.plugins.CountingBalancerFactory;
 import io.gatehouse.core.testing.GatewayFixture;
 import io.gatehouse.core.testing.RawUpstream;
 import org.junit.jupiter.api.AfterEach;
@@ -189,6 +190,34 @@ class HotPlugIT {
             return first.get() == null && second.get() == null;
         });
         assertEquals(200, gateway.get("/plugged").statusCode());
+    }
+
+    @Test
+    void anUpstreamWhoseBalancerCameFromAReplacedPluginIsMadeAgainAndTheOldPluginLetGo() throws Exception {
+        Path balancer = home.resolve("plugins/counting.jar");
+        PluginJar.builder(balancer).id("counting").requires(">=1.0.0").extension(CountingBalancerFactory.class)
+                .entry("rev.txt", "1").write();
+        gateway = GatewayFixture.start(home, """
+                upstreams:
+                  any: { discovery: { type: static, endpoints: [ { url: "%s" } ] }, balancer: { type: counting } }
+                routes:
+                  - { id: plain, match: { path: /plain }, upstream: any }
+                """.formatted(upstream.url()));
+        assertEquals(200, gateway.get("/plain").statusCode());
+        WeakReference<ClassLoader> first = new WeakReference<>(gateway.gateway().plugins().classLoader("counting"));
+
+        Files.copy(PluginJar.builder(home.resolve("build/counting.jar")).id("counting").requires(">=1.0.0")
+                .extension(CountingBalancerFactory.class).entry("rev.txt", "2").write(), balancer,
+                StandardCopyOption.REPLACE_EXISTING);
+        await("the new version is loaded", () -> {
+            ClassLoader now = gateway.gateway().plugins().classLoader("counting");
+            return now != null && now != first.get();
+        });
+        await("the old version's loader is collected: no carried-over upstream holds its balancer", () -> {
+            System.gc();
+            return first.get() == null;
+        });
+        assertEquals(200, gateway.get("/plain").statusCode());
     }
 
     @Test
