@@ -48,6 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Gateway implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    /** A JAR copied into {@code plugins/} produces a burst of events; one look after it has been quiet this long. */
+    private static final long PLUGINS_SETTLE_MILLIS = 300;
 
     private final Path configFile;
     private final Map<String, String> env;
@@ -90,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         this.env = env;
         this.plugins = plugins;
         RequestObserver.Factory traces = (routeId, filterNames) -> tracing.forChain(routeId, filterNames);
-        this.builder = new GenerationBuilder(plugins.registry(), home, this::scripts,
+        this.builder = new GenerationBuilder(plugins::lease, home, this::scripts,
                 RequestObserver.Factory.compose(List.of(requestMeters(), serverTiming, traces)),
                 metrics::pluginMeters);
         metrics.upstreams(() -> generations.current() == null ? null : generations.current().upstreams());
@@ -99,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         // a graceful shutdown closes every WebSocket tunnel with 1001 first; the listener's drain then waits for
         // their connections to end
         onDrain(() -> generations.tunnels().closeAll(1001, "going away"));
+        plugins.onUnload(metrics::pluginUnloaded);
         metrics.plugins(() -> plugins.registry().plugins().stream().collect(java.util.stream.Collectors.groupingBy(
                 io.gatehouse.core.plugin.PluginInfo::state, java.util.stream.Collectors.counting())));
     }
@@ -158,7 +161,7 @@ public final class Gateway implements AutoCloseable {
         drainTimeout = config.server().shutdown().drainTimeout();
         metrics.openConnections(server::openConnections);
         if (config.admin().port() >= 0) {
-            AdminViews views = new AdminViews(generations, plugins.registry(), () -> lastReload, this::scriptStatus,
+            AdminViews views = new AdminViews(generations, plugins::registry, plugins::unplugged, () -> lastReload, this::scriptStatus,
                     () -> server.listening() || draining, () -> draining);
             AdminApi api = new AdminApi(this, views, new ConfigView(() -> serving.text().text(), configFile.toString(), env),
                     history);
@@ -181,6 +184,52 @@ public final class Gateway implements AutoCloseable {
             LOG.log(Level.WARNING, "cannot watch {0} for changes ({1}); hot reload is off", configFile,
                     e.getMessage());
         }
+        Path pluginsDir = home.resolve("plugins");
+        try {
+            if (java.nio.file.Files.isDirectory(pluginsDir)) {
+                resources.add(ConfigWatcher.watchFolder(pluginsDir, PLUGINS_SETTLE_MILLIS,
+                        () -> !reloadPlugins("plugins", "plugins").refresh().pending().isEmpty()));
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot watch {0} for changes ({1}); plugins are hot-plugged by "
+                    + "POST /plugins/reload only", pluginsDir, e.getMessage());
+        }
+    }
+
+    /**
+     * Applies the changes in {@code plugins/} (new, removed and rewritten files, told apart by content) and, when
+     * the components changed, rebuilds the config with them like a reload: the new generation uses the new plugins;
+     * a config that needs a component no longer there is refused and the serving generation, with the plugins it
+     * was built with, stays. Plugins nothing uses any more are unloaded once their last generation has drained.
+     *
+     * @param source {@code plugins} (the folder watcher) or {@code api} ({@code POST /plugins/reload})
+     * @param who    the admin token's name, {@code plugins} for the watcher
+     */
+    public PluginsReload reloadPlugins(String source, String who) {
+        reloadLock.lock();
+        try {
+            io.gatehouse.core.plugin.PluginHost.Refresh refresh = plugins.refresh();
+            if (!refresh.changed()) {
+                return new PluginsReload(refresh, null);
+            }
+            return new PluginsReload(refresh, reload(source, who));
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    /**
+     * The outcome of {@link #reloadPlugins}.
+     *
+     * @param refresh what changed in the plugins
+     * @param config  the reload of the config with the new plugins; {@code null} when no plugin changed
+     */
+    public record PluginsReload(io.gatehouse.core.plugin.PluginHost.Refresh refresh, ReloadStatus config) {
+    }
+
+    /** @return the plugins, for tests that check a replaced plugin's class loader is let go */
+    public PluginHost plugins() {
+        return plugins;
     }
 
     /** The watcher's callback: reloads, unless the file holds exactly what an admin API write put there. */

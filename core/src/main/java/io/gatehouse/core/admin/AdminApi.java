@@ -52,6 +52,7 @@ public final class AdminApi {
         operations.add(read("/config/status", r -> status()));
         operations.add(new AdminOperation("GET", "/openapi.json", r -> openApi()));
         operations.add(new AdminOperation("POST", "/reload", this::reload));
+        operations.add(new AdminOperation("POST", "/plugins/reload", this::reloadPlugins));
         operations.add(new AdminOperation("PUT", "/routes/{id}", writes::putRoute));
         operations.add(new AdminOperation("DELETE", "/routes/{id}", writes::deleteRoute));
         operations.add(new AdminOperation("PUT", "/upstreams/{name}", writes::putUpstream));
@@ -109,6 +110,34 @@ public final class AdminApi {
                     config.redact(status.problems()), request.requestId());
         }
         return AdminReply.json(200, entry(status, UnaryOperator.identity())).header("ETag", gateway.etag());
+    }
+
+    /**
+     * {@code POST /plugins/reload}: applies what changed in {@code plugins/} and rebuilds the config with it; 422
+     * when the plugins could not be applied or the config needs a component that is gone (the serving generation
+     * stays).
+     */
+    private AdminReply reloadPlugins(AdminRequest request) {
+        Gateway.PluginsReload reload = gateway.reloadPlugins("api", request.caller().name());
+        var refresh = reload.refresh();
+        if (refresh.refused() != null) {
+            return AdminReply.problem(422, "plugins_rejected", refresh.refused() + "; the loaded plugins stay",
+                    List.of(), request.requestId());
+        }
+        Gateway.ReloadStatus config = reload.config();
+        if (config != null && !config.applied()) {
+            return AdminReply.problem(422, "config_rejected", "the plugins changed (loaded " + refresh.loaded()
+                    + ", taken out " + refresh.removed() + ") but the config needs what is gone ("
+                    + config.problems().size() + " problem(s)); generation " + config.generation() + " still serves",
+                    this.config.redact(config.problems()), request.requestId());
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("changed", refresh.changed());
+        view.put("loaded", refresh.loaded());
+        view.put("removed", refresh.removed());
+        view.put("pending", refresh.pending());
+        view.put("generation", gateway.generation());
+        return AdminReply.json(200, view).header("ETag", gateway.etag());
     }
 
     private AdminReply openApi() {

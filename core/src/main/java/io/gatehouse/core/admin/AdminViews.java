@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 public final class AdminViews {
 
     private final GenerationHolder generations;
-    private final ComponentRegistry registry;
+    private final Supplier<ComponentRegistry> registry;
+    private final Supplier<List<io.gatehouse.core.plugin.PluginInfo>> unplugged;
     private final Supplier<Gateway.ReloadStatus> lastReload;
     private final Supplier<Map<String, Object>> scripts;
     private final BooleanSupplier listening;
@@ -35,12 +36,14 @@ public final class AdminViews {
      * @param draining  whether a graceful shutdown has begun: {@code /ready} fails (503) from then on, so that load
      *                  balancers stop sending, while {@code /health} stays up until the process exits
      */
-    public AdminViews(GenerationHolder generations, ComponentRegistry registry,
+    public AdminViews(GenerationHolder generations, Supplier<ComponentRegistry> registry,
+                      Supplier<List<io.gatehouse.core.plugin.PluginInfo>> unplugged,
                       Supplier<Gateway.ReloadStatus> lastReload, Supplier<Map<String, Object>> scripts,
                       BooleanSupplier listening,
                       BooleanSupplier draining) {
         this.generations = generations;
         this.registry = registry;
+        this.unplugged = unplugged;
         this.lastReload = lastReload;
         this.scripts = scripts;
         this.listening = listening;
@@ -186,8 +189,43 @@ public final class AdminViews {
         return view;
     }
 
+    /**
+     * Every plugin with its state, file hash and the ids it provides; a refused one with {@code why} (and the state
+     * {@code refused} when PF4J never made a plugin of the file); one taken out of {@code plugins/} that a generation
+     * still uses as {@code unplugged}.
+     */
     private Object plugins() {
-        return Map.of("plugins", registry.plugins(), "components", registry.ids(),
-                "problems", registry.problems());
+        ComponentRegistry current = registry.get();
+        List<Map<String, Object>> plugins = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        List<io.gatehouse.core.plugin.PluginInfo> infos = new ArrayList<>(current.plugins());
+        infos.addAll(unplugged.get());
+        for (io.gatehouse.core.plugin.PluginInfo info : infos) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("id", info.id());
+            view.put("version", info.version());
+            view.put("state", info.state());
+            view.put("source", info.source());
+            view.put("hash", info.hash());
+            view.put("provides", info.provides());
+            String why = current.problems().stream().filter(problem -> info.source().equals(problem.source()))
+                    .map(io.gatehouse.core.plugin.PluginProblem::message).reduce((a, b) -> a + "; " + b).orElse(null);
+            if (why != null) {
+                view.put("why", why);
+            }
+            listed.add(info.source());
+            plugins.add(view);
+        }
+        for (io.gatehouse.core.plugin.PluginProblem problem : current.problems()) {
+            if (listed.add(problem.source())) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("id", problem.pluginId());
+                view.put("state", "refused");
+                view.put("source", problem.source());
+                view.put("why", problem.message());
+                plugins.add(view);
+            }
+        }
+        return Map.of("plugins", plugins, "components", current.ids(), "problems", current.problems());
     }
 }

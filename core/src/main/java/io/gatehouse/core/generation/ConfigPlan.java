@@ -69,6 +69,11 @@ final class ConfigPlan {
         return List.copyOf(bound.values());
     }
 
+    /** @return the component whose options sit at {@code path}, or {@code null} when none is planned there */
+    Bound find(String path) {
+        return bound.get(path);
+    }
+
     /** @return the component whose options sit at {@code path} */
     Bound at(String path) {
         Bound found = bound.get(path);

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One immutable config generation: the route table, upstreams and every component built from one config. It
  * serves until it is replaced, then drains (in-flight requests finish on it) and closes: its filters close, and it
- * lets go of the state it took (its upstreams among them), which closes what no newer generation carried over.
+ * lets go of the state it took (its upstreams among them), which closes what no newer generation carried over, and
+ * then of the plugins it was built with.
  */
 public final class Generation implements AutoCloseable {
 
@@ -30,6 +31,7 @@ public final class Generation implements AutoCloseable {
     private final List<FilterChain.NamedFilter> globalFilters;
     private final List<AutoCloseable> closeables;
     private final StateStore.Scope states;
+    private final AutoCloseable plugins;
     private final TrustedProxies trustedProxies;
     private final IdentityHeaders identityHeaders;
     private final io.gatehouse.core.observe.RequestObserver unroutedObserver;
@@ -38,7 +40,8 @@ public final class Generation implements AutoCloseable {
 
     Generation(long number, GatewayConfig config, RouteTable<RouteRuntime> routes, List<RouteRuntime> routeList,
                Map<String, Upstream> upstreams, List<FilterChain.NamedFilter> globalFilters,
-               List<AutoCloseable> closeables, StateStore.Scope states, TrustedProxies trustedProxies,
+               List<AutoCloseable> closeables, StateStore.Scope states, AutoCloseable plugins,
+               TrustedProxies trustedProxies,
                IdentityHeaders identityHeaders, io.gatehouse.core.observe.RequestObserver unroutedObserver) {
         this.number = number;
         this.config = config;
@@ -48,6 +51,7 @@ public final class Generation implements AutoCloseable {
         this.globalFilters = globalFilters;
         this.closeables = closeables;
         this.states = states;
+        this.plugins = plugins;
         this.trustedProxies = trustedProxies;
         this.identityHeaders = identityHeaders;
         this.unroutedObserver = unroutedObserver;
@@ -120,5 +124,10 @@ public final class Generation implements AutoCloseable {
             }
         }
         states.close();
+        try {
+            plugins.close();   // last: a plugin unplugged meanwhile is unloaded once nothing of it is open
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "generation " + number + ": releasing its plugins failed", e);
+        }
     }
 }

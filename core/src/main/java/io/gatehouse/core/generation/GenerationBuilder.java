@@ -59,7 +59,7 @@ public final class GenerationBuilder {
     private static final System.Logger LOG = System.getLogger(GenerationBuilder.class.getName());
     private static final AtomicLong NUMBERS = new AtomicLong();
 
-    private final ComponentRegistry registry;
+    private final Supplier<ComponentRegistry.Lease> registry;
     private final Path home;
     private final Supplier<ScriptHost> scripts;
     private final StateStore states;
@@ -85,6 +85,16 @@ public final class GenerationBuilder {
     public GenerationBuilder(ComponentRegistry registry, Path home, Supplier<ScriptHost> scripts,
                              RequestObserver.Factory observers,
                              java.util.function.Function<String, io.gatehouse.api.Meters> meters) {
+        this(() -> ComponentRegistry.Lease.of(registry), home, scripts, observers, meters);
+    }
+
+    /**
+     * @param registry the registry each build uses, leased for as long as the generation built with it lives (hot
+     *                 plug: the plugins of a replaced registry are unloaded when their last generation drains)
+     */
+    public GenerationBuilder(Supplier<ComponentRegistry.Lease> registry, Path home, Supplier<ScriptHost> scripts,
+                             RequestObserver.Factory observers,
+                             java.util.function.Function<String, io.gatehouse.api.Meters> meters) {
         this.registry = registry;
         this.home = home;
         this.scripts = scripts;
@@ -100,10 +110,12 @@ public final class GenerationBuilder {
     public List<Problem> check(LoadedConfig loaded) {
         List<Problem> problems = new ArrayList<>(loaded.problems());
         if (loaded.config() != null) {
-            ConfigPlan plan = ConfigPlan.of(loaded.config(), registry);
-            problems.addAll(plan.problems());
-            problems.addAll(TlsChecks.problems(loaded.config(), home));
-            problems.addAll(createForCheck(loaded.config(), plan));
+            try (ComponentRegistry.Lease lease = registry.get()) {
+                ConfigPlan plan = ConfigPlan.of(loaded.config(), lease.registry());
+                problems.addAll(plan.problems());
+                problems.addAll(TlsChecks.problems(loaded.config(), home));
+                problems.addAll(createForCheck(loaded.config(), plan));
+            }
         }
         return problems.stream().distinct().toList();
     }
@@ -116,24 +128,26 @@ public final class GenerationBuilder {
      */
     public Generation build(LoadedConfig loaded) throws ConfigException {
         List<Problem> problems = new ArrayList<>(loaded.problems());
-        ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), registry);
+        ComponentRegistry.Lease lease = registry.get();
+        ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), lease.registry());
         if (plan != null) {
             problems.addAll(plan.problems());
             problems.addAll(TlsChecks.problems(loaded.config(), home));
         }
         if (!problems.isEmpty() || plan == null) {
+            lease.close();
             throw new ConfigException(loaded.source(), problems.isEmpty()
                     ? List.of(new Problem(loaded.source(), "invalid")) : problems.stream().distinct().toList());
         }
         StateStore.Scope scope = states.scope();
         List<AutoCloseable> created = new ArrayList<>();
         try {
-            return assemble(loaded.config(), plan, scope, created);
+            return assemble(loaded.config(), plan, scope, created, lease);
         } catch (ConfigException e) {
-            discard(created, scope);
+            discard(created, scope, lease);
             throw new ConfigException(loaded.source(), e.problems());
         } catch (RuntimeException | Error e) {
-            discard(created, scope);
+            discard(created, scope, lease);
             ComponentCreation.rethrowIfFatal(e);
             LOG.log(Level.ERROR, "building generation failed unexpectedly", e);
             throw new ConfigException(loaded.source(), List.of(new Problem(loaded.source(),
@@ -142,7 +156,7 @@ public final class GenerationBuilder {
     }
 
     private Generation assemble(GatewayConfig config, ConfigPlan plan, StateStore.Scope scope,
-                                List<AutoCloseable> created) throws ConfigException {
+                                List<AutoCloseable> created, ComponentRegistry.Lease plugins) throws ConfigException {
         UpstreamStates upstreamStates = new UpstreamStates(plan, scope, home, scripts);
         Map<String, Upstream> upstreams = Collections.unmodifiableMap(upstreamStates.take(config));
         TrustedProxies trusted = TrustedProxies.of(config.server().trustedProxies());
@@ -182,7 +196,7 @@ public final class GenerationBuilder {
         LOG.log(Level.INFO, "generation {0}: upstreams created {1}, carried over {2}", number, made,
                 config.upstreams().keySet().stream().filter(name -> !made.contains(name)).toList());
         return new Generation(number, config, table, List.copyOf(routeList), upstreams,
-                List.copyOf(globals), List.copyOf(created), scope, trusted,
+                List.copyOf(globals), List.copyOf(created), scope, plugins, trusted,
                 IdentityHeaders.of(config.server().identityHeaders(), trusted),
                 observers.forChain("", globals.stream().map(NamedFilter::name).toList()));
     }
@@ -253,10 +267,11 @@ public final class GenerationBuilder {
         }
     }
 
-    /** Closes what a failed build created, newest first, and lets go of the state it took. */
-    private static void discard(List<AutoCloseable> created, StateStore.Scope scope) {
+    /** Closes what a failed build created, newest first, lets go of the state it took, then of its plugins. */
+    private static void discard(List<AutoCloseable> created, StateStore.Scope scope, ComponentRegistry.Lease plugins) {
         closeAll(created);
         scope.close();
+        plugins.close();
     }
 
     private static void closeAll(List<AutoCloseable> created) {

@@ -44,8 +44,11 @@ final class UpstreamStates {
     private final Supplier<ScriptHost> scripts;
     private final List<Upstream> created = new ArrayList<>();
 
-    /** What decides whether an upstream can be carried over: everything it was built from. */
-    private record Key(UpstreamConfig config, int maxHeaderSize) {
+    /**
+     * What decides whether an upstream can be carried over: everything it was built from, the factories of its
+     * components included (compared by identity: a hot-plugged new version of a balancer's plugin is another key).
+     */
+    private record Key(UpstreamConfig config, int maxHeaderSize, List<Object> factories) {
     }
 
     UpstreamStates(ConfigPlan plan, StateStore.Scope scope, Path home, Supplier<ScriptHost> scripts) {
@@ -61,7 +64,7 @@ final class UpstreamStates {
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamConfig> entry : config.upstreams().entrySet()) {
             String name = entry.getKey();
-            Key key = new Key(entry.getValue(), maxHeaderSize);
+            Key key = new Key(entry.getValue(), maxHeaderSize, factories(name));
             try {
                 upstreams.put(name, scope.take("upstream '" + name + "'", "upstream", key,
                         inner -> create(name, key, inner)));
@@ -78,6 +81,29 @@ final class UpstreamStates {
             }
         }
         return upstreams;
+    }
+
+    /** The factories of the upstream's components, wrapped so that a key compares them by identity. */
+    private List<Object> factories(String name) {
+        String base = ConfigPath.key("upstreams", name);
+        List<Object> factories = new ArrayList<>();
+        for (String part : List.of("discovery", "balancer", "transport")) {
+            ConfigPlan.Bound bound = plan.find(ConfigPath.key(base, part));
+            factories.add(bound == null ? null : new Identity(bound.factory()));
+        }
+        return factories;
+    }
+
+    private record Identity(Object of) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Identity that && that.of == of;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(of);
+        }
     }
 
     /** @return the names of the upstreams {@link #take} created rather than carried over, in config order */

@@ -194,6 +194,35 @@ public final class ComponentRegistry {
     }
 
     /**
+     * A registry for one generation, and what to close when that generation no longer needs it: the plugins of a
+     * registry that a hot plug replaced are unloaded once every lease on them is closed.
+     *
+     * @param registry the registry
+     * @param release  lets go of the registry's plugins
+     */
+    public record Lease(ComponentRegistry registry, AutoCloseable release) implements AutoCloseable {
+
+        /** A lease on a registry whose plugins are never unloaded while the gateway runs (tests, checks). */
+        public static Lease of(ComponentRegistry registry) {
+            return new Lease(registry, () -> { });
+        }
+
+        @Override
+        public void close() {
+            try {
+                release.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("releasing the plugins of a generation failed", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "plugins of a generation";
+        }
+    }
+
+    /**
      * A factory offered to the registry.
      *
      * @param pluginId the plugin it comes from, or {@code null} for a builtin

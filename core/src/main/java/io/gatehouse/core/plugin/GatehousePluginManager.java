@@ -16,14 +16,19 @@ import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginFactory;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginRuntimeException;
+import org.pf4j.PluginState;
+import org.pf4j.PluginStateEvent;
 import org.pf4j.PluginWrapper;
 import org.pf4j.RuntimeMode;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -60,6 +65,120 @@ final class GatehousePluginManager extends DefaultPluginManager {
 
     static String label(PluginDescriptor descriptor) {
         return "plugin '" + descriptor.getPluginId() + "' " + descriptor.getVersion();
+    }
+
+    /**
+     * Loads the plugins at {@code paths} as one batch (so they may depend on each other in any order), resolves
+     * them and starts those that resolved, in dependency order. Plugins already loaded are left as they are.
+     *
+     * @return the plugins of the batch PF4J kept (started or failed to start); the others are in {@link #problems()}
+     */
+    List<PluginWrapper> loadAndStart(List<Path> paths) {
+        List<PluginWrapper> loaded = new ArrayList<>();
+        for (Path path : paths) {
+            try {
+                loaded.add(loadPluginFromPath(path));
+            } catch (PluginRuntimeException e) {
+                // recorded as a problem by loadPluginFromPath
+            }
+        }
+        resolvePlugins();
+        refuseUnbundled(loaded);
+        for (PluginWrapper plugin : List.copyOf(resolvedPlugins)) {
+            if (loaded.contains(plugin) && plugin.getPluginState() == PluginState.RESOLVED) {
+                start(plugin);
+            }
+        }
+        return loaded.stream().filter(plugin -> plugins.get(plugin.getPluginId()) == plugin).toList();
+    }
+
+    /**
+     * Refuses, before it starts, each plugin of the batch whose extensions' code refers to a class it cannot load: a
+     * library it did not bundle ({@link MissingClasses}). Its dependents go with it.
+     */
+    private void refuseUnbundled(List<PluginWrapper> batch) {
+        for (PluginWrapper plugin : List.copyOf(resolvedPlugins)) {
+            String id = plugin.getPluginId();
+            if (!batch.contains(plugin) || getPlugin(id) != plugin) {
+                continue; // not new, or unloaded below as the dependent of a refused one
+            }
+            for (String className : getExtensionClassNames(id)) {
+                Optional<String> missing = MissingClasses.firstMissing(plugin.getPluginClassLoader(), className);
+                if (missing.isPresent()) {
+                    report(plugin, MissingClasses.message(id, missing.get()));
+                    for (PluginWrapper other : List.copyOf(resolvedPlugins)) {
+                        if (other.getDescriptor().getDependencies().stream()
+                                .anyMatch(dependency -> dependency.getPluginId().equals(id))) {
+                            report(other, label(other.getDescriptor()) + " depends on plugin '" + id
+                                    + "', which was refused; it was not loaded");
+                        }
+                    }
+                    unloadPlugin(id); // and its dependents
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Like PF4J's start, for one plugin whose dependencies were started before it. */
+    private void start(PluginWrapper plugin) {
+        try {
+            plugin.getPlugin().start();
+            plugin.setPluginState(PluginState.STARTED);
+            plugin.setFailedException(null);
+            startedPlugins.add(plugin);
+        } catch (Exception | LinkageError e) {
+            plugin.setPluginState(PluginState.FAILED);
+            plugin.setFailedException(e);
+        }
+        firePluginStateEvent(new PluginStateEvent(this, plugin, PluginState.RESOLVED));
+    }
+
+    /**
+     * Takes a plugin out of PF4J's books without stopping it or closing its class loader, so that a new version
+     * with the same id can load while generations built with this one still serve; {@link #release} ends it once
+     * none does, {@link #attach} puts it back when the change is given up.
+     */
+    ClassLoader detach(PluginWrapper plugin) {
+        String id = plugin.getPluginId();
+        plugins.remove(id, plugin);
+        resolvedPlugins.remove(plugin);
+        unresolvedPlugins.remove(plugin);
+        startedPlugins.remove(plugin);
+        ClassLoader loader = pluginClassLoaders.remove(id);
+        firePluginStateEvent(new PluginStateEvent(this, plugin, plugin.getPluginState()));  // drops cached extensions
+        return loader;
+    }
+
+    /** Undoes {@link #detach}. */
+    void attach(PluginWrapper plugin, ClassLoader loader) {
+        plugins.put(plugin.getPluginId(), plugin);
+        pluginClassLoaders.put(plugin.getPluginId(), loader);
+        resolvedPlugins.add(plugin);
+        if (plugin.getPluginState() == PluginState.STARTED) {
+            startedPlugins.add(plugin);
+        }
+        firePluginStateEvent(new PluginStateEvent(this, plugin, plugin.getPluginState()));
+    }
+
+    /** Stops a detached plugin and closes its class loader: nothing of the gateway refers to it any more. */
+    static void release(PluginWrapper plugin, ClassLoader loader) {
+        try {
+            if (plugin.getPluginState() == PluginState.STARTED) {
+                plugin.getPlugin().stop();
+            }
+            plugin.setPluginState(PluginState.STOPPED);
+        } catch (Exception | LinkageError e) {
+            System.getLogger(PluginHost.class.getName()).log(System.Logger.Level.WARNING, label(plugin.getDescriptor())
+                    + ": Plugin.stop failed: " + Failures.describe(e));
+        }
+        if (loader instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // its files are gone with the private copy anyway
+            }
+        }
     }
 
     /** The development mode (plugins as Maven/Gradle project folders) is not for a gateway. */

@@ -10,49 +10,73 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Calls back when the config file changes. Watches the file's folder (editors often replace a file by renaming a
- * new one over it) and coalesces a burst of events into one call.
+ * new one over it) and coalesces a burst of events into one call. {@link #watchFolder} watches a whole folder
+ * ({@code plugins/}) the same way, and calls back again a little later while the callback says it must.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConfigWatcher.class.getName());
     private static final long SETTLE_MILLIS = 50;
+    /** How soon a callback that asked for it is called again without a new event (a file still being written). */
+    private static final long RETRY_MILLIS = 500;
 
     private final WatchService watcher;
     private final Thread thread;
 
-    private ConfigWatcher(Path file, Runnable onChange) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Path name = file.getFileName();
+    /** @param name the file in {@code folder} that matters, or {@code null} for every entry */
+    private ConfigWatcher(Path folder, Path name, long settleMillis, String threadName, BooleanSupplier onChange)
+            throws IOException {
         this.watcher = FileSystems.getDefault().newWatchService();
         folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
-        this.thread = Thread.ofPlatform().daemon().name("config-watcher").start(() -> loop(name, onChange));
+        this.thread = Thread.ofPlatform().daemon().name(threadName)
+                .start(() -> loop(name, settleMillis, onChange));
     }
 
     /** Starts watching {@code file}; {@code onChange} runs on the watcher's thread. */
     public static ConfigWatcher watch(Path file, Runnable onChange) throws IOException {
-        return new ConfigWatcher(file, onChange);
+        return new ConfigWatcher(file.toAbsolutePath().getParent(), file.getFileName(), SETTLE_MILLIS,
+                "config-watcher", () -> {
+                    onChange.run();
+                    return false;
+                });
     }
 
-    private void loop(Path name, Runnable onChange) {
+    /**
+     * Starts watching every entry of {@code folder}; {@code onChange} runs on the watcher's thread once a burst of
+     * events has been quiet for {@code settleMillis}, and returns whether it wants to be called again soon even
+     * without another event.
+     */
+    public static ConfigWatcher watchFolder(Path folder, long settleMillis, BooleanSupplier onChange)
+            throws IOException {
+        return new ConfigWatcher(folder, null, settleMillis, "plugins-watcher", onChange);
+    }
+
+    private void loop(Path name, long settleMillis, BooleanSupplier onChange) {
+        boolean again = false;
         try {
             while (true) {
-                WatchKey key = watcher.take();
-                boolean relevant = drain(key, name);
+                WatchKey key = again ? watcher.poll(RETRY_MILLIS, TimeUnit.MILLISECONDS) : watcher.take();
+                boolean relevant = again || drain(key, name);
+                if (key != null && again) {
+                    drain(key, name);
+                }
                 // let the writer finish and gather the rest of the burst into one reload
                 WatchKey more;
-                while ((more = watcher.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS)) != null) {
+                while ((more = watcher.poll(settleMillis, TimeUnit.MILLISECONDS)) != null) {
                     relevant |= drain(more, name);
                 }
+                again = false;
                 if (relevant) {
                     try {
-                        onChange.run();
+                        again = onChange.getAsBoolean();
                     } catch (RuntimeException | Error e) {
                         // whatever one reload ran into, the next edit must still be seen
-                        LOG.log(Level.ERROR, "config reload failed; still watching " + name, e);
+                        LOG.log(Level.ERROR, (name == null ? "plugins reload failed; still watching" : "config reload failed; still watching " + name), e);
                     }
                 }
             }
@@ -64,7 +88,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private static boolean drain(WatchKey key, Path name) {
         boolean relevant = false;
         for (WatchEvent<?> event : key.pollEvents()) {
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name == null || name.equals(event.context())) {
                 relevant = true;
             }
         }

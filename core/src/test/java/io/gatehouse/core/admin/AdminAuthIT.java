@@ -74,6 +74,9 @@ class AdminAuthIT {
                 new Case("viewer", "Bearer " + VIEWER, "DELETE", "/routes/hello", 403, "forbidden"),
                 new Case("viewer", "Bearer " + VIEWER, "POST", "/reload", 403, "forbidden"),
                 new Case("viewer", "Bearer " + VIEWER, "PUT", "/upstreams/x", 403, "forbidden"),
+                new Case("nobody", null, "POST", "/plugins/reload", 401, "unauthorized"),
+                new Case("viewer", "Bearer " + VIEWER, "POST", "/plugins/reload", 403, "forbidden"),
+                new Case("ops", "Bearer " + OPS, "POST", "/plugins/reload", 0, null),
                 new Case("ops", "Bearer " + OPS, "PUT", route, 0, null));
     }
 

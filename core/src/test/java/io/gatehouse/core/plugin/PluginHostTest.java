@@ -56,7 +56,8 @@ class PluginHostTest {
                 assertEquals("from the plugin", new String(response.body().readAll(100), StandardCharsets.UTF_8));
             }
             assertEquals(List.of(new PluginInfo("echo", "1.0.0", "started", "echo-1.0.0.jar",
-                    new java.util.TreeSet<>(List.of("filter.echo")))), registry.plugins());
+                    new java.util.TreeSet<>(List.of("filter.echo")), PluginFiles.hash(Files.readAllBytes(
+                    plugins.resolve("echo-1.0.0.jar"))))), registry.plugins());
             assertEquals("plugin 'echo' (echo-1.0.0.jar)", registry.origin("filter.echo").orElseThrow());
             assertEquals(List.of("echo"), List.copyOf(registry.names("filter")));
         }
@@ -219,6 +220,89 @@ class PluginHostTest {
 
         try (PluginHost host = PluginHost.start(plugins, List.of())) {
             assertInstanceOf(FilterFactory.class, host.registry().find("filter.echo").orElseThrow());
+        }
+    }
+
+    @Test
+    void aHalfWrittenJarIsPendingUntilItIsWholeAndARewrittenOneIsReplacedWhenItsLeaseIsClosed() throws Exception {
+        Path built = echo("echo").write();
+        Path jar = plugins.resolve("late.jar");
+        try (PluginHost host = PluginHost.start(plugins.resolve("absent"), List.of());
+             PluginHost live = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().plugins());
+            ComponentRegistry.Lease first = live.lease();
+            ClassLoader firstLoader = live.classLoader("echo");
+
+            byte[] bytes = Files.readAllBytes(PluginJar.builder(plugins.resolve(".build/late.jar")).id("late")
+                    .extension(GreetFilterFactory.class).write());
+            Files.write(jar, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            PluginHost.Refresh halfway = live.refresh();
+            assertEquals(List.of("late.jar"), halfway.pending());
+            assertFalse(halfway.changed());
+            Files.write(jar, bytes);
+            assertEquals(List.of("late.jar"), live.refresh().loaded());
+            assertTrue(live.registry().find("filter.greet").isPresent());
+
+            Files.write(built, Files.readAllBytes(echo(plugins.resolve(".build"), "echo").version("2.0.0").write()));
+            PluginHost.Refresh replaced = live.refresh();
+            assertEquals(List.of("echo-1.0.0.jar"), replaced.removed());
+            assertEquals(List.of("echo-1.0.0.jar"), replaced.loaded());
+            assertNotSame(firstLoader, live.classLoader("echo"));
+            assertEquals("2.0.0", live.registry().plugins().stream().filter(p -> p.id().equals("echo")).findFirst()
+                    .orElseThrow().version());
+            // the generation built with the old plugin still creates with its factory until it lets go
+            assertTrue(first.registry().find("filter.echo").isPresent());
+            assertEquals("io.gatehouse.core.plugin.testplugins.EchoFilterFactory$Config", firstLoader
+                    .loadClass("io.gatehouse.core.plugin.testplugins.EchoFilterFactory$Config").getName());
+            first.close();
+            assertThrows(Exception.class, () -> firstLoader.loadClass("io.gatehouse.core.plugin.testplugins.Gone"));
+            assertFalse(live.refresh().changed(), "a look without a change changes nothing");
+        }
+    }
+
+    @Test
+    void aPluginThatDependsOnAReplacedOneIsLoadedAgainWithItAndARefusedOneIsTriedAgain() throws Exception {
+        Path auth = PluginJar.builder(plugins.resolve("auth.jar")).id("auth").version("1.2.0").write();
+        echo("needy").dependencies("auth@>=1.0.0").write();
+        PluginJar.builder(plugins.resolve("late.jar")).id("late").dependencies("extra").extension(GreetFilterFactory.class)
+                .write();
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            ClassLoader needy = host.classLoader("needy");
+            assertTrue(host.registry().problemMessages().toString().contains("depends on plugin 'extra'"));
+            Files.write(auth, Files.readAllBytes(PluginJar.builder(plugins.resolve(".build/auth.jar")).id("auth")
+                    .version("1.3.0").write()));
+            PluginJar.builder(plugins.resolve("extra.jar")).id("extra").write();
+
+            PluginHost.Refresh refresh = host.refresh();
+
+            assertEquals(List.of("auth.jar", "extra.jar"), refresh.loaded());
+            assertNotSame(needy, host.classLoader("needy"), "loaded again, against the new auth");
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(List.of("filter.echo", "filter.greet"), List.copyOf(host.registry().ids()));
+        }
+    }
+
+    @Test
+    void aZipPluginIsUnpackedInThePrivateCopyNotInThePluginsFolder() throws Exception {
+        Path inner = PluginJar.builder(plugins.resolve(".build/greet.jar")).id("zipped")
+                .extension(GreetFilterFactory.class).write();
+        Path zip = plugins.resolve("zipped-1.0.0.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("plugin.properties"));
+            out.write("plugin.id=zipped\nplugin.version=1.0.0\nplugin.requires=>=1.0.0\n".getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("lib/greet.jar"));
+            out.write(Files.readAllBytes(inner));
+        }
+
+        try (PluginHost host = PluginHost.start(plugins, List.of())) {
+            assertEquals(List.of(), host.registry().problemMessages());
+            assertEquals(List.of("filter.greet"), List.copyOf(host.registry().ids()));
+            assertFalse(Files.exists(plugins.resolve("zipped-1.0.0")), "nothing unpacked into plugins/");
+            assertFalse(host.refresh().changed());
+            Files.delete(zip);
+            assertEquals(List.of("zipped-1.0.0.zip"), host.refresh().removed());
+            assertEquals(List.of(), List.copyOf(host.registry().ids()));
         }
     }
 

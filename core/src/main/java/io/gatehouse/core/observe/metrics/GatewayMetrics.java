@@ -80,6 +80,11 @@ public final class GatewayMetrics implements AutoCloseable {
         return observers;
     }
 
+    /** Lets go of what the meters hold of an unloaded plugin's code (its gauges' suppliers). */
+    public void pluginUnloaded(ClassLoader loader) {
+        pluginMeters.forget(loader);
+    }
+
     /**
      * @param componentId the component's id, the {@code plugin} tag of its meters
      * @return the meters {@code PluginContext.meters()} gives that component

@@ -77,7 +77,8 @@ final class PluginMeters implements Meters {
 
     private static double read(AtomicReference<Supplier<? extends Number>> supplier) {
         try {
-            Number value = supplier.get().get();
+            Supplier<? extends Number> current = supplier.get();
+            Number value = current == null ? null : current.get();
             return value == null ? Double.NaN : value.doubleValue();
         } catch (RuntimeException e) {
             return Double.NaN;
@@ -127,6 +128,15 @@ final class PluginMeters implements Meters {
 
         Shared(MeterRegistry registry) {
             this.registry = registry;
+        }
+
+        /**
+         * Drops the gauge suppliers whose code an unloaded plugin's class loader defined: a gauge would otherwise keep
+         * that loader (and what the supplier reads) alive for good. Such a gauge reads NaN until registered again.
+         */
+        void forget(ClassLoader loader) {
+            gauges.values().forEach(current -> current.updateAndGet(
+                    supplier -> supplier != null && supplier.getClass().getClassLoader() == loader ? null : supplier));
         }
     }
 }

@@ -1,0 +1,203 @@
+package io.gatehouse.core.plugin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * What is in {@code plugins/}, by content: every JAR, ZIP and plugin folder with the SHA-256 of its bytes (of a
+ * folder: of its files' names and bytes), so a file rewritten in place is seen as changed and a file merely touched
+ * is not. A JAR or ZIP that cannot be read whole (a copy still being written) is <em>pending</em> until it stops
+ * changing for {@link #SETTLED_NANOS}; then it is handed over as it is, and PF4J refuses it with a reason.
+ */
+final class PluginFiles {
+
+    /** How long an unreadable file must stay the same before it counts as broken rather than half-written. */
+    static final long SETTLED_NANOS = 2_000_000_000L;
+
+    private final Map<String, Seen> unreadable = new HashMap<>();
+    /** Where JARs and ZIPs are copied to be loaded, made on first use. */
+    private Path copies;
+
+    /** One plugin file or folder. {@code hash} is hex SHA-256; {@code readable} is false for a broken archive. */
+    record Entry(String name, Path path, String hash, boolean archive, boolean readable) {
+    }
+
+    /**
+     * The plugins in {@code folder} now.
+     *
+     * @param settled whether an unreadable archive counts as broken at once (at start: nobody is writing it)
+     * @return the entries by file name, and the names of the archives still being written
+     */
+    Scan scan(Path folder, boolean settled) {
+        Map<String, Entry> entries = new TreeMap<>();
+        List<String> pending = new java.util.ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return new Scan(entries, pending);
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            for (Path path : list.sorted().toList()) {
+                String name = path.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                String lower = name.toLowerCase(Locale.ROOT);
+                boolean archive = lower.endsWith(".jar") || lower.endsWith(".zip");
+                if (Files.isDirectory(path)) {
+                    if (!Files.exists(folder.resolve(name + ".zip"))) {   // an unpacked ZIP of an older gateway
+                        entries.put(name, new Entry(name, path, folderHash(path), false, true));
+                    }
+                } else if (archive && Files.isRegularFile(path)) {
+                    Entry entry = archive(name, path, settled);
+                    if (entry == null) {
+                        pending.add(name);
+                    } else {
+                        entries.put(name, entry);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        unreadable.keySet().retainAll(pending);
+        return new Scan(entries, pending);
+    }
+
+    /** @param pending archives that could not be read whole yet; the caller looks again later */
+    record Scan(Map<String, Entry> entries, List<String> pending) {
+    }
+
+    /** @return the entry, or {@code null} while the archive is unreadable and may still be being written */
+    private Entry archive(String name, Path path, boolean settled) {
+        try {
+            byte[] bytes = Files.readAllBytes(path);
+            String hash = hash(bytes);
+            if (readsWhole(path)) {
+                unreadable.remove(name);
+                return new Entry(name, path, hash, true, true);
+            }
+            Seen now = new Seen(hash, System.nanoTime());
+            Seen before = unreadable.get(name);
+            if (settled || before != null && before.hash.equals(hash) && now.at - before.at >= SETTLED_NANOS) {
+                return new Entry(name, path, hash, true, false);
+            }
+            if (before == null || !before.hash.equals(hash)) {
+                unreadable.put(name, now);
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // vanished or locked meanwhile: the next look decides
+        }
+    }
+
+    private record Seen(String hash, long at) {
+    }
+
+    /**
+     * Copies a JAR or ZIP where rewriting {@code plugins/} cannot reach it (its own folder under a temporary one); a
+     * ZIP is unpacked there. A plugin folder is loaded where it is.
+     *
+     * @return what to load, or {@code null} when the file changed since it was scanned (the next look takes it)
+     */
+    Path loadable(Entry entry) {
+        if (!entry.archive()) {
+            return entry.path();
+        }
+        try {
+            if (copies == null) {
+                copies = Files.createTempDirectory("gatehouse-plugins-");
+            }
+            Path folder = Files.createTempDirectory(copies, entry.hash().substring(0, 16) + "-");
+            Path copy = folder.resolve(entry.name());
+            Files.copy(entry.path(), copy);
+            if (!hash(Files.readAllBytes(copy)).equals(entry.hash())) {
+                deleteTree(folder);
+                return null;
+            }
+            return entry.name().toLowerCase(Locale.ROOT).endsWith(".zip") && entry.readable()
+                    ? org.pf4j.util.FileUtils.expandIfZip(copy) : copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + entry.path() + " to " + copies, e);
+        }
+    }
+
+    /** Deletes the private copy {@code loaded} was loaded from, if it is one. */
+    void discard(Path loaded) {
+        if (copies != null && loaded != null && loaded.startsWith(copies)) {
+            deleteTree(copies.resolve(copies.relativize(loaded).getName(0)));
+        }
+    }
+
+    /** Deletes every private copy. */
+    void discardAll() {
+        if (copies != null) {
+            deleteTree(copies);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.getLogger(PluginFiles.class.getName()).log(System.Logger.Level.DEBUG, "cannot delete {0}: {1}",
+                    root, e.toString());
+        }
+    }
+
+    /** Opens the archive and reads every entry to its end, which checks each entry's CRC. */
+    static boolean readsWhole(Path archive) {
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                try (InputStream in = zip.getInputStream(entries.nextElement())) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String folderHash(Path folder) {
+        MessageDigest digest = sha256();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                digest.update(folder.relativize(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            digest.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String hash(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
