@@ -48,7 +48,7 @@ final class RunawayLocator {
                     .build();
             ModuleClock clock = new ModuleClock(context, cap);
             try {
-                context.eval(prelude).execute(new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
+                ScriptVersion.runtime(context, prelude, new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
                 watchdog.register(clock);
                 context.eval(module);
                 return null;

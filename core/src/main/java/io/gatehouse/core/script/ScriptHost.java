@@ -113,7 +113,7 @@ public final class ScriptHost implements AutoCloseable {
      */
     private void warmUp() {
         try (Context context = ScriptVersion.contextBuilder(engine, console).build()) {
-            context.eval(prelude).execute(new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
+            ScriptVersion.runtime(context, prelude, new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
             context.eval(Source.newBuilder("js", "export function filter(exchange, chain) {}", "gatehouse-warm-up.js")
                     .mimeType("application/javascript+module").buildLiteral());
         }
@@ -312,10 +312,22 @@ public final class ScriptHost implements AutoCloseable {
         }
     }
 
-    private static String preludeText() {
-        try (InputStream in = ScriptHost.class.getResourceAsStream("prelude.js")) {
+    /**
+     * The prelude with the web-standard globals: a function (responses, scriptLog, platform) that installs url.js
+     * and web.js (with {@link WebPlatform}) and returns prelude.js's {@code run}.
+     */
+    static String preludeText() {
+        return "(function (responses, scriptLog, platform) {\n"
+                + "const urlClasses = (" + resource("url.js") + ")();\n"
+                + "const installWeb = " + resource("web.js") + ";\n"
+                + "return (" + resource("prelude.js") + ")(responses, scriptLog,\n"
+                + "    (reportError) => installWeb(platform, reportError, urlClasses));\n})";
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ScriptHost.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("prelude.js missing from the gateway JAR");
+                throw new IllegalStateException(name + " missing from the gateway JAR");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -128,7 +128,13 @@ final class ScriptVersion {
                 .allowHostAccess(HostAccess.CONSTRAINED)
                 .out(console)
                 .err(console)
-                .option("js.esm-eval-returns-exports", "true");
+                .option("js.esm-eval-returns-exports", "true")
+                .option("js.text-encoding", "true");
+    }
+
+    /** Evaluates the prelude in {@code context}: installs the globals and returns its {@code run} function. */
+    static Value runtime(Context context, Source prelude, HostResponse.Factory responses, ScriptLog log) {
+        return context.eval(prelude).execute(responses, log, WebPlatform.INSTANCE);
     }
 
     private ScriptContext newContext() {
@@ -140,7 +146,7 @@ final class ScriptVersion {
         Context context = contextBuilder(engine, quiet ? OutputStream.nullOutputStream() : console).build();
         ModuleClock clock = new ModuleClock(context, LOAD_BUDGET);
         try {
-            Value run = context.eval(prelude).execute(responses, new ScriptLog(quiet ? null : name));
+            Value run = runtime(context, prelude, responses, new ScriptLog(quiet ? null : name));
             Value exports;
             watchdog.register(clock);
             try {

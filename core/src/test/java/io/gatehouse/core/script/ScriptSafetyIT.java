@@ -38,7 +38,8 @@ class ScriptSafetyIT {
                 if (value === null || (typeof value !== 'object' && typeof value !== 'function') || depth > 4) {
                     return null;
                 }
-                if (value !== Object.prototype && !(value instanceof Object)) {
+                // (objects without a prototype, such as Array.prototype[Symbol.unscopables], are JavaScript's)
+                if (value !== Object.prototype && Object.getPrototypeOf(value) !== null && !(value instanceof Object)) {
                     return 'a foreign object';
                 }
                 for (const key of Reflect.ownKeys(value)) {
@@ -75,6 +76,20 @@ class ScriptSafetyIT {
                     return found;
                 },
                 'getClass': (exchange) => exchange.request.headers.get.constructor('return this')().getClass(),
+                'web globals': async () => {
+                    const key = await crypto.subtle.importKey('raw', new Uint8Array(4), { name: 'HMAC', hash: 'SHA-256' },
+                        true, ['sign', 'verify']);
+                    const address = new URL('http://h/?a=1');
+                    const found = hostObjectIn({ crypto, subtle: crypto.subtle, key, URL, address, params: address.searchParams,
+                        URLSearchParams, atob, btoa, TextEncoder, TextDecoder, structuredClone, queueMicrotask, console,
+                        encoder: new TextEncoder(), decoder: new TextDecoder() }, 0);
+                    if (found === null) {
+                        throw new Error('no host object reachable');
+                    }
+                    return found;
+                },
+                'crypto given a host object': (exchange) => crypto.subtle.digest('SHA-256', exchange.request),
+                'crypto constructor': () => crypto.randomUUID.constructor('return this')().Java.type('java.lang.Runtime'),
             };
 
             export async function filter(exchange, chain) {
@@ -185,7 +200,10 @@ class ScriptSafetyIT {
                 new Escape("fetch", "TypeError", "globalThis.fetch is not a function"),
                 new Escape("upstream by url", "Error", "no upstream named 'http://127.0.0.1:9/' in the config (known: echo)"),
                 new Escape("internals", "Error", "no host object reachable"),
-                new Escape("getClass", "TypeError", "exchange.request.headers.get.constructor(...)(...).getClass is not a function"));
+                new Escape("getClass", "TypeError", "exchange.request.headers.get.constructor(...)(...).getClass is not a function"),
+                new Escape("web globals", "Error", "no host object reachable"),
+                new Escape("crypto given a host object", "TypeError", "digest: data must be an ArrayBuffer, a typed array or a DataView"),
+                new Escape("crypto constructor", "TypeError", "Cannot read property 'type' of undefined"));
     }
 
     @Test
