@@ -22,7 +22,7 @@ final class Sandbox implements AutoCloseable {
         OutputStream discard = OutputStream.nullOutputStream();
         engine = Engine.newBuilder("js").sandbox(SandboxPolicy.CONSTRAINED).out(discard).err(discard)
                 .option("engine.WarnInterpreterOnly", "false").build();
-        context = ScriptVersion.contextBuilder(engine, discard).build();
+        context = ScriptVersion.contextBuilder(engine, discard, ModuleFiles.NONE).build();
         Source prelude = Source.newBuilder("js", ScriptHost.preludeText(), "gatehouse-prelude.js").buildLiteral();
         ScriptVersion.runtime(context, prelude, new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
         settle = context.eval("js", """
