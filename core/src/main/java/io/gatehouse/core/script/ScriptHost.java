@@ -346,7 +346,7 @@ public final class ScriptHost implements AutoCloseable {
                 + "    (reportError) => installWeb(platform, reportError, urlClasses));\n})";
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = ScriptHost.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " missing from the gateway JAR");
