@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +74,30 @@ class ScriptTestCommandTest {
         assertTrue(out.contains("not ok 2 - escape.test.js > no host access\n  ---\n  message: \"ReferenceError: Java is not defined\""), out);
         assertTrue(out.contains("not ok 3 - hangs.test.js > waits forever (never settled"), out);
         assertTrue(out.contains("not ok 4 - missing.test.js > (did not load) scripts/missing.test.js:1:19: cannot import './nope.js'"), out);
+    }
+
+    /** The code block after {@code <!-- example: NAME -->} in docs/scripting.md. */
+    static String scriptingExample(String name) throws Exception {
+        String page = Files.readString(Path.of("..", "docs", "scripting.md"));
+        Matcher block = Pattern.compile("<!-- example: " + Pattern.quote(name) + " -->\\s*```\\w*\\n(.*?)```", Pattern.DOTALL)
+                .matcher(page);
+        assertTrue(block.find(), "docs/scripting.md has no block marked " + name);
+        return block.group(1);
+    }
+
+    @Test
+    void theTestFirstExampleOfTheDocsFailsThenPasses() throws Exception {
+        write("require-version.test.js", scriptingExample("scripting-test-first"));
+        Cli.Result first = Cli.run("script", "test", "--home", home.toString());
+        assertEquals(1, first.exit(), first.toString());
+        assertTrue(first.out().contains("not ok 1 - require-version.test.js > (did not load) scripts/require-version.test.js:1:"
+                + "24: cannot import './require-version.js'"), first.toString());
+
+        write("require-version.js", scriptingExample("scripting-test-first-filter"));
+        Cli.Result then = Cli.run("script", "test", "--home", home.toString());
+        assertEquals(0, then.exit(), then.toString());
+        String page = Files.readString(Path.of("..", "docs", "scripting.md"));
+        assertTrue(page.contains("```\n" + then.out() + "```"), "docs/scripting.md shows this run:\n" + then.out());
     }
 
     @Test
