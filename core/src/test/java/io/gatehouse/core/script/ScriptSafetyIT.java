@@ -32,12 +32,17 @@ class ScriptSafetyIT {
     private static Backend echo;
     private static GatewayFixture gateway;
 
-    /** Each escape attempt, by name; the script runs the one a request names and reports how it was refused. */
-    private static final String ESCAPES = """
-            function hostObjectIn(value, depth) {
-                if (value === null || (typeof value !== 'object' && typeof value !== 'function') || depth > 4) {
+    /**
+     * JavaScript: {@code hostObjectIn(value, depth, seen)} walks what is reachable from a value (properties,
+     * getters, prototypes; 5 levels) and names the path to the first host (Java) object, or gives null.
+     */
+    static final String HOST_OBJECT_IN = """
+            function hostObjectIn(value, depth, seen) {
+                if (value === null || (typeof value !== 'object' && typeof value !== 'function') || depth > 5
+                        || seen.has(value)) {
                     return null;
                 }
+                seen.add(value);
                 // (objects without a prototype, such as Array.prototype[Symbol.unscopables], are JavaScript's)
                 if (value !== Object.prototype && Object.getPrototypeOf(value) !== null && !(value instanceof Object)) {
                     return 'a foreign object';
@@ -50,14 +55,17 @@ class ScriptSafetyIT {
                     } catch (e) {
                         continue;
                     }
-                    const found = hostObjectIn(inner, depth + 1);
+                    const found = hostObjectIn(inner, depth + 1, seen);
                     if (found) {
                         return String(key) + '.' + found;
                     }
                 }
-                return hostObjectIn(Object.getPrototypeOf(value), depth + 1);
+                return hostObjectIn(Object.getPrototypeOf(value), depth + 1, seen);
             }
+            """;
 
+    /** Each escape attempt, by name; the script runs the one a request names and reports how it was refused. */
+    private static final String ESCAPES = HOST_OBJECT_IN + """
             const url = 'http://127.0.0.1:9/';   // a literal URL would already fail the config check
             const attempts = {
                 'Java.type': () => Java.type('java.lang.Runtime'),
@@ -70,7 +78,7 @@ class ScriptSafetyIT {
                 'fetch': () => globalThis.fetch(url),
                 'upstream by url': (exchange) => exchange.upstreams.fetch(url),
                 'internals': (exchange) => {
-                    const found = hostObjectIn(exchange, 0);
+                    const found = hostObjectIn(exchange, 0, new Set());
                     if (found === null) {
                         throw new Error('no host object reachable');
                     }
@@ -83,7 +91,7 @@ class ScriptSafetyIT {
                     const address = new URL('http://h/?a=1');
                     const found = hostObjectIn({ crypto, subtle: crypto.subtle, key, URL, address, params: address.searchParams,
                         URLSearchParams, atob, btoa, TextEncoder, TextDecoder, structuredClone, queueMicrotask, console,
-                        encoder: new TextEncoder(), decoder: new TextDecoder() }, 0);
+                        encoder: new TextEncoder(), decoder: new TextDecoder() }, 0, new Set());
                     if (found === null) {
                         throw new Error('no host object reachable');
                     }
