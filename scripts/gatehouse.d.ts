@@ -1,6 +1,7 @@
 // TypeScript typings of the Gatehouse script API (see docs/scripting.md). Editors use them for completion:
 // add `/** @type {import('./gatehouse').FilterFunction} */` above `export function filter`, or reference
-// this file from a jsconfig.json / tsconfig.json next to your scripts.
+// this file from a jsconfig.json / tsconfig.json next to your scripts, with `"lib": ["es2024"]` and no "dom": this
+// file declares the globals scripts have (Response, console, URL, crypto, ...) as the gateway gives them.
 
 /** Header access, case-insensitive names. Values with CR, LF or NUL are refused (TypeError). */
 export interface Headers {
