@@ -235,9 +235,9 @@ public final class ScriptHost implements AutoCloseable {
                 return;
             }
             String text = graph.files().get(script.name);
-            List<ScriptSource.Fetch> fetches = ScriptSource.fetches(text);
+            List<ScriptSource.Fetch> fetches = ScriptSource.fetches(script.name, graph.files());
             Set<String> known = saved ? upstreamNames.get() : null;
-            String unknown = known == null ? null : unknownFetch(script.name, fetches, known);
+            String unknown = known == null ? null : unknownFetch(fetches, known);
             if (unknown != null) {
                 script.failed(unknown + script.serving());
                 return;
@@ -289,10 +289,10 @@ public final class ScriptHost implements AutoCloseable {
     }
 
     /** @return a problem when the script fetches, by a literal name, an upstream the config does not have */
-    static String unknownFetch(String name, List<ScriptSource.Fetch> fetches, Set<String> upstreams) {
+    static String unknownFetch(List<ScriptSource.Fetch> fetches, Set<String> upstreams) {
         for (ScriptSource.Fetch fetch : fetches) {
             if (!upstreams.contains(fetch.upstream())) {
-                return "scripts/" + name + ":" + fetch.line() + ":" + fetch.column() + ": fetches upstream '"
+                return "scripts/" + fetch.file() + ":" + fetch.line() + ":" + fetch.column() + ": fetches upstream '"
                         + fetch.upstream() + "', which is not in the config (known: " + String.join(", ", upstreams) + ")";
             }
         }

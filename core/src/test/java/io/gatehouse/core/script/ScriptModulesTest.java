@@ -117,6 +117,17 @@ class ScriptModulesTest {
     }
 
     @Test
+    void aLiteralFetchInAnImportedModuleIsCheckedWithItsPlace() throws Exception {
+        write("lib/billing.js", "export function invoices(exchange) {\n"
+                + "    return exchange.upstreams.fetch('billing', { path: '/invoices' });\n}\n");
+        write("x.js", importing("import { invoices } from './lib/billing.js';", "true"));
+        ScriptHost.Script script = host.resolve("x.js");
+        assertEquals("scripts/lib/billing.js:2:38: fetches upstream 'billing', which is not in the config (known: users)",
+                ScriptHost.unknownFetch(script.fetches(), java.util.Set.of("users")));
+        assertEquals(null, ScriptHost.unknownFetch(script.fetches(), java.util.Set.of("users", "billing")));
+    }
+
+    @Test
     void aSymlinkWithinScriptsImports() throws Exception {
         Files.createSymbolicLink(home.resolve("scripts/lib/alias.js"), home.resolve("scripts/lib/more.js"));
         write("x.js", importing("import { more } from './lib/alias.js';", "more === 'M'"));
