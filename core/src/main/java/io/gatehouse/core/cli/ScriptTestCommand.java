@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -27,16 +29,21 @@ final class ScriptTestCommand implements Callable<Integer> {
     @Option(names = "--home", paramLabel = "DIR", description = Home.OPTION_HELP)
     Path home;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Test files under <home>/scripts/ (default: all *.test.js there).")
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Test files under <home>/scripts/, or folders "
+            + "there to run every *.test.js of (default: <home>/scripts/).")
     List<Path> files;
 
     @Override
     public Integer call() throws Exception {
         Path scripts = Home.resolve(home).resolve("scripts");
-        List<Path> tests = files == null || files.isEmpty() ? ScriptTests.find(scripts) : files;
+        List<Path> tests = new ArrayList<>(files == null || files.isEmpty() ? ScriptTests.find(scripts) : List.of());
+        for (Path given : files == null ? List.<Path>of() : files) {
+            tests.addAll(Files.isDirectory(given) ? ScriptTests.find(given) : List.of(given));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (tests.isEmpty()) {
-            spec.commandLine().getErr().println("no *.test.js files under " + scripts);
+            spec.commandLine().getErr().println("no *.test.js files in " + (files == null || files.isEmpty()
+                    ? scripts : files));
             return GatehouseCommand.PROBLEMS;
         }
         PrintWriter err = spec.commandLine().getErr();

@@ -107,5 +107,13 @@ class ScriptTestCommandTest {
         Cli.Result result = Cli.run("script", "test", "--home", home.toString(), home.resolve("scripts/a.test.js").toString());
         assertEquals(0, result.exit(), result.toString());
         assertEquals(List.of("TAP version 13", "ok 1 - a.test.js > a", "1..1", "# pass 1", "# fail 0"), result.outLines());
+
+        write("sub/c.test.js", "test('c', () => {});\n");
+        Cli.Result folder = Cli.run("script", "test", "--home", home.toString(), home.resolve("scripts/sub").toString());
+        assertEquals(List.of("TAP version 13", "ok 1 - sub/c.test.js > c", "1..1", "# pass 1", "# fail 0"), folder.outLines());
+
+        Cli.Result none = Cli.run("script", "test", "--home", home.resolve("nowhere").toString());
+        assertEquals(1, none.exit(), none.toString());
+        assertTrue(none.err().startsWith("no *.test.js files in "), none.toString());
     }
 }
