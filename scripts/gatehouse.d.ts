@@ -1,6 +1,7 @@
 // TypeScript typings of the Gatehouse script API (see docs/scripting.md). Editors use them for completion:
 // add `/** @type {import('./gatehouse').FilterFunction} */` above `export function filter`, or reference
-// this file from a jsconfig.json / tsconfig.json next to your scripts.
+// this file from a jsconfig.json / tsconfig.json next to your scripts, with `"lib": ["es2024"]` and no "dom": this
+// file declares the globals scripts have (Response, console, URL, crypto, ...) as the gateway gives them.
 
 /** Header access, case-insensitive names. Values with CR, LF or NUL are refused (TypeError). */
 export interface Headers {
@@ -165,10 +166,224 @@ declare global {
         /** A text/plain response; status default 200. */
         text(value: string, status?: number): GatewayResponse;
     };
-    /** To the gateway log, with the script name and the request id. Non-strings are JSON-encoded. */
+    /**
+     * To the gateway log, with the script name and the request id. Non-strings are JSON-encoded; a line holds at
+     * most 8192 characters of them (the rest is cut and counted).
+     */
     const log: {
         info(...values: unknown[]): void;
         warn(...values: unknown[]): void;
         error(...values: unknown[]): void;
     };
+    /** The same log as `log` (logger `gatehouse.script`): `log` and `debug` at INFO, `warn`, `error`. */
+    const console: {
+        log(...values: unknown[]): void;
+        info(...values: unknown[]): void;
+        debug(...values: unknown[]): void;
+        warn(...values: unknown[]): void;
+        error(...values: unknown[]): void;
+    };
+
+    // ---- web-standard globals (WinterTC minimum common API subset); see docs/scripting.md ----
+
+    /** Base64 (RFC 4648) of a binary string (each character 0..255; others throw InvalidCharacterError). */
+    function btoa(data: string): string;
+    /** The binary string of base64 text; ASCII whitespace and missing padding are tolerated. */
+    function atob(data: string): string;
+    /** A deep copy: plain objects, arrays, Date, RegExp, Map, Set, Error, ArrayBuffer, typed arrays; cycles kept. */
+    function structuredClone<T>(value: T): T;
+    /** Runs `callback` after the current job, before any fetch result; a throw is logged. */
+    function queueMicrotask(callback: () => void): void;
+
+    /** UTF-8 only. */
+    class TextEncoder {
+        readonly encoding: 'utf-8';
+        encode(input?: string): Uint8Array;
+        encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+    }
+    /** UTF-8 only; invalid bytes become U+FFFD, or throw TypeError with `fatal: true`. */
+    class TextDecoder {
+        constructor(label?: 'utf-8' | 'utf8', options?: { fatal?: boolean; ignoreBOM?: boolean });
+        readonly encoding: string;
+        decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string;
+    }
+
+    /**
+     * A WHATWG URL, for the common cases: http(s), ws(s), ftp, file and other schemes, relative resolution, dot
+     * segments, default ports, percent-encoding per component, IPv4 in numeric forms. A host with non-ASCII
+     * characters (an international domain name) is a TypeError: use its punycode form. Invalid input: TypeError.
+     */
+    class URL {
+        constructor(url: string | URL, base?: string | URL);
+        static canParse(url: string | URL, base?: string | URL): boolean;
+        /** The URL, or null where the constructor would throw. */
+        static parse(url: string | URL, base?: string | URL): URL | null;
+        href: string;
+        readonly origin: string;
+        protocol: string;
+        username: string;
+        password: string;
+        host: string;
+        hostname: string;
+        port: string;
+        pathname: string;
+        search: string;
+        /** Live: changing it changes `search` and `href`. */
+        readonly searchParams: URLSearchParams;
+        hash: string;
+        toString(): string;
+        toJSON(): string;
+    }
+    /** application/x-www-form-urlencoded name/value pairs, in order. */
+    class URLSearchParams implements Iterable<[string, string]> {
+        constructor(init?: string | Record<string, string> | Iterable<[string, string]> | URLSearchParams);
+        readonly size: number;
+        append(name: string, value: string): void;
+        delete(name: string, value?: string): void;
+        get(name: string): string | null;
+        getAll(name: string): string[];
+        has(name: string, value?: string): boolean;
+        set(name: string, value: string): void;
+        sort(): void;
+        forEach(callback: (value: string, name: string, params: URLSearchParams) => void, thisArg?: unknown): void;
+        keys(): IterableIterator<string>;
+        values(): IterableIterator<string>;
+        entries(): IterableIterator<[string, string]>;
+        [Symbol.iterator](): IterableIterator<[string, string]>;
+        toString(): string;
+    }
+
+    type BufferSource = ArrayBuffer | ArrayBufferView;
+    type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+    /** An HMAC key from crypto.subtle.importKey; its bytes are not reachable from it. */
+    interface CryptoKey {
+        readonly type: 'secret';
+        readonly extractable: boolean;
+        readonly algorithm: { name: 'HMAC'; hash: { name: HashName }; length: number };
+        readonly usages: readonly ('sign' | 'verify')[];
+    }
+    /** The Web Crypto subset scripts have, backed by the JDK. Every method returns a Promise; a bad argument rejects it. */
+    interface SubtleCrypto {
+        digest(algorithm: HashName | { name: HashName }, data: BufferSource): Promise<ArrayBuffer>;
+        /** Raw HMAC keys only: `importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])`. */
+        importKey(format: 'raw', keyData: BufferSource, algorithm: { name: 'HMAC'; hash: HashName | { name: HashName } },
+                  extractable: boolean, usages: ('sign' | 'verify')[]): Promise<CryptoKey>;
+        /** The raw bytes of a key imported as extractable. */
+        exportKey(format: 'raw', key: CryptoKey): Promise<ArrayBuffer>;
+        sign(algorithm: 'HMAC' | { name: 'HMAC' }, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+        /** Compares in constant time. */
+        verify(algorithm: 'HMAC' | { name: 'HMAC' }, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
+    }
+    const crypto: {
+        readonly subtle: SubtleCrypto;
+        /** A random (version 4) UUID. */
+        randomUUID(): string;
+        /** Fills an integer typed array (at most 65536 bytes) with cryptographically strong random values. */
+        getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array
+            | Uint32Array | BigInt64Array | BigUint64Array>(array: T): T;
+        /**
+         * Not in the Web Crypto API (Node has it): whether `a` and `b` are equal, in a time that depends on their
+         * lengths only. Strings compare as their UTF-8 bytes. Different lengths give false (Node throws).
+         */
+        timingSafeEqual(a: string | BufferSource, b: string | BufferSource): boolean;
+    };
+}
+
+// ---- test files only (`gatehouse script test`, *.test.js): see docs/scripting.md, "Testing scripts" ----
+
+/** What a fake fetch saw. */
+export interface RecordedFetch {
+    upstream: string;
+    method: string;
+    path: string;
+    /** The encoded query string. */
+    query: string;
+    /** Lower-case name → value (values when repeated). */
+    headers: Record<string, string | string[]>;
+    body: string | null;
+}
+
+/** A fake response: a `{ status, headers, body }` init (body: a string, or anything else as JSON). */
+export interface ResponseInit {
+    status?: number;
+    headers?: Record<string, string | string[]>;
+    body?: unknown;
+}
+
+/** A fake upstream: a response, a function of the fetch giving one, or an error (mockUpstreamError). */
+export type FakeUpstream = ResponseInit | Error | ((fetch: RecordedFetch) => ResponseInit | Error | Promise<ResponseInit>);
+
+export interface ExchangeInit {
+    method?: string;
+    path?: string;
+    query?: string | Record<string, string | number | boolean | Array<string | number | boolean>>;
+    headers?: Record<string, string | string[]>;
+    body?: unknown;
+    params?: Record<string, string>;
+    clientIp?: string;
+    consumer?: Consumer | null;
+    attributes?: Record<string, string | number | boolean | null>;
+    requestId?: string;
+    routeId?: string;
+    /** Named upstreams for upstreams.fetch; other names reject with code unknown_upstream. */
+    upstreams?: Record<string, FakeUpstream>;
+}
+
+export interface FakeExchange extends Exchange {
+    /** Every upstreams.fetch made, in order. */
+    readonly fetches: RecordedFetch[];
+}
+
+/** The request as it was when the filter proceeded. */
+export interface ProceededRequest {
+    method: string;
+    path: string;
+    rawQuery: string;
+    /** Lower-case name → value (values when repeated). */
+    headers: Record<string, string | string[]>;
+    body: string;
+}
+
+export interface FakeChain extends Chain {
+    readonly proceeded: boolean;
+    readonly calls: number;
+    /** Null until proceed is called. */
+    readonly request: ProceededRequest | null;
+}
+
+export interface Matchers {
+    toBe(expected: unknown): void;
+    /** Deep equality: plain objects, arrays, Date, Map, Set, typed arrays. */
+    toEqual(expected: unknown): void;
+    toBeTruthy(): void;
+    toBeFalsy(): void;
+    toBeNull(): void;
+    toBeUndefined(): void;
+    toBeDefined(): void;
+    /** A substring of a string, or an element of an array. */
+    toContain(expected: unknown): void;
+    toMatch(expected: RegExp | string): void;
+    toHaveLength(length: number): void;
+    toBeGreaterThan(n: number): void;
+    toBeLessThan(n: number): void;
+    /** `actual` is a function that throws: a message containing the text, matching the RegExp, or an instance of the class. */
+    toThrow(expected?: string | RegExp | Function): void;
+}
+
+declare global {
+    /** Declares a test (test files only); `fn` may be async. Tests run in order. */
+    function test(name: string, fn: () => unknown): void;
+    function expect(actual: unknown): Matchers & {
+        not: Matchers;
+        rejects: { toThrow(expected?: string | RegExp | Function): Promise<void> };
+    };
+    function mockExchange(init?: ExchangeInit): FakeExchange;
+    /** A chain whose proceed answers `response` (default { status: 200 }), or what `respond` gives. */
+    function mockChain(response?: ResponseInit | ((request: ProceededRequest) => ResponseInit)): FakeChain;
+    function mockResponse(init?: ResponseInit): GatewayResponse;
+    /** A fetch rejection as the gateway makes it (FetchError). */
+    function mockUpstreamError(upstream: string, code?: string, status?: number): FetchError;
+    /** Calls the filter (config frozen), awaits it, and gives what it returned as a response. */
+    function runFilter(filter: FilterFunction, exchange?: Exchange, chain?: Chain,
+                       config?: Record<string, unknown>): Promise<GatewayResponse>;
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 ok, 1 problems (invalid config, refused plugin), 2 usage error.",
                 "Without a command, gatehouse runs `gatehouse run`."},
         subcommands = {RunCommand.class, CheckCommand.class, RoutesCommand.class, PluginsCommand.class,
-                VersionCommand.class, HashKeyCommand.class, DemoCommand.class, CompletionCommand.class,
+                VersionCommand.class, HashKeyCommand.class, DemoCommand.class, ScriptCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public class GatehouseCommand implements Callable<Integer> {
 

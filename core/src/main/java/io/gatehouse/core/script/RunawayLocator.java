@@ -32,7 +32,7 @@ final class RunawayLocator {
      * @return {@code line:column} of the statement running when the limit ran out, or null when the second
      * evaluation ended otherwise
      */
-    static String locate(Source prelude, Source module, Watchdog watchdog, Duration cap) {
+    static String locate(Source prelude, Source module, ModuleFiles files, Watchdog watchdog, Duration cap) {
         OutputStream discard = OutputStream.nullOutputStream();
         try (Engine engine = Engine.newBuilder("js")
                 .sandbox(SandboxPolicy.CONSTRAINED)
@@ -41,14 +41,14 @@ final class RunawayLocator {
                 .logHandler(discard)
                 .option("engine.WarnInterpreterOnly", "false")
                 .build()) {
-            Context context = ScriptVersion.contextBuilder(engine, discard)
+            Context context = ScriptVersion.contextBuilder(engine, discard, files)
                     .resourceLimits(ResourceLimits.newBuilder()
                             .statementLimit(STATEMENTS, source -> source.equals(module))
                             .build())
                     .build();
             ModuleClock clock = new ModuleClock(context, cap);
             try {
-                context.eval(prelude).execute(new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
+                ScriptVersion.runtime(context, prelude, new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
                 watchdog.register(clock);
                 context.eval(module);
                 return null;

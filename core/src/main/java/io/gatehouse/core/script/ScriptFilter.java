@@ -246,7 +246,7 @@ public final class ScriptFilter implements Filter {
                 throw new IllegalStateException("no script runtime in this gateway");
             }
             ScriptHost.Script script = host.resolve(config.file());
-            String unknown = ScriptHost.unknownFetch(script.name(), script.fetches(), core.upstreams().names());
+            String unknown = ScriptHost.unknownFetch(script.fetches(), core.upstreams().names());
             if (unknown != null) {
                 throw new IllegalArgumentException(unknown);
             }

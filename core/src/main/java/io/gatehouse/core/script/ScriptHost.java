@@ -112,8 +112,8 @@ public final class ScriptHost implements AutoCloseable {
      * script's load budget.
      */
     private void warmUp() {
-        try (Context context = ScriptVersion.contextBuilder(engine, console).build()) {
-            context.eval(prelude).execute(new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
+        try (Context context = ScriptVersion.contextBuilder(engine, console, ModuleFiles.NONE).build()) {
+            ScriptVersion.runtime(context, prelude, new HostResponse.Factory(), new ScriptVersion.ScriptLog(null));
             context.eval(Source.newBuilder("js", "export function filter(exchange, chain) {}", "gatehouse-warm-up.js")
                     .mimeType("application/javascript+module").buildLiteral());
         }
@@ -207,11 +207,13 @@ public final class ScriptHost implements AutoCloseable {
         return fetchPermits;
     }
 
+    /** A saved file reloads the script of that name and every script that imports it (or looked for it). */
     private void changed(Path file) {
         String name = folder.relativize(file).toString().replace('\\', '/');
-        Script script = scripts.get(name);
-        if (script != null) {
-            load(script, true);
+        for (Script script : scripts.values()) {
+            if (script.name.equals(name) || script.imports(name)) {
+                load(script, true);
+            }
         }
     }
 
@@ -227,35 +229,55 @@ public final class ScriptHost implements AutoCloseable {
     private void load(Script script, boolean saved) {
         script.lock.lock();
         try {
-            String text = read(script);
-            if (text == null || (script.current() != null ? text.equals(script.text)
-                    : !saved && text.equals(script.failedText))) {
+            ModuleGraph.Snapshot graph = read(script);
+            if (graph == null || (script.current() != null ? graph.files().equals(script.files)
+                    : !saved && graph.files().equals(script.failedFiles))) {
                 return;
             }
-            List<ScriptSource.Fetch> fetches = ScriptSource.fetches(text);
+            String text = graph.files().get(script.name);
+            List<ScriptSource.Fetch> fetches = ScriptSource.fetches(script.name, graph.files());
             Set<String> known = saved ? upstreamNames.get() : null;
-            String unknown = known == null ? null : unknownFetch(script.name, fetches, known);
+            String unknown = known == null ? null : unknownFetch(fetches, known);
             if (unknown != null) {
                 script.failed(unknown + script.serving());
                 return;
             }
-            Source source = Source.newBuilder("js", text, script.name).mimeType("application/javascript+module")
-                    .buildLiteral();
+            Source source = moduleSource(script.name, text);
+            Map<String, byte[]> bytes = new java.util.HashMap<>();
+            graph.files().forEach((name, content) -> bytes.put(name, content.getBytes(StandardCharsets.UTF_8)));
             try {
                 script.loaded(ScriptVersion.load(script.name, script.versions + 1, engine, prelude, source, fetches,
-                        console, watchdog, warmUps), text);
+                        console, watchdog, warmUps, new ModuleFiles(bytes)), graph);
             } catch (ScriptLoadException e) {
-                script.failedToLoad(text, "scripts/" + e.getMessage() + script.serving(), e.overran());
+                script.failedToLoad(graph.files(), "scripts/" + e.getMessage() + script.serving(), e.overran());
             }
         } finally {
             script.lock.unlock();
         }
     }
 
-    /** @return the file's text, or null when it cannot be read (recorded as the script's error) */
-    private String read(Script script) {
+    /**
+     * The script's module: its path is virtual ({@code /name}, see {@link ModuleFiles}), so that its relative
+     * imports resolve under {@code scripts/}; its name is the one errors show.
+     */
+    static Source moduleSource(String name, String text) {
         try {
-            return Files.readString(folder.resolve(script.name));
+            return Source.newBuilder("js", new java.io.File(ModuleFiles.pathOf(name))).content(text).name(name)
+                    .mimeType("application/javascript+module").build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // the content is given: nothing is read
+        }
+    }
+
+    /** @return the script and its imports, or null when they cannot be read (recorded as the script's error) */
+    private ModuleGraph.Snapshot read(Script script) {
+        try {
+            ModuleGraph.Snapshot graph = ModuleGraph.read(folder, script.name);
+            script.attempted = graph.names();
+            return graph;
+        } catch (ModuleGraph.Problem e) {
+            script.attempted = e.names;
+            script.failed(e.getMessage() + script.serving());
         } catch (NoSuchFileException e) {
             script.failed(script.current() == null ? "scripts/" + script.name + ": no such file"
                     : "scripts/" + script.name + " was deleted; still serving version " + script.current().number
@@ -267,10 +289,10 @@ public final class ScriptHost implements AutoCloseable {
     }
 
     /** @return a problem when the script fetches, by a literal name, an upstream the config does not have */
-    static String unknownFetch(String name, List<ScriptSource.Fetch> fetches, Set<String> upstreams) {
+    static String unknownFetch(List<ScriptSource.Fetch> fetches, Set<String> upstreams) {
         for (ScriptSource.Fetch fetch : fetches) {
             if (!upstreams.contains(fetch.upstream())) {
-                return "scripts/" + name + ":" + fetch.line() + ":" + fetch.column() + ": fetches upstream '"
+                return "scripts/" + fetch.file() + ":" + fetch.line() + ":" + fetch.column() + ": fetches upstream '"
                         + fetch.upstream() + "', which is not in the config (known: " + String.join(", ", upstreams) + ")";
             }
         }
@@ -312,10 +334,22 @@ public final class ScriptHost implements AutoCloseable {
         }
     }
 
-    private static String preludeText() {
-        try (InputStream in = ScriptHost.class.getResourceAsStream("prelude.js")) {
+    /**
+     * The prelude with the web-standard globals: a function (responses, scriptLog, platform) that installs url.js
+     * and web.js (with {@link WebPlatform}) and returns prelude.js's {@code run}.
+     */
+    static String preludeText() {
+        return "(function (responses, scriptLog, platform) {\n"
+                + "const urlClasses = (" + resource("url.js") + ")();\n"
+                + "const installWeb = " + resource("web.js") + ";\n"
+                + "return (" + resource("prelude.js") + ")(responses, scriptLog,\n"
+                + "    (reportError) => installWeb(platform, reportError, urlClasses));\n})";
+    }
+
+    static String resource(String name) {
+        try (InputStream in = ScriptHost.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("prelude.js missing from the gateway JAR");
+                throw new IllegalStateException(name + " missing from the gateway JAR");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -332,8 +366,10 @@ public final class ScriptHost implements AutoCloseable {
         private volatile Instant lastErrorAt;
         private volatile boolean overran;
         private int versions;
-        private String text;
-        private String failedText;
+        private Map<String, String> files;          // the serving version's modules (name -> text)
+        private Map<String, String> failedFiles;
+        private volatile Set<String> serves = Set.of();      // the names the serving version's modules have
+        private volatile Set<String> attempted = Set.of();   // the names the last load read or looked for
 
         private Script(String name) {
             this.name = name;
@@ -357,15 +393,21 @@ public final class ScriptHost implements AutoCloseable {
             return lastError;
         }
 
-        private void loaded(ScriptVersion next, String text) {
+        /** @return whether a save of {@code name} concerns this script: it imports it, or last looked for it */
+        boolean imports(String name) {
+            return serves.contains(name) || attempted.contains(name);
+        }
+
+        private void loaded(ScriptVersion next, ModuleGraph.Snapshot graph) {
             ScriptVersion previous = current;
             versions = next.number;
-            this.text = text;
+            this.files = graph.files();
+            this.serves = graph.names();
             current = next;
             lastError = null;
             lastErrorAt = null;
             overran = false;
-            failedText = null;
+            failedFiles = null;
             if (previous != null) {
                 previous.retire();
             }
@@ -374,9 +416,9 @@ public final class ScriptHost implements AutoCloseable {
         }
 
         /** Evaluating {@code text} failed: it is not evaluated again until saved again. */
-        private void failedToLoad(String text, String error, boolean overran) {
+        private void failedToLoad(Map<String, String> files, String error, boolean overran) {
             failed(error);
-            failedText = text;
+            failedFiles = files;
             this.overran = overran;
         }
 

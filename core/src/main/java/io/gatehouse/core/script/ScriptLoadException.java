@@ -21,9 +21,20 @@ public final class ScriptLoadException extends RuntimeException {
 
     static ScriptLoadException of(String name, PolyglotException e) {
         SourceSection at = e.getSourceLocation();
+        if (at == null) {   // a throw at the top level of an imported module: its frame knows where
+            for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+                if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
+                    at = frame.getSourceLocation();
+                    break;
+                }
+            }
+        }
         String message = String.valueOf(e.getMessage());
         // the engine prefixes syntax errors with "SyntaxError: name:line:col "; keep our own prefix only
-        String where = at == null ? name : name + ":" + at.getStartLine() + ":" + at.getStartColumn();
+        // an error in an imported module is placed in that module (its virtual path, see ModuleFiles)
+        String path = at == null ? null : at.getSource().getPath();
+        String file = path != null && path.startsWith("/") ? path.substring(1) : name;
+        String where = at == null ? name : file + ":" + at.getStartLine() + ":" + at.getStartColumn();
         String kind = e.isSyntaxError() ? "syntax error" : "error while loading";
         return new ScriptLoadException(where + ": " + kind + ": " + message.replace("\n", " ").strip());
     }

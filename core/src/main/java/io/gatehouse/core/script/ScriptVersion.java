@@ -7,6 +7,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
 
 import java.io.OutputStream;
 import java.time.Duration;
@@ -44,6 +45,7 @@ final class ScriptVersion {
     private final OutputStream console;
     private final HostResponse.Factory responses;
     private final Watchdog watchdog;
+    private final ModuleFiles files;
     private final ConcurrentLinkedQueue<ScriptContext> idle = new ConcurrentLinkedQueue<>();
     // The Context a thread used last: entering a Context from the thread that entered it before skips the engine's
     // thread-change path (a synchronized, engine-wide map of thread states), which cost a few percent of every call
@@ -55,7 +57,7 @@ final class ScriptVersion {
     long warmUpMillis;
 
     private ScriptVersion(String name, int number, Engine engine, Source prelude, Source module,
-                          List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog) {
+                          List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog, ModuleFiles files) {
         this.name = name;
         this.number = number;
         this.loadedAt = Instant.now();
@@ -66,6 +68,7 @@ final class ScriptVersion {
         this.console = console;
         this.responses = new HostResponse.Factory();
         this.watchdog = watchdog;
+        this.files = files;
     }
 
     /**
@@ -76,8 +79,9 @@ final class ScriptVersion {
      */
     static ScriptVersion load(String name, int number, Engine engine, Source prelude, Source module,
                               List<ScriptSource.Fetch> fetches, OutputStream console, Watchdog watchdog,
-                              boolean warmUp) {
-        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, watchdog);
+                              boolean warmUp, ModuleFiles files) {
+        ScriptVersion version = new ScriptVersion(name, number, engine, prelude, module, fetches, console, watchdog,
+                files);
         ScriptContext first;
         try {
             first = version.newContext();
@@ -85,7 +89,7 @@ final class ScriptVersion {
             if (!e.overran()) {
                 throw e;
             }
-            String at = RunawayLocator.locate(prelude, module, watchdog, LOAD_BUDGET);
+            String at = RunawayLocator.locate(prelude, module, files, watchdog, LOAD_BUDGET);
             if (at != null) {
                 throw ScriptLoadException.overran(name, at, LOAD_BUDGET);
             }
@@ -120,15 +124,25 @@ final class ScriptVersion {
         warmUpMillis = (System.nanoTime() - start) / 1_000_000;
     }
 
-    /** A sandboxed Context on {@code engine} as scripts get them (before any limits a caller adds). */
-    static Context.Builder contextBuilder(Engine engine, OutputStream console) {
+    /**
+     * A sandboxed Context on {@code engine} as scripts get them (before any limits a caller adds). Its only I/O is
+     * {@code files}, in memory: CONSTRAINED admits a custom file system (it refuses host file access).
+     */
+    static Context.Builder contextBuilder(Engine engine, OutputStream console, ModuleFiles files) {
         return Context.newBuilder("js")
                 .engine(engine)
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .allowHostAccess(HostAccess.CONSTRAINED)
+                .allowIO(IOAccess.newBuilder().fileSystem(files).build())
                 .out(console)
                 .err(console)
-                .option("js.esm-eval-returns-exports", "true");
+                .option("js.esm-eval-returns-exports", "true")
+                .option("js.text-encoding", "true");
+    }
+
+    /** Evaluates the prelude in {@code context}: installs the globals and returns its {@code run} function. */
+    static Value runtime(Context context, Source prelude, HostResponse.Factory responses, ScriptLog log) {
+        return context.eval(prelude).execute(responses, log, WebPlatform.INSTANCE);
     }
 
     private ScriptContext newContext() {
@@ -137,10 +151,10 @@ final class ScriptVersion {
 
     /** @param quiet for the warm-up: console output and module-level log lines go nowhere */
     private ScriptContext newContext(boolean quiet) {
-        Context context = contextBuilder(engine, quiet ? OutputStream.nullOutputStream() : console).build();
+        Context context = contextBuilder(engine, quiet ? OutputStream.nullOutputStream() : console, files).build();
         ModuleClock clock = new ModuleClock(context, LOAD_BUDGET);
         try {
-            Value run = context.eval(prelude).execute(responses, new ScriptLog(quiet ? null : name));
+            Value run = runtime(context, prelude, responses, new ScriptLog(quiet ? null : name));
             Value exports;
             watchdog.register(clock);
             try {

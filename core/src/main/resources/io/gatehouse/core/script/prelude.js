@@ -1,6 +1,7 @@
 // The script API, built once per Context before the user's module is evaluated. Host objects stay inside this
 // closure: a script sees plain JS objects, never a Java object it could inspect.
-// Evaluates to a function (responses, scriptLog) -> run(filter, call, configJson).
+// Evaluates to a function (responses, scriptLog, installWeb) -> run(filter, call, configJson); installWeb(reportError)
+// installs the web-standard globals of web.js (ScriptHost composes the two).
 //
 // Speed (the engine is shared by every Context of every script, and so is its compiled code): the objects a call
 // hands out are instances of classes defined here, their methods on frozen prototypes, so a call allocates a few
@@ -12,7 +13,7 @@
 // frozen (their methods and accessors are, on the prototypes): freezing an object per call changes property
 // flags through the engine's shared shape tree, which takes a lock every Context contends for and invalidates
 // compiled code (seen as calls blocked for over 50 ms, cut by the time limit).
-(function (responses, scriptLog) {
+(function (responses, scriptLog, installWeb) {
     'use strict';
     const freeze = Object.freeze;
     let current = null;         // the running call (stays set after it: log then omits the request id)
@@ -38,7 +39,13 @@
     }
 
     const text = (value) => typeof value === 'string' ? value : JSON.stringify(value);
-    const message = (args) => args.map(a => typeof a === 'string' ? a : safeJson(a)).join(' ');
+    // A log line holds at most MESSAGE_LIMIT characters of the script's values.
+    const MESSAGE_LIMIT = 8192;
+    function message(args) {
+        const text = args.map(a => typeof a === 'string' ? a : safeJson(a)).join(' ');
+        return text.length <= MESSAGE_LIMIT ? text
+            : text.slice(0, MESSAGE_LIMIT) + '... (' + (text.length - MESSAGE_LIMIT) + ' more characters)';
+    }
     function safeJson(value) {
         try {
             return value instanceof Error ? String(value) : JSON.stringify(value);
@@ -166,6 +173,15 @@
         info: (...args) => (current ?? scriptLog).log('INFO', message(args)),
         warn: (...args) => (current ?? scriptLog).log('WARNING', message(args)),
         error: (...args) => (current ?? scriptLog).log('ERROR', message(args)),
+    });
+
+    // console.* as browsers and Node have it, into the same log as log.* (console.log and console.debug at INFO)
+    const console = freeze({
+        log: log.info,
+        info: log.info,
+        debug: log.info,
+        warn: log.warn,
+        error: log.error,
     });
 
     class QueryView {
@@ -379,6 +395,8 @@
 
     Object.defineProperty(globalThis, 'Response', { value: Response, enumerable: false });
     Object.defineProperty(globalThis, 'log', { value: log, enumerable: false });
+    Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true, enumerable: false });
+    installWeb((e) => log.error('queueMicrotask callback threw:', e instanceof Error ? e.stack ?? String(e) : e));
 
     // The outcome reaches the host through call.resolved / call.rejected: at once for a synchronous filter,
     // later (as the host delivers fetch results) for an async one. A throw from filter itself propagates.

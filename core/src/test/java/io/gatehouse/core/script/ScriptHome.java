@@ -26,9 +26,11 @@ final class ScriptHome {
         Path home = Files.createTempDirectory("gatehouse-scripts");
         Path examples = Path.of("..", "scripts", "examples");
         Path target = Files.createDirectories(home.resolve("scripts/examples"));
-        try (Stream<Path> files = Files.list(examples)) {
+        try (Stream<Path> files = Files.walk(examples)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Files.copy(file, target.resolve(file.getFileName()));
+                if (!file.equals(examples)) {
+                    Files.copy(file, target.resolve(examples.relativize(file).toString()));
+                }
             }
         }
         return home;

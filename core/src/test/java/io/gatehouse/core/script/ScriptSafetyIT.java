@@ -32,13 +32,19 @@ class ScriptSafetyIT {
     private static Backend echo;
     private static GatewayFixture gateway;
 
-    /** Each escape attempt, by name; the script runs the one a request names and reports how it was refused. */
-    private static final String ESCAPES = """
-            function hostObjectIn(value, depth) {
-                if (value === null || (typeof value !== 'object' && typeof value !== 'function') || depth > 4) {
+    /**
+     * JavaScript: {@code hostObjectIn(value, depth, seen)} walks what is reachable from a value (properties,
+     * getters, prototypes; 5 levels) and names the path to the first host (Java) object, or gives null.
+     */
+    static final String HOST_OBJECT_IN = """
+            function hostObjectIn(value, depth, seen) {
+                if (value === null || (typeof value !== 'object' && typeof value !== 'function') || depth > 5
+                        || seen.has(value)) {
                     return null;
                 }
-                if (value !== Object.prototype && !(value instanceof Object)) {
+                seen.add(value);
+                // (objects without a prototype, such as Array.prototype[Symbol.unscopables], are JavaScript's)
+                if (value !== Object.prototype && Object.getPrototypeOf(value) !== null && !(value instanceof Object)) {
                     return 'a foreign object';
                 }
                 for (const key of Reflect.ownKeys(value)) {
@@ -49,14 +55,17 @@ class ScriptSafetyIT {
                     } catch (e) {
                         continue;
                     }
-                    const found = hostObjectIn(inner, depth + 1);
+                    const found = hostObjectIn(inner, depth + 1, seen);
                     if (found) {
                         return String(key) + '.' + found;
                     }
                 }
-                return hostObjectIn(Object.getPrototypeOf(value), depth + 1);
+                return hostObjectIn(Object.getPrototypeOf(value), depth + 1, seen);
             }
+            """;
 
+    /** Each escape attempt, by name; the script runs the one a request names and reports how it was refused. */
+    private static final String ESCAPES = HOST_OBJECT_IN + """
             const url = 'http://127.0.0.1:9/';   // a literal URL would already fail the config check
             const attempts = {
                 'Java.type': () => Java.type('java.lang.Runtime'),
@@ -64,17 +73,32 @@ class ScriptSafetyIT {
                 'load': () => load('/etc/passwd'),
                 'require': () => require('fs'),
                 'import': () => import('fs'),
+                'import out of scripts': () => import(['..', '..', '..', 'etc', 'passwd'].join('/')),
                 'process': () => process.env.PATH,
                 'fetch': () => globalThis.fetch(url),
                 'upstream by url': (exchange) => exchange.upstreams.fetch(url),
                 'internals': (exchange) => {
-                    const found = hostObjectIn(exchange, 0);
+                    const found = hostObjectIn(exchange, 0, new Set());
                     if (found === null) {
                         throw new Error('no host object reachable');
                     }
                     return found;
                 },
                 'getClass': (exchange) => exchange.request.headers.get.constructor('return this')().getClass(),
+                'web globals': async () => {
+                    const key = await crypto.subtle.importKey('raw', new Uint8Array(4), { name: 'HMAC', hash: 'SHA-256' },
+                        true, ['sign', 'verify']);
+                    const address = new URL('http://h/?a=1');
+                    const found = hostObjectIn({ crypto, subtle: crypto.subtle, key, URL, address, params: address.searchParams,
+                        URLSearchParams, atob, btoa, TextEncoder, TextDecoder, structuredClone, queueMicrotask, console,
+                        encoder: new TextEncoder(), decoder: new TextDecoder() }, 0, new Set());
+                    if (found === null) {
+                        throw new Error('no host object reachable');
+                    }
+                    return found;
+                },
+                'crypto given a host object': (exchange) => crypto.subtle.digest('SHA-256', exchange.request),
+                'crypto constructor': () => crypto.randomUUID.constructor('return this')().Java.type('java.lang.Runtime'),
             };
 
             export async function filter(exchange, chain) {
@@ -178,14 +202,18 @@ class ScriptSafetyIT {
         return Stream.of(
                 new Escape("Java.type", "ReferenceError", "Java is not defined"),
                 new Escape("Polyglot.eval", "ReferenceError", "Polyglot is not defined"),
-                new Escape("load", "Error", "Operation is not allowed for: /etc/passwd"),
+                new Escape("load", "TypeError", "Cannot load script: /etc/passwd"),
                 new Escape("require", "ReferenceError", "require is not defined"),
-                new Escape("import", "Error", "Operation is not allowed for: fs"),
+                new Escape("import", "Error", "Cannot find module 'fs' imported from /escapes.js"),
+                new Escape("import out of scripts", "Error", "Cannot find module '/etc/passwd' imported from /escapes.js"),
                 new Escape("process", "ReferenceError", "process is not defined"),
                 new Escape("fetch", "TypeError", "globalThis.fetch is not a function"),
                 new Escape("upstream by url", "Error", "no upstream named 'http://127.0.0.1:9/' in the config (known: echo)"),
                 new Escape("internals", "Error", "no host object reachable"),
-                new Escape("getClass", "TypeError", "exchange.request.headers.get.constructor(...)(...).getClass is not a function"));
+                new Escape("getClass", "TypeError", "exchange.request.headers.get.constructor(...)(...).getClass is not a function"),
+                new Escape("web globals", "Error", "no host object reachable"),
+                new Escape("crypto given a host object", "TypeError", "digest: data must be an ArrayBuffer, a typed array or a DataView"),
+                new Escape("crypto constructor", "TypeError", "Cannot read property 'type' of undefined"));
     }
 
     @Test

@@ -88,13 +88,18 @@ public class ScriptCallBenchmark {
     public Response call() throws Exception {
         Headers headers = Headers.of("Host", "localhost", "User-Agent", "wrk", "Accept", "*/*",
                 "X-Request-Id", "0123456789abcdef");
-        Request request = new Request("GET", "http", "localhost", "/hello", "", headers, Body.empty());
-        GatewayExchange exchange = new GatewayExchange("0123456789abcdef", request, "bench", Map.of(),
-                "127.0.0.1", "127.0.0.1", System.nanoTime());
-        return filter.filter(exchange, chain);
+        return filter.filter(exchange(new Request("GET", "http", "localhost", "/hello", "", headers, Body.empty())),
+                chain);
     }
 
-    private static final class NoUpstreams implements UpstreamCalls {
+    /** A fresh exchange for {@code request}, as the server makes one per request. */
+    static GatewayExchange exchange(Request request) {
+        return new GatewayExchange("0123456789abcdef", request, "bench", Map.of(), "127.0.0.1", "127.0.0.1",
+                System.nanoTime());
+    }
+
+    /** The upstreams of a benchmark that fetches nothing. */
+    static final class NoUpstreams implements UpstreamCalls {
         @Override
         public Set<String> names() {
             return Set.of();
