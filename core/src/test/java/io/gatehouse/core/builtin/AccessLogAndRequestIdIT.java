@@ -91,7 +91,11 @@ class AccessLogAndRequestIdIT {
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             if (Files.exists(log)) {
-                seen = Files.readAllLines(log);
+                try {
+                    seen = Files.readAllLines(log);
+                } catch (java.nio.file.NoSuchFileException rotatedMeanwhile) {
+                    seen = List.of(); // renamed to .1 between the check and the read; the new file comes next
+                }
                 for (String line : seen) {
                     JsonNode json = EchoRoutes.JSON.readTree(line);
                     if (requestId.equals(json.get("request_id").asText())) {
