@@ -79,8 +79,18 @@ final class MissingClasses {
         return nested < 0 ? className : className.substring(0, nested);
     }
 
-    /** @return empty when the class loads; else the class that is missing (maybe a supertype of the one asked) */
+    /**
+     * @return empty when the loader has the class's file; else the class. The class is looked up as a resource, not
+     *         loaded: loading (even uninitialised) every class a plugin's package names defined hundreds of library
+     *         classes a config might never use (the shipped gRPC plugin's alone were ~100 ms of start and several MiB
+     *         of metaspace). Only a class without a file of its own there (the plugin API and PF4J, which the
+     *         gateway shares as classes but not as resources, and a missing one) is loaded to decide. A class that is
+     *         there but whose own supertype is missing is found when the code first runs, with the same message.
+     */
     private static Optional<String> tryLoad(ClassLoader loader, String name) {
+        if (loader.getResource(name.replace('.', '/') + ".class") != null) {
+            return Optional.empty();
+        }
         try {
             Class.forName(name, false, loader);
             return Optional.empty();

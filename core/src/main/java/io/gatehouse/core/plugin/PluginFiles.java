@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -28,6 +26,7 @@ final class PluginFiles {
 
     /** How long an unreadable file must stay the same before it counts as broken rather than half-written. */
     static final long SETTLED_NANOS = 2_000_000_000L;
+    private static final int BLOCK = 64 * 1024;
 
     private final Map<String, Seen> unreadable = new HashMap<>();
     /** Where JARs and ZIPs are copied to be loaded, made on first use. */
@@ -84,8 +83,7 @@ final class PluginFiles {
     /** @return the entry, or {@code null} while the archive is unreadable and may still be being written */
     private Entry archive(String name, Path path, boolean settled) {
         try {
-            byte[] bytes = Files.readAllBytes(path);
-            String hash = hash(bytes);
+            String hash = hash(path);
             if (readsWhole(path)) {
                 unreadable.remove(name);
                 return new Entry(name, path, hash, true, true);
@@ -123,8 +121,7 @@ final class PluginFiles {
             }
             Path folder = Files.createTempDirectory(copies, entry.hash().substring(0, 16) + "-");
             Path copy = folder.resolve(entry.name());
-            Files.copy(entry.path(), copy);
-            if (!hash(Files.readAllBytes(copy)).equals(entry.hash())) {
+            if (!copyHashing(entry.path(), copy).equals(entry.hash())) {
                 deleteTree(folder);
                 return null;
             }
@@ -160,19 +157,37 @@ final class PluginFiles {
         }
     }
 
-    /** Opens the archive and reads every entry to its end, which checks each entry's CRC. */
+    /**
+     * Whether the archive's central directory, written last, is there and names at least one entry: a copy still
+     * being written (truncated first, then written from the start) has none yet. Reading only the directory, not
+     * inflating every entry, keeps a start with the shipped plugins (35 MB of JARs) from paying for a check per
+     * byte; a damaged entry still fails when PF4J or the class loader reads it, and the plugin is refused then.
+     */
     static boolean readsWhole(Path archive) {
         try (ZipFile zip = new ZipFile(archive.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                try (InputStream in = zip.getInputStream(entries.nextElement())) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                }
-            }
-            return true;
+            return zip.entries().hasMoreElements();
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The hex SHA-256 of a file, read in blocks (a plugin JAR can be tens of megabytes: never held whole). */
+    static String hash(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            pump(in, digest, null);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Copies {@code from} to the new file {@code to}, and returns the hex SHA-256 of what was copied. */
+    private static String copyHashing(Path from, Path to) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(from);
+             java.io.OutputStream out = Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            pump(in, digest, out);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String folderHash(Path folder) {
@@ -181,12 +196,25 @@ final class PluginFiles {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 digest.update(folder.relativize(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 digest.update((byte) 0);
-                digest.update(Files.readAllBytes(file));
+                try (InputStream in = Files.newInputStream(file)) {
+                    pump(in, digest, null);
+                }
             }
         } catch (IOException e) {
             digest.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Reads {@code in} to its end in blocks into {@code digest}, and into {@code out} unless it is null. */
+    private static void pump(InputStream in, MessageDigest digest, java.io.OutputStream out) throws IOException {
+        byte[] block = new byte[BLOCK];
+        for (int n; (n = in.read(block)) > 0; ) {
+            digest.update(block, 0, n);
+            if (out != null) {
+                out.write(block, 0, n);
+            }
+        }
     }
 
     static String hash(byte[] bytes) {
