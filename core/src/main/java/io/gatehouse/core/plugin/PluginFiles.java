@@ -217,10 +217,6 @@ final class PluginFiles {
         }
     }
 
-    static String hash(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
