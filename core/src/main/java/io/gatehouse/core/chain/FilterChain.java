@@ -80,7 +80,7 @@ public final class FilterChain {
             observe(outer, index, start, next, true);
             next.done(null);
             if (e != next.failure && outer instanceof GatewayExchange gateway) {
-                gateway.filterFailed(e, site(index));
+                gateway.filterFailed(e, this, index); // named only if it is logged: a 401 or 429 thrown here is not
             }
             throw e;
         }
@@ -93,7 +93,7 @@ public final class FilterChain {
     }
 
     /** @return e.g. {@code filter.tenant at routes[0].filters[1] (3rd of 5 in the chain)} */
-    private String site(int index) {
+    String site(int index) {
         NamedFilter filter = filters[index];
         int place = index + 1;
         String ordinal = place % 100 / 10 == 1 ? "th" : switch (place % 10) {

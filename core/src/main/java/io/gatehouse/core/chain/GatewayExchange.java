@@ -37,7 +37,8 @@ public final class GatewayExchange implements Exchange {
     private boolean completed;
     private boolean upstreamFailed;
     private Throwable filterFailure;
-    private String filterFailureSite;
+    private FilterChain filterFailureChain;
+    private int filterFailureIndex;
     private String grpcStatus;
     private boolean closeConnection;
     private io.gatehouse.core.observe.RequestObserver observer = io.gatehouse.core.observe.RequestObserver.NOOP;
@@ -181,16 +182,21 @@ public final class GatewayExchange implements Exchange {
      * A filter threw {@code failure} itself (not passed it on from {@code proceed}); the outermost such filter
      * wins, since it threw what the chain ends with.
      *
-     * @param site which filter, e.g. {@code filter.tenant at routes[0].filters[1] (3rd of 5 in the chain)}
+     * @param chain the chain it threw in
+     * @param index its place there
      */
-    public void filterFailed(Throwable failure, String site) {
+    void filterFailed(Throwable failure, FilterChain chain, int index) {
         this.filterFailure = failure;
-        this.filterFailureSite = site;
+        this.filterFailureChain = chain;
+        this.filterFailureIndex = index;
     }
 
-    /** @return the filter that threw {@code failure}, as {@link #filterFailed} named it, or {@code null} */
+    /**
+     * @return the filter that threw {@code failure}, e.g. {@code filter.tenant at routes[0].filters[1] (3rd of 5 in
+     *         the chain)}, or {@code null}
+     */
     public String filterFailureSite(Throwable failure) {
-        return failure == filterFailure ? filterFailureSite : null;
+        return failure == filterFailure ? filterFailureChain.site(filterFailureIndex) : null;
     }
 
     /** @return whether the upstream failed this exchange */
