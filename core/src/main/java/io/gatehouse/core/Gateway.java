@@ -12,6 +12,7 @@ import io.gatehouse.core.builtin.Builtins;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
 import io.gatehouse.core.config.GatewayConfig;
+import io.gatehouse.core.config.IncrementalReader;
 import io.gatehouse.core.config.LoadedConfig;
 import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.generation.Generation;
@@ -67,6 +68,8 @@ public final class Gateway implements AutoCloseable {
     private final ServerTiming serverTiming = new ServerTiming();
     private final GenerationHolder generations = new GenerationHolder();
     private final ReentrantLock reloadLock = new ReentrantLock();
+    /** Reads the config file at start and on every reload and change (under the reload lock), reusing what did not change. */
+    private final IncrementalReader reader = new IncrementalReader();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Path home;
     private final ReloadHistory history = new ReloadHistory(20);
@@ -140,7 +143,7 @@ public final class Gateway implements AutoCloseable {
 
     private void startServing() throws ConfigException {
         String text = ConfigLoader.readText(configFile);
-        LoadedConfig loaded = ConfigLoader.read(text, configFile.toString(), env);
+        LoadedConfig loaded = reader.read(text, configFile.toString(), env);
         if (loaded.problems().isEmpty() && loaded.config() != null) {
             tracing = Tracing.of(loaded.config().tracing(), spanProcessor);
         }
@@ -281,7 +284,7 @@ public final class Gateway implements AutoCloseable {
                 return status;
             }
             ConfigText read = ConfigText.of(text);
-            ReloadStatus status = apply(ConfigLoader.read(text, configFile.toString(), env), read, source, who,
+            ReloadStatus status = apply(reader.read(text, configFile.toString(), env), read, source, who,
                     false, began);
             audit.reload(status, before, read.digest());
             return status;
@@ -318,7 +321,7 @@ public final class Gateway implements AutoCloseable {
                 return audited(edit, who, edited.refusal());
             }
             ConfigText next = ConfigText.of(edited.text());
-            ReloadStatus status = apply(ConfigLoader.read(next.text(), configFile.toString(), env), next, "api", who,
+            ReloadStatus status = apply(reader.read(next.text(), configFile.toString(), env), next, "api", who,
                     true, began);
             return audited(edit, who, ConfigChange.done(status, edited));
         } catch (ConfigException e) {

@@ -110,6 +110,11 @@ final class ConfigConstructor extends SafeConstructor {
         return asked != built;
     }
 
+    /** @return whether the document held an anchor (only an anchored document can hold an alias) */
+    boolean anchored() {
+        return Boolean.TRUE.equals(anchored);
+    }
+
     /** Stops at the first anchor, so a node that contains itself (which needs one) ends the walk. */
     private static boolean hasAnchor(Node node) {
         if (node.getAnchor() != null) {

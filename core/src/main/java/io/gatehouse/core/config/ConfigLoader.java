@@ -148,6 +148,18 @@ public final class ConfigLoader {
     }
 
     private static Object readYaml(String text, String source) throws ConfigException {
+        return parseYaml(text, source).tree();
+    }
+
+    /**
+     * What {@link #parseYaml} read: the tree, whether the text held an anchor (so aliases, which count against the
+     * document's alias limit), and the tree's node count with aliases expanded.
+     */
+    record Parsed(Object tree, boolean anchored, long size) {
+    }
+
+    /** Parses YAML text safely, within every limit of the class comment. */
+    static Parsed parseYaml(String text, String source) throws ConfigException {
         if (text.length() > MAX_CHARS) {
             throw fail(source, source, "config too large (at most 4 MiB)");
         }
@@ -179,7 +191,7 @@ public final class ConfigLoader {
         if (size > MAX_NODES) {
             throw fail(source, source, "config expands to more than " + MAX_NODES + " values (aliases nested too deep?)");
         }
-        return tree;
+        return new Parsed(tree, constructor.anchored(), size);
     }
 
     /** @return the node count with aliases expanded, counting each shared node once per use; saturates */
