@@ -133,32 +133,57 @@ public final class ConfigValidator {
             if (route == null) {
                 continue;
             }
-            String path = ConfigPath.index("routes", i);
             if (route.id() != null) {
                 Integer first = firstIndexOfId.putIfAbsent(route.id(), i);
                 if (first != null) {
-                    problems.add(new Problem(path + ".id", "duplicate id '" + route.id() + "' (also "
+                    problems.add(new Problem(at(i, ".id"), "duplicate id '" + route.id() + "' (also "
                             + ConfigPath.index("routes", first) + ")"));
                 }
             }
             if (route.upstream() != null && !config.upstreams().containsKey(route.upstream())) {
                 String known = config.upstreams().isEmpty() ? "no upstreams are defined"
                         : "known upstreams: " + String.join(", ", config.upstreams().keySet());
-                problems.add(new Problem(path + ".upstream", "unknown upstream '" + route.upstream() + "' ("
+                problems.add(new Problem(at(i, ".upstream"), "unknown upstream '" + route.upstream() + "' ("
                         + known + ")"));
             }
-            if (route.stripPrefix() < 0) {
-                problems.add(new Problem(path + ".strip_prefix", "must be >= 0, got " + route.stripPrefix()));
+            // a route's paths are made only for its problems: a config of 10 000 routes has few, and is checked
+            // on every reload
+            int before = problems.size();
+            checkRoute(route, problems);
+            if (problems.size() > before) {
+                List<Problem> found = new ArrayList<>(problems.subList(before, problems.size()));
+                problems.subList(before, problems.size()).clear();
+                String path = ConfigPath.index("routes", i);
+                found.forEach(p -> problems.add(new Problem(path + p.path(), p.message())));
             }
-            checkPositive(route.timeout(), path + ".timeout", problems);
-            checkPositive(route.streamIdleTimeout(), path + ".stream_idle_timeout", problems);
-            checkAtLeastOne(route.maxConcurrentRequests(), path + ".max_concurrent_requests", problems);
-            problems.addAll(WebSocketConfig.problems(route.websocket(), path + ".websocket"));
-            if (route.match() != null) {
-                checkMethods(route.match().methods(), path + ".match.methods", problems);
-                checkHeaderPredicates(route.match().headers(), path + ".match.headers", problems);
-                route.match().query().keySet().stream().filter(String::isEmpty).findFirst().ifPresent(empty ->
-                        problems.add(new Problem(path + ".match.query", "a query parameter name must not be empty")));
+        }
+    }
+
+    private static String at(int index, String suffix) {
+        return ConfigPath.index("routes", index) + suffix;
+    }
+
+    /** Adds the problems of one route alone, each with its path relative to the route ({@code .timeout}). */
+    private static void checkRoute(RouteConfig route, List<Problem> problems) {
+        if (route.stripPrefix() < 0) {
+            problems.add(new Problem(".strip_prefix", "must be >= 0, got " + route.stripPrefix()));
+        }
+        checkPositive(route.timeout(), ".timeout", problems);
+        checkPositive(route.streamIdleTimeout(), ".stream_idle_timeout", problems);
+        checkAtLeastOne(route.maxConcurrentRequests(), ".max_concurrent_requests", problems);
+        if (route.websocket() != null) {
+            problems.addAll(WebSocketConfig.problems(route.websocket(), ".websocket"));
+        }
+        MatchConfig match = route.match();
+        if (match != null) {
+            if (!match.methods().isEmpty()) {
+                checkMethods(match.methods(), ".match.methods", problems);
+            }
+            if (!match.headers().isEmpty()) {
+                checkHeaderPredicates(match.headers(), ".match.headers", problems);
+            }
+            if (match.query().containsKey("")) {
+                problems.add(new Problem(".match.query", "a query parameter name must not be empty"));
             }
         }
     }

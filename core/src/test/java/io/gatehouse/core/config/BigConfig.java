@@ -27,10 +27,10 @@ final class BigConfig {
     /** @return the whole config of edit {@code edit}: its first route is {@code /v<edit>} */
     static String text(int edit, String filler) {
         return """
-                server: { host: 127.0.0.1, port: 18080 }
+                server: { host: 127.0.0.1, port: 0 }
                 admin:  { port: -1 }
                 upstreams:
-                  backend: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:18081" } ] } }
+                  backend: { discovery: { type: static, endpoints: [ { url: "http://127.0.0.1:9" } ] } }
                 routes:
                   - { id: v%d, match: { path: /v%d }, upstream: backend, rewrite: /hello }
                 """.formatted(edit, edit) + filler;
