@@ -87,9 +87,14 @@ public final class IncrementalReader {
     /** The variables a piece refers to and their values when it was read. */
     private record EnvUse(List<String> names, List<String> values) {
 
+        private static final EnvUse NONE = new EnvUse(List.of(), List.of());
+
         static EnvUse of(Object tree, Map<String, String> env) {
             Set<String> names = new LinkedHashSet<>();
             collect(tree, names);
+            if (names.isEmpty()) {
+                return NONE;
+            }
             List<String> values = new ArrayList<>(names.size());
             names.forEach(name -> values.add(env.get(name)));
             return new EnvUse(List.copyOf(names), Collections.unmodifiableList(values));
@@ -123,7 +128,8 @@ public final class IncrementalReader {
      * One item of {@code routes:} read alone.
      *
      * @param index       its place in the list when bound (its records' paths name it)
-     * @param substituted its tree after substitution, to bind it again at another place
+     * @param substituted its tree after substitution, to bind it again at another place; {@code null} when its
+     *                    record names no path (no filters), so serves anywhere
      * @param size        its node count, as the whole file's count includes it
      */
     private record RouteEntry(int index, Object substituted, RouteConfig route, EnvUse env, boolean anchored,
@@ -148,8 +154,9 @@ public final class IncrementalReader {
             Object substituted = EnvSubstitution.apply(item, env, path, problems);
             RouteConfig route = bind(substituted, path, problems, binder);
             // the root map and the list around the item are the file's own nodes, counted once there
-            return route == null ? null : new RouteEntry(index, substituted, route, EnvUse.of(item, env),
-                    parsed.anchored(), parsed.size() - 2);
+            // the tree is kept only to bind a moved route again: most routes name no path, and 10 000 trees weigh
+            return route == null ? null : new RouteEntry(index, route.filters().isEmpty() ? null : substituted, route,
+                    EnvUse.of(item, env), parsed.anchored(), parsed.size() - 2);
         }
 
         /** @return this entry at {@code index}: the same route when it names no path, else bound again there */
