@@ -137,6 +137,49 @@ class IncrementalReaderTest {
                 new Case("a null item", UP + "routes:\n" + a + "  -\n"));
     }
 
+    /** Valid texts with tricky items: read in pieces or whole, the result is the full read's. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tricky")
+    void readsTrickyTextAsTheFullRead(Case c) {
+        IncrementalReader reader = new IncrementalReader();
+        LoadedConfig full = ConfigLoader.read(c.text(), SOURCE, Map.of("A", "/from-env"));
+        assertEquals(full, reader.read(c.text(), SOURCE, Map.of("A", "/from-env")), c.desc());
+        // each of them can be read in pieces, unless it has a problem
+        assertEquals(full.problems().isEmpty(), reader.readInPieces(c.text(), SOURCE, Map.of("A", "/from-env")) != null,
+                c.desc());
+        // and again, from the cache
+        assertEquals(full, reader.read(c.text(), SOURCE, Map.of("A", "/from-env")), c.desc());
+    }
+
+    static Stream<Case> tricky() {
+        String a = "  - { id: a, match: { path: /a }, upstream: u }\n";
+        return Stream.of(
+                new Case("keep chomping before an item", UP + "routes:\n  - id: k\n    match: { path: /k }\n"
+                        + "    upstream: u\n    rewrite: |+\n      /k\n\n\n" + a),
+                new Case("keep chomping at routes' end", UP + "routes:\n" + a + "  - id: k\n    match: { path: /k }\n"
+                        + "    upstream: u\n    rewrite: |+\n      /k\n\n# done\nglobal_filters: [ access_log ]\n"),
+                new Case("keep chomping at the file's end", UP + "routes:\n" + a + "  - id: k\n    match: { path: /k }\n"
+                        + "    upstream: u\n    rewrite: |+\n      /k\n\n"),
+                new Case("folded and stripped", UP + "routes:\n  - id: f\n    match: { path: /f }\n    upstream: u\n"
+                        + "    rewrite: >-\n      /f\n\n      /g\n" + a),
+                new Case("double-quoted over lines", UP + "routes:\n  - id: \"q\\\n      r\"\n    match: { path: \"/q\\x41\" }\n"
+                        + "    upstream: u\n" + a),
+                new Case("single-quoted over lines", UP + "routes:\n  - id: 'it''s\n    here'\n    match: { path: /s }\n"
+                        + "    upstream: u\n" + a),
+                new Case("comments everywhere", "# head\n" + UP + "routes: # the routes\n# at column 0\n" + a
+                        + "    # deeper\n  # at the items' indent\n  - # after the dash\n    id: c\n    match: { path: /c }\n"
+                        + "    upstream: u\n"),
+                new Case("routes first", "routes:\n" + a + UP),
+                new Case("routes between", "server: { port: 1 }\nroutes:\n" + a + UP + "global_filters: [ access_log ]\n"),
+                new Case("an anchor and merge key in one route", UP + "routes:\n  - id: m\n    match: &m { path: /m }\n"
+                        + "    upstream: u\n    filters: [ { headers: { <<: { request: { set: { X-A: b } } } } } ]\n" + a),
+                new Case("a variable in a route", UP + "routes:\n  - { id: e, match: { path: \"${A}\" }, upstream: u }\n" + a),
+                new Case("an escaped variable", UP + "routes:\n  - { id: e, match: { path: \"\\x24{A}\" }, upstream: u }\n" + a),
+                new Case("items deeper than two", UP + "routes:\n      - { id: a, match: { path: /a }, upstream: u }\n"
+                        + "      -   id: b\n          match: { path: /b }\n          upstream: u\n"),
+                new Case("a document of routes only", "routes:\n- { id: a, match: { path: /a }, upstream: u }\n"));
+    }
+
     /** A route nested to the limit parses alone but not in the file: the nesting must be counted as in the file. */
     @Test
     void nestingIsCountedAsInTheFile() {
