@@ -26,6 +26,7 @@ import java.util.Set;
  * <p>Not thread-safe: one reader per config file, called by one thread at a time (the gateway's reload lock).
  */
 public final class IncrementalReader {
+    private static final System.Logger LOG = System.getLogger(IncrementalReader.class.getName());
     private static final String ROUTES = "routes";
 
     private final RecordBinder binder = new RecordBinder();
@@ -34,7 +35,15 @@ public final class IncrementalReader {
 
     /** Like {@link ConfigLoader#read(String, String, Map)}, with the same result. */
     public LoadedConfig read(String text, String source, Map<String, String> env) {
-        LoadedConfig quick = text.length() > ConfigLoader.MAX_CHARS ? null : readInPieces(text, source, env);
+        LoadedConfig quick = null;
+        try {
+            quick = text.length() > ConfigLoader.MAX_CHARS ? null : readInPieces(text, source, env);
+        } catch (RuntimeException e) {
+            // a bug of this shortcut must not cost a reload: the full read is the reference
+            LOG.log(System.Logger.Level.WARNING, "reading " + source + " in pieces failed; read whole", e);
+            routes = new HashMap<>();
+            rest = null;
+        }
         return quick != null ? quick : ConfigLoader.read(text, source, env);
     }
 

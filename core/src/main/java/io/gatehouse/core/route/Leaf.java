@@ -44,24 +44,30 @@ final class Leaf<T> {
     }
 
     private static <T> Map<String, List<Candidate<T>>> freeze(Map<String, List<Candidate<T>>> groups) {
+        if (groups == null) {
+            return Map.of();
+        }
         Map<String, List<Candidate<T>>> frozen = new LinkedHashMap<>();
         groups.forEach((host, group) -> frozen.put(host, List.copyOf(group)));
         return Map.copyOf(frozen);
     }
 
+    /** Its maps are made when first needed: most leaves of a big table hold one rule for any host. */
     static final class Builder<T> {
-        private final Map<String, List<Candidate<T>>> exact = new LinkedHashMap<>();
-        private final Map<String, List<Candidate<T>>> wildcard = new LinkedHashMap<>();
-        private final List<Candidate<T>> anyHost = new ArrayList<>();
+        private Map<String, List<Candidate<T>>> exact;
+        private Map<String, List<Candidate<T>>> wildcard;
+        private final List<Candidate<T>> anyHost = new ArrayList<>(1);
 
         /** Adds a candidate under one canonical host pattern; called in config order. */
         void add(String pattern, Candidate<T> candidate) {
             if (pattern.equals("*")) {
                 anyHost.add(candidate);
             } else if (pattern.startsWith("*.")) {
-                wildcard.computeIfAbsent(pattern.substring(1), k -> new ArrayList<>()).add(candidate);
+                wildcard = wildcard == null ? new LinkedHashMap<>() : wildcard;
+                wildcard.computeIfAbsent(pattern.substring(1), k -> new ArrayList<>(1)).add(candidate);
             } else {
-                exact.computeIfAbsent(pattern, k -> new ArrayList<>()).add(candidate);
+                exact = exact == null ? new LinkedHashMap<>() : exact;
+                exact.computeIfAbsent(pattern, k -> new ArrayList<>(1)).add(candidate);
             }
         }
 

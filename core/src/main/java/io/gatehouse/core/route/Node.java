@@ -14,21 +14,29 @@ final class Node<T> {
     final Leaf<T> catchAll;
 
     private Node(Builder<T> builder) {
-        Map<String, Node<T>> children = new LinkedHashMap<>();
-        builder.statics.forEach((segment, child) -> children.put(segment, child.build()));
-        statics = StaticChildren.of(children);
+        if (builder.statics == null) {
+            statics = StaticChildren.of(Map.of());
+        } else {
+            Map<String, Node<T>> children = new LinkedHashMap<>();
+            builder.statics.forEach((segment, child) -> children.put(segment, child.build()));
+            statics = StaticChildren.of(children);
+        }
         param = builder.param == null ? null : builder.param.build();
         leaf = builder.leaf == null ? null : builder.leaf.build();
         catchAll = builder.catchAll == null ? null : builder.catchAll.build();
     }
 
     static final class Builder<T> {
-        private final Map<String, Builder<T>> statics = new LinkedHashMap<>();
+        /** Made when first needed: most nodes of a big table are leaves. */
+        private Map<String, Builder<T>> statics;
         private Builder<T> param;
         private Leaf.Builder<T> leaf;
         private Leaf.Builder<T> catchAll;
 
         Builder<T> staticChild(String segment) {
+            if (statics == null) {
+                statics = new LinkedHashMap<>();
+            }
             return statics.computeIfAbsent(segment, s -> new Builder<>());
         }
 

@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class ReloadTiming {
 
+    private static final com.sun.management.ThreadMXBean ALLOCATED =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
     private ReloadTiming() {
     }
 
@@ -40,6 +43,8 @@ public final class ReloadTiming {
         Generation serving = builder.build(ConfigLoader.read(BigConfig.text(0, filler), "gatehouse.yaml", env));
         IncrementalReader reader = new IncrementalReader();
         reader.read(BigConfig.text(0, filler), "gatehouse.yaml", env);
+        long readBytes = 0;
+        long buildBytes = 0;
         for (int warm = -10; warm < rounds; warm++) {
             String text = BigConfig.text(warm + 20, filler);
             long[] t = new long[names.length];
@@ -64,11 +69,16 @@ public final class ReloadTiming {
             ConfigLoader.read(text, "gatehouse.yaml", env);
             t[5] = System.nanoTime() - s;
             s = System.nanoTime();
+            long a0 = ALLOCATED.getCurrentThreadAllocatedBytes();
             LoadedConfig loaded = reader.read(text, "gatehouse.yaml", env);
             t[6] = System.nanoTime() - s;
+            long a1 = ALLOCATED.getCurrentThreadAllocatedBytes();
             s = System.nanoTime();
             Generation next = builder.build(loaded);
             t[7] = System.nanoTime() - s;
+            long a2 = ALLOCATED.getCurrentThreadAllocatedBytes();
+            readBytes += a1 - a0;
+            buildBytes += a2 - a1;
             serving.close();
             serving = next;
             t[8] = t[0] + t[6] + t[7];
@@ -85,6 +95,8 @@ public final class ReloadTiming {
             }
         }
         serving.close();
+        System.out.printf("allocated per round: incremental read %.1f MB, build %.1f MB%n",
+                readBytes / (rounds + 10) / 1e6, buildBytes / (rounds + 10) / 1e6);
         System.out.printf("reload of %d routes, %d rounds after 10 of warm-up: median (min) ms%n", routes, rounds);
         for (int i = 0; i < names.length; i++) {
             long[] sorted = times[i].clone();
