@@ -46,13 +46,19 @@ final class ConfigPlan {
     }
 
     static ConfigPlan of(GatewayConfig config, ComponentRegistry registry) {
+        return of(config, registry, new io.gatehouse.core.route.PathTemplates().session());
+    }
+
+    /** @param templates parses the routes' path templates (reusing the last build's) */
+    static ConfigPlan of(GatewayConfig config, ComponentRegistry registry,
+                         io.gatehouse.core.route.PathTemplates.Session templates) {
         ConfigPlan plan = new ConfigPlan(registry);
         config.upstreams().forEach((name, upstream) -> plan.upstream(name, upstream));
         plan.filters(config.globalFilters());
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig route = config.routes().get(i);
             if (route != null) {
-                RouteChecks.check(route, ConfigPath.index("routes", i), plan.problems);
+                RouteChecks.check(route, ConfigPath.index("routes", i), plan.problems, templates);
                 plan.filters(route.filters());
             }
         }

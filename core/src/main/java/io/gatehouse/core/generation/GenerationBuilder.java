@@ -24,6 +24,7 @@ import io.gatehouse.core.proxy.HttpProxy;
 import io.gatehouse.core.proxy.TransportProxy;
 import io.gatehouse.core.proxy.IdentityHeaders;
 import io.gatehouse.core.proxy.TrustedProxies;
+import io.gatehouse.core.route.PathTemplates;
 import io.gatehouse.core.route.RouteRule;
 import io.gatehouse.core.route.RouteTable;
 import io.gatehouse.core.script.ScriptHost;
@@ -64,6 +65,8 @@ public final class GenerationBuilder {
     private final Supplier<ScriptHost> scripts;
     private final StateStore states;
     private final RequestObserver.Factory observers;
+    /** The path templates of the last build, reused by the next: a reload parses only the new ones. */
+    private final PathTemplates templates = new PathTemplates();
 
     /**
      * @param registry the component factories
@@ -111,7 +114,7 @@ public final class GenerationBuilder {
         List<Problem> problems = new ArrayList<>(loaded.problems());
         if (loaded.config() != null) {
             try (ComponentRegistry.Lease lease = registry.get()) {
-                ConfigPlan plan = ConfigPlan.of(loaded.config(), lease.registry());
+                ConfigPlan plan = ConfigPlan.of(loaded.config(), lease.registry(), templates.session());
                 problems.addAll(plan.problems());
                 problems.addAll(TlsChecks.problems(loaded.config(), home));
                 problems.addAll(createForCheck(loaded.config(), plan));
@@ -129,7 +132,8 @@ public final class GenerationBuilder {
     public Generation build(LoadedConfig loaded) throws ConfigException {
         List<Problem> problems = new ArrayList<>(loaded.problems());
         ComponentRegistry.Lease lease = registry.get();
-        ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), lease.registry());
+        PathTemplates.Session session = templates.session();
+        ConfigPlan plan = loaded.config() == null ? null : ConfigPlan.of(loaded.config(), lease.registry(), session);
         if (plan != null) {
             problems.addAll(plan.problems());
             problems.addAll(TlsChecks.problems(loaded.config(), home));
@@ -142,7 +146,9 @@ public final class GenerationBuilder {
         StateStore.Scope scope = states.scope();
         List<AutoCloseable> created = new ArrayList<>();
         try {
-            return assemble(loaded.config(), plan, scope, created, lease);
+            Generation built = assemble(loaded.config(), plan, scope, created, lease, session);
+            session.keep();
+            return built;
         } catch (ConfigException e) {
             discard(created, scope, lease);
             throw new ConfigException(loaded.source(), e.problems());
@@ -156,7 +162,8 @@ public final class GenerationBuilder {
     }
 
     private Generation assemble(GatewayConfig config, ConfigPlan plan, StateStore.Scope scope,
-                                List<AutoCloseable> created, ComponentRegistry.Lease plugins) throws ConfigException {
+                                List<AutoCloseable> created, ComponentRegistry.Lease plugins,
+                                PathTemplates.Session session) throws ConfigException {
         UpstreamStates upstreamStates = new UpstreamStates(plan, scope, home, scripts);
         Map<String, Upstream> upstreams = Collections.unmodifiableMap(upstreamStates.take(config));
         TrustedProxies trusted = TrustedProxies.of(config.server().trustedProxies());
@@ -189,7 +196,7 @@ public final class GenerationBuilder {
             routeList.add(runtime);
             rules.add(rule(route, runtime));
         }
-        RouteTable<RouteRuntime> table = routeTable(rules);
+        RouteTable<RouteRuntime> table = routeTable(rules, session);
         upstreamStates.awaitFirstEndpoints();
         long number = NUMBERS.incrementAndGet();
         List<String> made = upstreamStates.createdNames();
@@ -211,9 +218,10 @@ public final class GenerationBuilder {
     }
 
     /** {@link ConfigPlan} found what the table would refuse; this is the net under it, so still a problem. */
-    private static RouteTable<RouteRuntime> routeTable(List<RouteRule<RouteRuntime>> rules) throws ConfigException {
+    private static RouteTable<RouteRuntime> routeTable(List<RouteRule<RouteRuntime>> rules,
+                                                       PathTemplates.Session session) throws ConfigException {
         try {
-            return RouteTable.build(rules);
+            return RouteTable.build(rules, session::parse);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config", List.of(new Problem("routes", e.getMessage())));
         }

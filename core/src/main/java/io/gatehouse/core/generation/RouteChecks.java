@@ -6,6 +6,7 @@ import io.gatehouse.core.config.Problem;
 import io.gatehouse.core.config.RouteConfig;
 import io.gatehouse.core.route.HostPattern;
 import io.gatehouse.core.route.PathTemplate;
+import io.gatehouse.core.route.PathTemplates;
 import io.gatehouse.core.route.RouteTable;
 
 import java.util.List;
@@ -22,7 +23,7 @@ final class RouteChecks {
     }
 
     /** Adds the problems of one route's match and rewrite; tolerates a partly bound route. */
-    static void check(RouteConfig route, String base, List<Problem> problems) {
+    static void check(RouteConfig route, String base, List<Problem> problems, PathTemplates.Session templates) {
         MatchConfig match = route.match();
         if (match == null) {
             return;
@@ -40,7 +41,7 @@ final class RouteChecks {
         if (match.path() == null) {
             return;
         }
-        PathTemplate.problem(match.path()).ifPresent(p -> problems.add(new Problem(base + ".match.path", p)));
+        templates.problem(match.path()).ifPresent(p -> problems.add(new Problem(base + ".match.path", p)));
         if (route.rewrite() != null) {
             checkRewrite(route, base, problems);
         }

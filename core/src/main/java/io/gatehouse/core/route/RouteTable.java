@@ -51,12 +51,21 @@ public final class RouteTable<T> {
      *                                  is invalid (see {@link PathTemplate#problem} and {@link HostPattern#problem})
      */
     public static <T> RouteTable<T> build(List<RouteRule<T>> rules) {
+        return build(rules, PathTemplate::parse);
+    }
+
+    /**
+     * Like {@link #build(List)}, with the path templates parsed by {@code templates} ({@link PathTemplates}: those
+     * of the last table reused).
+     */
+    public static <T> RouteTable<T> build(List<RouteRule<T>> rules,
+                                          java.util.function.Function<String, PathTemplate> templates) {
         List<RouteRule<T>> copy = List.copyOf(rules);
         Node.Builder<T> root = new Node.Builder<>();
         int maxDepth = 0;
         for (RouteRule<T> rule : copy) {
             try {
-                PathTemplate template = PathTemplate.parse(rule.path());
+                PathTemplate template = templates.apply(rule.path());
                 maxDepth = Math.max(maxDepth, template.segments().size());
                 Candidate<T> candidate = new Candidate<>(rule, template);
                 Set<String> hosts = hostPatterns(rule);
