@@ -39,11 +39,18 @@ public final class MeterObservers implements RequestObserver.Factory {
     public RequestObserver forChain(String routeId, List<String> filterNames) {
         String route = routeId.isEmpty() ? UNMATCHED : routeId;
         List<String> labels = filterLabels(filterNames);
-        List<String> key = new ArrayList<>(labels.size() + 1);
-        key.add(route);
-        key.addAll(labels);
-        return built.computeIfAbsent(List.copyOf(key), k -> new RouteMeters(registry, durations, endpoints, route,
-                labels));
+        List<String> key;
+        if (labels.isEmpty()) {
+            key = List.of(route);
+        } else {
+            List<String> both = new ArrayList<>(labels.size() + 1);
+            both.add(route);
+            both.addAll(labels);
+            key = List.copyOf(both);
+        }
+        RouteMeters known = built.get(key); // no capturing lambda for the many routes a reload leaves alone
+        return known != null ? known : built.computeIfAbsent(key, k -> new RouteMeters(registry, durations,
+                endpoints, route, labels));
     }
 
     /**
@@ -52,6 +59,9 @@ public final class MeterObservers implements RequestObserver.Factory {
      * filter.
      */
     public static List<String> filterLabels(List<String> names) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
         Map<String, Integer> counts = new HashMap<>();
         names.forEach(name -> counts.merge(name, 1, Integer::sum));
         String[] labels = new String[names.size()];
