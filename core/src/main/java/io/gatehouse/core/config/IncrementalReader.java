@@ -47,7 +47,7 @@ public final class IncrementalReader {
         return quick != null ? quick : ConfigLoader.read(text, source, env);
     }
 
-    /** @return the config read piece by piece, or {@code null} when it must be read whole */
+    /** @return the config read piece by piece, or {@code null} when it must be read whole (package-private: tests) */
     LoadedConfig readInPieces(String text, String source, Map<String, String> env) {
         RouteChunks chunks = RouteChunks.of(text);
         if (chunks == null) {
@@ -85,12 +85,6 @@ public final class IncrementalReader {
         routes = next;
         rest = others;
         return new LoadedConfig(source, config, List.of());
-    }
-
-    /** @return the {@code route} of the last read of the text {@code chunk}, if it kept one (for tests) */
-    RouteConfig cached(String chunk) {
-        RouteEntry entry = routes.get(chunk);
-        return entry == null ? null : entry.route();
     }
 
     /** The variables a piece refers to and their values when it was read. */
