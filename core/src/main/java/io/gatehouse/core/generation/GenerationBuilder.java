@@ -35,9 +35,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -174,7 +172,9 @@ public final class GenerationBuilder {
         List<RouteRuntime> routeList = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
             List<NamedFilter> chain = new ArrayList<>(globals);
-            chain.addAll(filters.create(route.filters(), "route '" + route.id() + "' filters"));
+            if (!route.filters().isEmpty()) { // the owner's name only for a route that has filters: most have none
+                chain.addAll(filters.create(route.filters(), "route '" + route.id() + "' filters"));
+            }
             if (route.stripPrefix() > 0) {
                 chain.add(new NamedFilter("strip_prefix", new StripPrefixFilter(route.stripPrefix())));
             }
@@ -190,9 +190,9 @@ public final class GenerationBuilder {
                 }
                 return proxy.forward(gateway, upstream, gateway.peer(), route.timeout(),
                         route.streamIdleTimeout());
-            }, observers.forRoute(route, guarded.stream().map(NamedFilter::name).toList()));
+            }, observers.forRoute(route, names(guarded)));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
-                    chain.stream().map(NamedFilter::name).toList(), inFlight(scope, route.id()));
+                    names(chain), inFlight(scope, route.id()));
             routeList.add(runtime);
             rules.add(rule(route, runtime));
         }
@@ -206,6 +206,15 @@ public final class GenerationBuilder {
                 List.copyOf(globals), List.copyOf(created), scope, plugins, trusted,
                 IdentityHeaders.of(config.server().identityHeaders(), trusted),
                 observers.forChain("", globals.stream().map(NamedFilter::name).toList()));
+    }
+
+    /** @return the filters' names, in order (a loop, not a stream: a reload of 10 000 routes asks 20 000 times) */
+    private static List<String> names(List<NamedFilter> filters) {
+        String[] names = new String[filters.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = filters.get(i).name();
+        }
+        return List.of(names);
     }
 
     /** The route's count of requests in progress: one per route id, whatever else of the route a reload changes. */
@@ -229,10 +238,9 @@ public final class GenerationBuilder {
 
     private static RouteRule<RouteRuntime> rule(RouteConfig route, RouteRuntime runtime) {
         MatchConfig match = route.match();
-        Set<String> methods = new LinkedHashSet<>();
-        match.methods().forEach(m -> methods.add(m.toUpperCase(Locale.ROOT)));
-        return new RouteRule<>(route.id(), methods, match.allHosts(), match.path(), match.headers(), match.query(),
-                runtime);
+        // MatchConfig has upper-cased the methods already
+        return new RouteRule<>(route.id(), Set.copyOf(match.methods()), match.allHosts(), match.path(),
+                match.headers(), match.query(), runtime);
     }
 
     /**
