@@ -26,6 +26,10 @@ final class ConsumerHeaders implements Filter {
     static final String NAME = "consumer_headers";
     static final String PREFIX = "x-consumer-";
 
+    /** The removal of {@code X-Consumer-*} alone, shared by every route whose filters declare no header of their own. */
+    private static final FilterChain.NamedFilter PREFIX_ONLY = new FilterChain.NamedFilter(NAME,
+            new ConsumerHeaders(Set.of()));
+
     private final Set<String> declared;
 
     private ConsumerHeaders(Set<String> declared) {
@@ -42,17 +46,20 @@ final class ConsumerHeaders implements Filter {
      * @return {@code filters} with the header removal in front of them
      */
     static List<FilterChain.NamedFilter> guard(List<FilterChain.NamedFilter> filters) {
-        Set<String> declared = new TreeSet<>();
+        Set<String> declared = null; // made only when a filter declares one: most routes' filters declare none
         for (FilterChain.NamedFilter named : filters) {
             for (String name : named.filter().identityHeaders()) {
                 String canonical = IdentityHeaders.canonical(name);
                 if (!canonical.startsWith(PREFIX)) {
+                    if (declared == null) {
+                        declared = new TreeSet<>();
+                    }
                     declared.add(canonical);
                 }
             }
         }
         List<FilterChain.NamedFilter> guarded = new ArrayList<>(filters.size() + 1);
-        guarded.add(new FilterChain.NamedFilter(NAME, new ConsumerHeaders(declared)));
+        guarded.add(declared == null ? PREFIX_ONLY : new FilterChain.NamedFilter(NAME, new ConsumerHeaders(declared)));
         guarded.addAll(filters);
         return guarded;
     }

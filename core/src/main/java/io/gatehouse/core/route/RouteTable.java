@@ -30,6 +30,7 @@ import java.util.function.Function;
  * @param <T> the route target type
  */
 public final class RouteTable<T> {
+    private static final Set<String> ANY_HOST = Set.of("*");
 
     private final List<RouteRule<T>> rules;
     private final Node<T> root;
@@ -127,6 +128,9 @@ public final class RouteTable<T> {
     }
 
     private static Set<String> hostPatterns(RouteRule<?> rule) {
+        if (rule.hosts().isEmpty()) {
+            return ANY_HOST; // most rules: no set to build and throw away
+        }
         Set<String> patterns = new LinkedHashSet<>();
         for (String host : rule.hosts()) {
             HostPattern.problem(host).ifPresent(problem -> {
@@ -134,7 +138,7 @@ public final class RouteTable<T> {
             });
             patterns.add(HostPattern.canonical(host));
         }
-        return patterns.isEmpty() || patterns.contains("*") ? Set.of("*") : patterns;
+        return patterns.isEmpty() || patterns.contains("*") ? ANY_HOST : patterns;
     }
 
     /** The state of one match: where each segment of the current trie path lies in the request path. */
