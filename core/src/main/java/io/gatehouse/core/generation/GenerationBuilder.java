@@ -192,7 +192,8 @@ public final class GenerationBuilder {
                         route.streamIdleTimeout());
             }, observers.forRoute(route, names(guarded)));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
-                    names(chain), inFlight(scope, route.id()));
+                    names(chain), route.maxConcurrentRequests() == null ? InFlight.UNCOUNTED
+                    : inFlight(scope, route.id()));
             routeList.add(runtime);
             rules.add(rule(route, runtime));
         }

@@ -9,6 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlight implements AutoCloseable {
 
+    /**
+     * The count of a route without a limit, shared by all such routes: nothing enters it (the proxy counts a route's
+     * requests only when it has {@code max_concurrent_requests}), so a reload of many routes makes and keeps none.
+     */
+    static final InFlight UNCOUNTED = new InFlight();
+
     private final AtomicInteger count = new AtomicInteger();
 
     /** @return whether one more request fits under {@code max}; if it does, it is counted until {@link #exit} */

@@ -3,7 +3,6 @@ package io.gatehouse.core.observe.metrics;
 import io.gatehouse.core.observe.RequestObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +42,12 @@ public final class MeterObservers implements RequestObserver.Factory {
         if (labels.isEmpty()) {
             key = List.of(route);
         } else {
-            List<String> both = new ArrayList<>(labels.size() + 1);
-            both.add(route);
-            both.addAll(labels);
-            key = List.copyOf(both);
+            String[] both = new String[labels.size() + 1];
+            both[0] = route;
+            for (int i = 0; i < labels.size(); i++) {
+                both[i + 1] = labels.get(i);
+            }
+            key = List.of(both);
         }
         RouteMeters known = built.get(key); // no capturing lambda for the many routes a reload leaves alone
         return known != null ? known : built.computeIfAbsent(key, k -> new RouteMeters(registry, durations,
@@ -62,6 +63,9 @@ public final class MeterObservers implements RequestObserver.Factory {
         if (names.isEmpty()) {
             return List.of();
         }
+        if (distinct(names)) { // the usual chain: each filter once, so the labels are the names
+            return List.copyOf(names);
+        }
         Map<String, Integer> counts = new HashMap<>();
         names.forEach(name -> counts.merge(name, 1, Integer::sum));
         String[] labels = new String[names.size()];
@@ -70,5 +74,22 @@ public final class MeterObservers implements RequestObserver.Factory {
             labels[i] = counts.get(name) > 1 ? name + "#" + i : name;
         }
         return List.of(labels);
+    }
+
+    /** @return whether no name appears twice; pairwise for the short lists chains have, a set past that */
+    private static boolean distinct(List<String> names) {
+        int size = names.size();
+        if (size > 16) {
+            return new java.util.HashSet<>(names).size() == size;
+        }
+        for (int i = 1; i < size; i++) {
+            String name = names.get(i);
+            for (int j = 0; j < i; j++) {
+                if (name.equals(names.get(j))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
