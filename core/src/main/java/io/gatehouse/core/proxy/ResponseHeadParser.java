@@ -26,8 +26,31 @@ final class ResponseHeadParser {
      * @param maxHeaderSize the most bytes the lines may take, CRLFs included
      */
     static Headers read(DataReader reader, int maxHeaderSize) throws BadResponseException {
+        return read(reader, maxHeaderSize, 0);
+    }
+
+    /**
+     * Reads the header lines of an interim (1xx) answer, as strictly as a final head's, and drops them.
+     *
+     * @param spent bytes of this response's head read so far (earlier interim answers, status lines included)
+     * @return {@code spent} plus the bytes these lines took: an upstream gets one header budget per response, not
+     *         one per 1xx
+     */
+    static int skip(DataReader reader, int maxHeaderSize, int spent) throws BadResponseException {
+        return readInto(reader, maxHeaderSize, spent, new Headers());
+    }
+
+    /** Reads a final head whose interim answers took {@code spent} bytes of the limit ({@link #skip}). */
+    static Headers read(DataReader reader, int maxHeaderSize, int spent) throws BadResponseException {
         Headers headers = new Headers();
-        int size = 0;
+        readInto(reader, maxHeaderSize, spent, headers);
+        return headers;
+    }
+
+    /** @return {@code spent} plus the bytes read, the final CRLF included */
+    private static int readInto(DataReader reader, int maxHeaderSize, int spent, Headers headers)
+            throws BadResponseException {
+        int size = spent;
         for (int fields = 0; ; fields++) {
             int budget = Math.max(2, maxHeaderSize - size);
             int end;
@@ -37,11 +60,13 @@ final class ResponseHeadParser {
                 throw new BadResponseException("a header line ends with a bare CR or LF");
             }
             if (end >= budget) {
-                throw new BadResponseException("response headers larger than " + maxHeaderSize + " bytes");
+                throw new BadResponseException(spent > 0
+                        ? "response headers larger than " + maxHeaderSize + " bytes with its interim responses'"
+                        : "response headers larger than " + maxHeaderSize + " bytes");
             }
             if (end == 0) {
                 reader.skip(2);
-                return headers;
+                return size + 2;
             }
             if (fields == MAX_FIELDS) {
                 throw new BadResponseException("more than " + MAX_FIELDS + " response header fields");

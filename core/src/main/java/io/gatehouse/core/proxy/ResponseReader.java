@@ -44,8 +44,9 @@ final class ResponseReader {
                          boolean upgrade) throws IOException {
         DataReader reader = connection.reader();
         try {
-            StatusLine status = finalStatus(reader, maxHeaderSize, upgrade);
-            Headers head = ResponseHeadParser.read(reader, maxHeaderSize);
+            FinalStatus last = finalStatus(reader, maxHeaderSize, upgrade);
+            StatusLine status = last.status();
+            Headers head = ResponseHeadParser.read(reader, maxHeaderSize, last.spent());
             connection.headArrived();
             if (status.code() == 101) {
                 return switched(connection, head);
@@ -83,27 +84,34 @@ final class ResponseReader {
     }
 
     /**
-     * The final status line. A {@code 101} is refused unless the request was a WebSocket handshake: the gateway
+     * The final status line. The interim answers' status lines and headers are counted in its {@code spent}: they
+     * count against the final head's size limit, so 16 of them cannot bring in 16 times the limit. A {@code 101} is refused unless the request was a WebSocket handshake: the gateway
      * forwards {@code Upgrade} for nothing else (it is hop-by-hop), and the bytes after it would be another protocol.
      */
-    private static StatusLine finalStatus(DataReader reader, int maxHeaderSize, boolean upgrade)
+    private static FinalStatus finalStatus(DataReader reader, int maxHeaderSize, boolean upgrade)
             throws BadResponseException {
+        int spent = 0;
         for (int interim = 0; ; interim++) {
-            StatusLine status = StatusLine.parse(line(reader, MAX_STATUS_LINE, "status line"));
+            String line = line(reader, MAX_STATUS_LINE, "status line");
+            StatusLine status = StatusLine.parse(line);
             if (status.code() == 101 && upgrade) {
-                return status;
+                return new FinalStatus(status, spent);
             }
             if (status.code() == 101) {
                 throw new BadResponseException("101 Switching Protocols to a request that asked for no upgrade");
             }
             if (!status.interim()) {
-                return status;
+                return new FinalStatus(status, spent);
             }
             if (interim == MAX_INTERIM) {
                 throw new BadResponseException("more than " + MAX_INTERIM + " interim responses");
             }
-            ResponseHeadParser.read(reader, maxHeaderSize);
+            spent = ResponseHeadParser.skip(reader, maxHeaderSize, spent + line.length() + 2);
         }
+    }
+
+    /** The final status line, and the bytes the interim answers before it took ({@link ResponseHeadParser#skip}). */
+    private record FinalStatus(StatusLine status, int spent) {
     }
 
     /**

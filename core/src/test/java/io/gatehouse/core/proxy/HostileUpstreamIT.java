@@ -122,6 +122,12 @@ class HostileUpstreamIT {
                     .repeat(Integer.parseInt(arg)) + "Content-Length: 2\r\n\r\nok");
             case "interim" -> RawUpstream.Reply.of(("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n"
                     + "X-Interim: yes\r\n\r\n").repeat(Integer.parseInt(arg)) + OK + "Content-Length: 2\r\n\r\nok");
+            case "big-interim" -> RawUpstream.Reply.of(("HTTP/1.1 103 Early Hints\r\n"
+                    + ("Link: </" + "l".repeat(990) + ">\r\n").repeat(5) + "\r\n").repeat(Integer.parseInt(arg))
+                    + OK + "Content-Length: 2\r\n\r\nok");
+            case "big-interim-big-head" -> RawUpstream.Reply.of("HTTP/1.1 103 Early Hints\r\n"
+                    + ("Link: </" + "l".repeat(990) + ">\r\n").repeat(10) + "\r\n"
+                    + OK + ("X-Secret-Big: " + "s".repeat(986) + "\r\n").repeat(10) + "Content-Length: 2\r\n\r\nok");
             case "interim-with-length" -> RawUpstream.Reply.of("HTTP/1.1 100 Continue\r\nContent-Length: 7\r\n\r\n"
                     + "hijack!" + OK + "Content-Length: 2\r\n\r\nok");
             case "101-with-headers" -> RawUpstream.Reply.of("HTTP/1.1 101 Switching Protocols\r\n"
@@ -309,6 +315,22 @@ class HostileUpstreamIT {
         assertNull(sixteen.header("X-Interim"));
         assertNull(sixteen.header("Link"));
         assertBadResponse(request("GET /interim/17"));
+    }
+
+    /**
+     * Interim answers share the response's one header budget (16 KiB by default) with the final head: 16 of them
+     * cannot bring in 16 times the limit, and a final head that fits alone is refused after interims that used the
+     * rest. Each interim below (~5 KiB) and each head of the last case (~10 KiB) is within the limit on its own.
+     */
+    @Test
+    void interimAnswersCountAgainstTheResponsesHeaderLimit() throws Exception {
+        RawClient.RawResponse two = request("GET /big-interim/2");
+        assertEquals(200, two.status(), two.bodyText());
+        assertEquals("ok", two.bodyText());
+        assertNull(two.header("Link"));
+        assertBadResponse(request("GET /big-interim/4"));
+        assertBadResponse(request("GET /big-interim-big-head"));
+        assertEquals("you are after", request("GET /whoami/after").bodyText());
     }
 
     @Test

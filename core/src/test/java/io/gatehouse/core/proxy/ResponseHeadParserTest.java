@@ -60,6 +60,10 @@ class ResponseHeadParserTest {
         String big = "X-Big: " + "a".repeat(200) + "\r\n\r\n";
         assertThrows(BadResponseException.class, () -> ResponseHeadParser.read(reader(big), 100));
         assertEquals(1, ResponseHeadParser.read(reader(big), 1024).size());
+        // what interim answers took counts: the same block fits alone, not after 900 bytes of them
+        assertEquals(1, ResponseHeadParser.read(reader(big), 1024, 100).size());
+        assertThrows(BadResponseException.class, () -> ResponseHeadParser.read(reader(big), 1024, 900));
+        assertEquals(100 + big.length(), ResponseHeadParser.skip(reader(big), 1024, 100));
         String many = "X-A: 1\r\n".repeat(513) + "\r\n";
         assertThrows(BadResponseException.class, () -> ResponseHeadParser.read(reader(many), 1 << 20));
     }
