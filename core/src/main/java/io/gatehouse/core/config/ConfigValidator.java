@@ -150,11 +150,9 @@ public final class ConfigValidator {
             // on every reload
             int before = problems.size();
             checkRoute(route, problems);
-            if (problems.size() > before) {
-                List<Problem> found = new ArrayList<>(problems.subList(before, problems.size()));
-                problems.subList(before, problems.size()).clear();
-                String path = ConfigPath.index("routes", i);
-                found.forEach(p -> problems.add(new Problem(path + p.path(), p.message())));
+            for (int k = before; k < problems.size(); k++) {
+                Problem relative = problems.get(k);
+                problems.set(k, new Problem(at(i, relative.path()), relative.message()));
             }
         }
     }

@@ -17,7 +17,6 @@ import java.util.List;
  *
  * @param before the text of the top-level blocks before {@code routes:} (ends with a line break, or is empty)
  * @param items  each item of {@code routes:}, from its {@code -} line to the next item's
- * @param starts where each item starts in the text
  * @param after  the text of the top-level blocks after {@code routes:}
  */
 record RouteChunks(String before, List<String> items, String after) {

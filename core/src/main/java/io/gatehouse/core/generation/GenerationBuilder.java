@@ -192,8 +192,7 @@ public final class GenerationBuilder {
                         route.streamIdleTimeout());
             }, observers.forRoute(route, names(guarded)));
             RouteRuntime runtime = new RouteRuntime(route, filterChain, upstream,
-                    names(chain), route.maxConcurrentRequests() == null ? InFlight.UNCOUNTED
-                    : inFlight(scope, route.id()));
+                    names(chain), inFlight(scope, route));
             routeList.add(runtime);
             rules.add(rule(route, runtime));
         }
@@ -219,9 +218,13 @@ public final class GenerationBuilder {
     }
 
     /** The route's count of requests in progress: one per route id, whatever else of the route a reload changes. */
-    private static InFlight inFlight(StateStore.Scope scope, String routeId) {
+    /** @return the route's carried-over count when it has a limit; else the shared one nothing enters */
+    private static InFlight inFlight(StateStore.Scope scope, RouteConfig route) {
+        if (route.maxConcurrentRequests() == null) {
+            return InFlight.UNCOUNTED;
+        }
         try {
-            return scope.take("route '" + routeId + "'", "in_flight", "", inner -> new InFlight());
+            return scope.take("route '" + route.id() + "'", "in_flight", "", inner -> new InFlight());
         } catch (Exception e) {
             throw new IllegalStateException(e); // new InFlight() does not throw
         }
