@@ -7,6 +7,7 @@ import io.gatehouse.api.Response;
 import io.gatehouse.core.error.ClientBodyException;
 import io.gatehouse.core.upstream.UpstreamConnection;
 import io.gatehouse.core.wire.HeadBytes;
+import io.gatehouse.core.wire.ReadTurn;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.RequestException;
@@ -116,6 +117,7 @@ final class Http1Call {
                 // response, and the connection, with part of a request on it, is never reused
                 connection.retire();
             }
+            ReadTurn.yieldBeforeRead(); // the answer is seldom there yet: let the other connections run first
             try {
                 connection.reader().ensureAvailable();
             } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {

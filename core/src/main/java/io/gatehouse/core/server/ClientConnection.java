@@ -14,6 +14,7 @@ import io.gatehouse.core.tls.ClientCertificate;
 import io.gatehouse.core.websocket.ClientSide;
 import io.gatehouse.core.websocket.Handshake;
 import io.gatehouse.core.websocket.Tunnel;
+import io.gatehouse.core.wire.ReadTurn;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
@@ -118,6 +119,7 @@ final class ClientConnection implements ServerConnection {
                 // later node of the reader alive from the old generation until a full collection (the heap filled
                 // with read buffers at megabytes a second under load). A reader per request ends the chain.
                 reader = new DataReader(this::pull);
+                ReadTurn.yieldBeforeRead(); // nothing pipelined: the next request is seldom there yet
             }
             deadline.arm("idle", waitForRequest.toNanos());
             if (!awaitBytes() || closing) {
