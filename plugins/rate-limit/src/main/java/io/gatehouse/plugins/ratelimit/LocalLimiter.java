@@ -35,8 +35,9 @@ final class LocalLimiter implements Limiter {
         long interval = windowNanos / limit;
         Duration idle = Duration.ofNanos(algorithm == RateLimitConfig.Algorithm.TOKEN_BUCKET
                 ? Math.max(interval * burst, 1) : 2 * windowNanos);
+        // upkeep on the calling thread, not handed to the common pool (a pool thread woken every few hundred requests)
         this.counters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(idle)
-                .ticker(this::now).build();
+                .ticker(this::now).executor(Runnable::run).build();
     }
 
     private long now() {
