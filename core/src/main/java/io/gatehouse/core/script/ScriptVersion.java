@@ -191,7 +191,8 @@ final class ScriptVersion {
     /** @return this thread's last Context if idle, else an idle Context, else a new one; waits while
      * {@link #MAX_CONTEXTS} calls are running */
     ScriptContext acquire() throws InterruptedException {
-        if (!inUse.tryAcquire(ACQUIRE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        // the untimed try first: the timed one checks the thread's interrupt status and reads the clock each call
+        if (!inUse.tryAcquire() && !inUse.tryAcquire(ACQUIRE_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new io.gatehouse.api.GatewayException(503, "script_busy", "script " + name + " has "
                     + MAX_CONTEXTS + " calls running; try again");
         }
