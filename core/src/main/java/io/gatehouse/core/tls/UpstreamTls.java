@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * TLS to an upstream's {@code https://} endpoints: the certificate verified against the JDK's trust store or the
  * configured CAs, the host name verified (the {@code sni} name, else the endpoint's host), SNI sent, and a client
- * certificate presented when configured. Built once per upstream config; immutable and thread-safe.
+ * certificate presented when configured. Built once per upstream config; thread-safe.
  */
 public final class UpstreamTls {
 
@@ -33,23 +33,27 @@ public final class UpstreamTls {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String[] HTTP_1_1 = {"http/1.1"};
 
-    private final SSLSocketFactory factory;
+    private final KeyManager[] keys;
+    private final TrustManager[] trust;
     private final boolean verifyHostname;
     private final String sni;
+    /**
+     * Made at the first {@code https://} connection, not with the config: the first TLS context of a JVM reads the
+     * JDK's trust store and loads the TLS stack (~200 ms on a 2-core machine), which a gateway whose upstreams are
+     * all plain HTTP would otherwise pay at every start. The key material is read and checked with the config.
+     */
+    private volatile SSLSocketFactory factory;
 
-    private UpstreamTls(SSLSocketFactory factory, boolean verifyHostname, String sni) {
-        this.factory = factory;
+    private UpstreamTls(KeyManager[] keys, TrustManager[] trust, boolean verifyHostname, String sni) {
+        this.keys = keys;
+        this.trust = trust;
         this.verifyHostname = verifyHostname;
         this.sni = sni;
     }
 
     /** The default: the JDK's trust store, host names verified. */
     public static UpstreamTls verifying() {
-        try {
-            return new UpstreamTls(context(null, null).getSocketFactory(), true, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no TLS: " + e.getMessage(), e);
-        }
+        return new UpstreamTls(null, null, true, null);
     }
 
     /**
@@ -81,17 +85,30 @@ public final class UpstreamTls {
                 factory.init(store, none);
                 keys = factory.getKeyManagers();
             }
-            return new UpstreamTls(context(keys, trust).getSocketFactory(),
-                    config.verifyHostname() && !config.insecureSkipVerify(), config.sni());
+            return new UpstreamTls(keys, trust, config.verifyHostname() && !config.insecureSkipVerify(), config.sni());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
 
-    private static SSLContext context(KeyManager[] keys, TrustManager[] trust) throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys, trust, null);
-        return context;
+    private SSLSocketFactory factory() throws SSLException {
+        SSLSocketFactory made = factory;
+        if (made == null) {
+            synchronized (this) {
+                made = factory;
+                if (made == null) {
+                    try {
+                        SSLContext context = SSLContext.getInstance("TLS");
+                        context.init(keys, trust, null);
+                        made = context.getSocketFactory();
+                    } catch (GeneralSecurityException e) {
+                        throw new SSLException("the JDK cannot set up TLS: " + e.getMessage(), e);
+                    }
+                    factory = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**
@@ -101,7 +118,7 @@ public final class UpstreamTls {
      */
     public SSLSocket wrap(Socket socket, String host, int port) throws IOException {
         String name = sni != null ? sni : host;
-        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, name, port, true);
+        SSLSocket ssl = (SSLSocket) factory().createSocket(socket, name, port, true);
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setApplicationProtocols(HTTP_1_1);
         // SNI carries host names only; an IP endpoint is verified against the certificate's IP addresses
