@@ -29,7 +29,7 @@ public final class UpstreamClient implements AutoCloseable {
     public UpstreamClient(Duration connectTimeout, int maxHeaderSize, UpstreamTls tls) {
         this.webClient = WebClient.builder()
                 // TLS is UpstreamTls's: without this, Helidon makes its default TLS context here, which reads the
-                // JDK's trust store and loads the TLS stack (~200 ms of every start) for a context never used
+                // JDK's trust store and loads the TLS stack at every start, for a context never used
                 .tls(Tls.builder().enabled(false).build())
                 .connectTimeout(connectTimeout)
                 .shareConnectionCache(false)
