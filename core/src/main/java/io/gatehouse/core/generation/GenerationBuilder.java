@@ -217,8 +217,10 @@ public final class GenerationBuilder {
         return List.of(names);
     }
 
-    /** The route's count of requests in progress: one per route id, whatever else of the route a reload changes. */
-    /** @return the route's carried-over count when it has a limit; else the shared one nothing enters */
+    /**
+     * The route's count of requests in progress: with {@code max_concurrent_requests}, one per route id, carried over
+     * whatever else of the route a reload changes; without, the shared count nothing enters.
+     */
     private static InFlight inFlight(StateStore.Scope scope, RouteConfig route) {
         if (route.maxConcurrentRequests() == null) {
             return InFlight.UNCOUNTED;

@@ -85,8 +85,9 @@ final class ResponseReader {
 
     /**
      * The final status line. The interim answers' status lines and headers are counted in its {@code spent}: they
-     * count against the final head's size limit, so 16 of them cannot bring in 16 times the limit. A {@code 101} is refused unless the request was a WebSocket handshake: the gateway
-     * forwards {@code Upgrade} for nothing else (it is hop-by-hop), and the bytes after it would be another protocol.
+     * count against the final head's size limit, so 16 of them cannot bring in 16 times the limit. A {@code 101} is
+     * refused unless the request was a WebSocket handshake: the gateway forwards {@code Upgrade} for nothing else (it
+     * is hop-by-hop), and the bytes after it would be another protocol.
      */
     private static FinalStatus finalStatus(DataReader reader, int maxHeaderSize, boolean upgrade)
             throws BadResponseException {
