@@ -2,7 +2,7 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.tls.UpstreamTls;
-import io.helidon.webclient.api.HttpClientConfig;
+import io.helidon.common.socket.SocketOptions;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ConnectionPool implements AutoCloseable {
 
-    private final HttpClientConfig config;
+    private final SocketOptions options;
     private final UpstreamTls tls;
     private final int maxIdlePerEndpoint;
     private final long maxIdleNanos;
@@ -36,13 +36,13 @@ final class ConnectionPool implements AutoCloseable {
     private volatile Set<String> endpoints;
     private volatile boolean closed;
 
-    ConnectionPool(HttpClientConfig config, int maxIdlePerEndpoint, Duration maxIdle) {
-        this(config, UpstreamTls.verifying(), maxIdlePerEndpoint, maxIdle);
+    ConnectionPool(SocketOptions options, int maxIdlePerEndpoint, Duration maxIdle) {
+        this(options, UpstreamTls.verifying(), maxIdlePerEndpoint, maxIdle);
     }
 
     /** @param tls how {@code https://} endpoints are verified and authenticated to */
-    ConnectionPool(HttpClientConfig config, UpstreamTls tls, int maxIdlePerEndpoint, Duration maxIdle) {
-        this.config = config;
+    ConnectionPool(SocketOptions options, UpstreamTls tls, int maxIdlePerEndpoint, Duration maxIdle) {
+        this.options = options;
         this.tls = tls;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
         this.maxIdleNanos = maxIdle.toNanos();
@@ -63,7 +63,7 @@ final class ConnectionPool implements AutoCloseable {
                 connection.close();
             }
         }
-        return UpstreamConnection.open(endpoint, config.socketOptions(),
+        return UpstreamConnection.open(endpoint, options,
                 "https".equals(endpoint.url().getScheme()) ? tls : null, this, key);
     }
 

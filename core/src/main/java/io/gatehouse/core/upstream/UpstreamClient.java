@@ -2,15 +2,15 @@ package io.gatehouse.core.upstream;
 
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.tls.UpstreamTls;
-import io.helidon.common.tls.Tls;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.common.socket.SocketOptions;
 
 import java.time.Duration;
 
 /**
- * The connections of one upstream in a keep-alive pool; Helidon's client configuration supplies the socket
- * options (connect timeout), {@link UpstreamTls} the TLS of {@code https://} endpoints. Built once per config
+ * The connections of one upstream in a keep-alive pool; Helidon's {@link SocketOptions} configure their sockets
+ * (connect timeout; keep-alive and address reuse on, as Helidon's WebClient has them), {@link UpstreamTls} the TLS of
+ * {@code https://} endpoints. No Helidon WebClient is built: only its socket options were used, and building one
+ * loaded some 140 classes (109 of them its own) at every start. Built once per config
  * generation and shared by all its requests.
  */
 public final class UpstreamClient implements AutoCloseable {
@@ -18,7 +18,6 @@ public final class UpstreamClient implements AutoCloseable {
     private static final int MAX_IDLE_PER_ENDPOINT = 256;
     private static final Duration MAX_IDLE = Duration.ofSeconds(4);
 
-    private final WebClient webClient;
     private final ConnectionPool pool;
     private final int maxHeaderSize;
 
@@ -27,15 +26,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     public UpstreamClient(Duration connectTimeout, int maxHeaderSize, UpstreamTls tls) {
-        this.webClient = WebClient.builder()
-                // TLS is UpstreamTls's: without this, Helidon makes its default TLS context here, which reads the
-                // JDK's trust store and loads the TLS stack at every start, for a context never used
-                .tls(Tls.builder().enabled(false).build())
-                .connectTimeout(connectTimeout)
-                .shareConnectionCache(false)
-                .proxy(Proxy.noProxy())
-                .build();
-        this.pool = new ConnectionPool(webClient.prototype(), tls, MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
+        SocketOptions options = SocketOptions.builder().connectTimeout(connectTimeout).build();
+        this.pool = new ConnectionPool(options, tls, MAX_IDLE_PER_ENDPOINT, MAX_IDLE);
         this.maxHeaderSize = Math.max(maxHeaderSize, 16 * 1024);
     }
 
@@ -61,7 +53,6 @@ public final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        webClient.closeResource();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.gatehouse.core.upstream;
 import io.gatehouse.api.Endpoint;
 import io.gatehouse.core.testing.RawUpstream;
 import io.helidon.common.buffers.BufferData;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.common.socket.SocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ConnectionPoolTest {
     void start() throws Exception {
         upstream = RawUpstream.start(request -> RawUpstream.Reply.ok("unused"));
         endpoint = Endpoint.of(upstream.url());
-        pool = new ConnectionPool(WebClient.builder().build().prototype(), 16, MAX_IDLE);
+        pool = new ConnectionPool(SocketOptions.builder().build(), 16, MAX_IDLE);
     }
 
     @AfterEach
