@@ -31,15 +31,25 @@ final class PluginFiles {
     private final Map<String, Seen> unreadable = new HashMap<>();
     /** Where JARs and ZIPs are copied to be loaded, made on first use. */
     private Path copies;
+    /** Copies made by a scan at start and not yet handed out: each is handed out once, then loads copy afresh. */
+    private final java.util.Set<Path> unclaimed = new java.util.HashSet<>();
 
-    /** One plugin file or folder. {@code hash} is hex SHA-256; {@code readable} is false for a broken archive. */
-    record Entry(String name, Path path, String hash, boolean archive, boolean readable) {
+    /**
+     * One plugin file or folder. {@code hash} is hex SHA-256; {@code readable} is false for a broken archive;
+     * {@code copy} is the private copy of an archive made while it was hashed (at start), or {@code null}.
+     */
+    record Entry(String name, Path path, String hash, boolean archive, boolean readable, Path copy) {
+
+        Entry(String name, Path path, String hash, boolean archive, boolean readable) {
+            this(name, path, hash, archive, readable, null);
+        }
     }
 
     /**
      * The plugins in {@code folder} now.
      *
-     * @param settled whether an unreadable archive counts as broken at once (at start: nobody is writing it)
+     * @param settled whether an unreadable archive counts as broken at once (at start: nobody is writing it); each
+     *                archive is then copied for loading as it is hashed
      * @return the entries by file name, and the names of the archives still being written
      */
     Scan scan(Path folder, boolean settled) {
@@ -82,6 +92,9 @@ final class PluginFiles {
 
     /** @return the entry, or {@code null} while the archive is unreadable and may still be being written */
     private Entry archive(String name, Path path, boolean settled) {
+        if (settled) {
+            return copied(name, path);
+        }
         try {
             String hash = hash(path);
             if (readsWhole(path)) {
@@ -90,7 +103,7 @@ final class PluginFiles {
             }
             Seen now = new Seen(hash, System.nanoTime());
             Seen before = unreadable.get(name);
-            if (settled || before != null && before.hash.equals(hash) && now.at - before.at >= SETTLED_NANOS) {
+            if (before != null && before.hash.equals(hash) && now.at - before.at >= SETTLED_NANOS) {
                 return new Entry(name, path, hash, true, false);
             }
             if (before == null || !before.hash.equals(hash)) {
@@ -106,6 +119,38 @@ final class PluginFiles {
     }
 
     /**
+     * At start nobody is writing {@code plugins/} and every archive there is loaded: each is copied where it is
+     * loaded from and hashed in the same read, so the shipped plugins' 35 MB are read once, not once to hash and again
+     * to copy (a cold JVM hashes them in 100 to 350 ms here). What is hashed is the copy's bytes, so the hash names
+     * exactly what is loaded.
+     *
+     * @return the entry, or {@code null} when the archive vanished meanwhile (the next look decides)
+     */
+    private Entry copied(String name, Path path) {
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory(copies(), "start-");
+            Path copy = folder.resolve(name);
+            String hash = copyHashing(path, copy);
+            unclaimed.add(copy);
+            return new Entry(name, path, hash, true, readsWhole(copy), copy);
+        } catch (IOException e) {
+            if (folder != null) {
+                deleteTree(folder);
+            }
+            return null;
+        }
+    }
+
+    private Path copies() throws IOException {
+        if (copies == null) {
+            copies = Files.createTempDirectory("gatehouse-plugins-");
+        }
+        return copies;
+    }
+
+
+    /**
      * Copies a JAR or ZIP where rewriting {@code plugins/} cannot reach it (its own folder under a temporary one); a
      * ZIP is unpacked there. A plugin folder is loaded where it is.
      *
@@ -116,14 +161,14 @@ final class PluginFiles {
             return entry.path();
         }
         try {
-            if (copies == null) {
-                copies = Files.createTempDirectory("gatehouse-plugins-");
-            }
-            Path folder = Files.createTempDirectory(copies, entry.hash().substring(0, 16) + "-");
-            Path copy = folder.resolve(entry.name());
-            if (!copyHashing(entry.path(), copy).equals(entry.hash())) {
-                deleteTree(folder);
-                return null;
+            Path copy = entry.copy();
+            if (copy == null || !unclaimed.remove(copy)) {   // a later load of the same entry has a copy of its own
+                Path folder = Files.createTempDirectory(copies(), entry.hash().substring(0, 16) + "-");
+                copy = folder.resolve(entry.name());
+                if (!copyHashing(entry.path(), copy).equals(entry.hash())) {
+                    deleteTree(folder);
+                    return null;
+                }
             }
             return entry.name().toLowerCase(Locale.ROOT).endsWith(".zip") && entry.readable()
                     ? org.pf4j.util.FileUtils.expandIfZip(copy) : copy;
@@ -141,6 +186,7 @@ final class PluginFiles {
 
     /** Deletes every private copy. */
     void discardAll() {
+        unclaimed.clear();
         if (copies != null) {
             deleteTree(copies);
         }
