@@ -36,7 +36,8 @@ class PreparedRuntimeIT {
         assertEquals(0, prepared.exitCode(), prepared.output());
         Path runtime = home.resolve("runtime");
         assertTrue(Files.size(runtime.resolve("gatehouse.aot")) > 0, "no AOT cache: " + prepared.output());
-        Process.Result modules = Process.run(home, List.of(runtime.resolve("bin/java").toString(), "--list-modules"), 60);
+        Process.Result modules = Process.run(home, List.of(runtime.resolve("bin/java").toString(),
+                "--list-modules"), 60);
         assertTrue(modules.output().contains("java.base@"), modules.output());
         assertFalse(modules.output().contains("jdk.graal.compiler@"),
                 "the runtime must not hold the JDK's placeholder compiler module: " + modules.output());

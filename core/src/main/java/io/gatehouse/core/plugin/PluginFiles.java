@@ -127,16 +127,22 @@ final class PluginFiles {
      * @return the entry, or {@code null} when the archive vanished meanwhile (the next look decides)
      */
     private Entry copied(String name, Path path) {
-        Path folder = null;
+        Path folder;
         try {
             folder = Files.createTempDirectory(copies(), "start-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder to copy " + path + " to (java.io.tmpdir: "
+                    + System.getProperty("java.io.tmpdir") + ")", e);
+        }
+        try {
             Path copy = folder.resolve(name);
             String hash = copyHashing(path, copy);
             unclaimed.add(copy);
             return new Entry(name, path, hash, true, readsWhole(copy), copy);
         } catch (IOException e) {
-            if (folder != null) {
-                deleteTree(folder);
+            deleteTree(folder);
+            if (Files.exists(path)) {   // the copy could not be written: as loadable says, not a pending file
+                throw new UncheckedIOException("cannot copy " + path + " to " + copies, e);
             }
             return null;
         }
