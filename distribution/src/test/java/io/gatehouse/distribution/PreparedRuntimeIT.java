@@ -32,11 +32,11 @@ class PreparedRuntimeIT {
     @Test
     void thePreparedRuntimeServesPluginsAndScriptsWithTheAotCacheAndCanBeRemoved() throws Exception {
         Path home = unpack();
-        Process.Result prepared = Process.run(home, List.of(home.resolve("bin/gatehouse-prepare").toString()), 300);
+        Command.Result prepared = Command.run(home, List.of(home.resolve("bin/gatehouse-prepare").toString()), 300);
         assertEquals(0, prepared.exitCode(), prepared.output());
         Path runtime = home.resolve("runtime");
         assertTrue(Files.size(runtime.resolve("gatehouse.aot")) > 0, "no AOT cache: " + prepared.output());
-        Process.Result modules = Process.run(home, List.of(runtime.resolve("bin/java").toString(),
+        Command.Result modules = Command.run(home, List.of(runtime.resolve("bin/java").toString(),
                 "--list-modules"), 60);
         assertTrue(modules.output().contains("java.base@"), modules.output());
         assertFalse(modules.output().contains("jdk.graal.compiler@"),
@@ -64,7 +64,7 @@ class PreparedRuntimeIT {
                           config: { request: { X-Tenant: acme }, response: { X-Frame-Options: DENY } }
                 """.formatted(port, freePort(), demoPort, demoPort));
         Path log = unpacked.resolve("gateway.log");
-        java.lang.Process gateway = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "run", "--config",
+        Process gateway = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "run", "--config",
                 config.toString()).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .start();
         try {
@@ -88,24 +88,35 @@ class PreparedRuntimeIT {
             assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway did not stop on SIGTERM");
         }
 
-        Process.Result removed = Process.run(home, List.of(home.resolve("bin/gatehouse-prepare").toString(),
+        // a JAR changed after preparing: the JVM leaves the cache unused, and no warning of its reaches the output
+        try (java.util.stream.Stream<Path> jars = Files.list(home.resolve("lib"))) {
+            Path core = jars.filter(jar -> jar.getFileName().toString().startsWith("gatehouse-core-")).findFirst()
+                    .orElseThrow();
+            Files.setLastModifiedTime(core, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(60)));
+        }
+        Command.Result check = Command.run(home, List.of(home.resolve("bin/gatehouse").toString(), "check",
+                config.toString()), 60);
+        assertEquals(0, check.exitCode(), check.output());
+        assertEquals(config + ": OK", check.output().strip(), "nothing but the check's line");
+
+        Command.Result removed = Command.run(home, List.of(home.resolve("bin/gatehouse-prepare").toString(),
                 "--remove"), 60);
         assertEquals(0, removed.exitCode(), removed.output());
         assertFalse(Files.exists(runtime));
-        Process.Result version = Process.run(home, List.of(home.resolve("bin/gatehouse").toString(), "version"), 60);
+        Command.Result version = Command.run(home, List.of(home.resolve("bin/gatehouse").toString(), "version"), 60);
         assertEquals(0, version.exitCode(), version.output());
         assertTrue(version.output().startsWith("Gatehouse "), version.output());
     }
 
     private Path unpack() throws Exception {
         Path tarball = Path.of(System.getProperty("gatehouse.dist.tarball"));
-        Process.Result untar = Process.run(unpacked, List.of("tar", "xzf", tarball.toString(), "-C",
+        Command.Result untar = Command.run(unpacked, List.of("tar", "xzf", tarball.toString(), "-C",
                 unpacked.toString()), 60);
         assertEquals(0, untar.exitCode(), untar.output());
         return unpacked.resolve("gatehouse-" + System.getProperty("gatehouse.dist.version"));
     }
 
-    private static HttpResponse<String> awaitAnswer(int port, String path, java.lang.Process gateway, Path log)
+    private static HttpResponse<String> awaitAnswer(int port, String path, Process gateway, Path log)
             throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plusSeconds(90);
@@ -129,7 +140,7 @@ class PreparedRuntimeIT {
     }
 
     /** A command run to its end, its output (stdout and stderr) kept. */
-    private static final class Process {
+    private static final class Command {
 
         record Result(int exitCode, String output) {
         }
@@ -137,7 +148,7 @@ class PreparedRuntimeIT {
         static Result run(Path dir, List<String> command, int timeoutSeconds) throws Exception {
             Path out = Files.createTempFile("gatehouse-it-", ".out");
             try {
-                java.lang.Process process = new ProcessBuilder(command).directory(dir.toFile())
+                Process process = new ProcessBuilder(command).directory(dir.toFile())
                         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
