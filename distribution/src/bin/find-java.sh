@@ -7,13 +7,23 @@
 
 GATEHOUSE_MIN_JAVA=21
 
+# Prints the full version (25.0.3) a Java home $1 names in its release file, or nothing.
+gatehouse_release_version() {
+    sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release" 2>/dev/null || true
+}
+
+# Prints the version of the Graal compiler in the distribution $1 (lib/compiler/compiler-25.0.3.jar: 25.0.3), or
+# nothing: JavaScript filters are compiled only on a Java runtime of exactly that version.
+gatehouse_compiler_version() {
+    _gj_jar=$(ls "$1"/lib/compiler/compiler-*.jar 2>/dev/null | head -n 1)
+    _gj_jar=${_gj_jar##*/compiler-}
+    echo "${_gj_jar%.jar}"
+}
+
 # Prints the feature version (17, 21, 25...) of the java binary $1, or nothing.
 gatehouse_java_major() {
     _gj_home=$(dirname "$(dirname "$1")")
-    _gj_version=
-    if [ -r "$_gj_home/release" ]; then
-        _gj_version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$_gj_home/release")
-    fi
+    _gj_version=$(gatehouse_release_version "$_gj_home")
     if [ -z "$_gj_version" ]; then
         _gj_version=$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
     fi

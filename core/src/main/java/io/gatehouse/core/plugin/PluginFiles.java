@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
@@ -32,7 +34,7 @@ final class PluginFiles {
     /** Where JARs and ZIPs are copied to be loaded, made on first use. */
     private Path copies;
     /** Copies made by a scan at start and not yet handed out: each is handed out once, then loads copy afresh. */
-    private final java.util.Set<Path> unclaimed = new java.util.HashSet<>();
+    private final Set<Path> unclaimed = new HashSet<>();
 
     /**
      * One plugin file or folder. {@code hash} is hex SHA-256; {@code readable} is false for a broken archive;
@@ -154,7 +156,6 @@ final class PluginFiles {
         }
         return copies;
     }
-
 
     /**
      * Copies a JAR or ZIP where rewriting {@code plugins/} cannot reach it (its own folder under a temporary one); a
