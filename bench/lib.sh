@@ -44,6 +44,44 @@ build_dist() {
     DIST=${DIST%/}
 }
 
+# CPU time and memory of running processes.
+cpu_ticks() {  # utime+stime of the given pids and their threads, in clock ticks
+    local total=0 pid
+    for pid in "$@"; do
+        [ -r "/proc/$pid/stat" ] || continue
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# nginx ($NGINX, set by the caller) with $2 workers and the server block(s) $3, its files in $WORK/$1; its pid is
+# added to PIDS.
+run_nginx() {  # $1 name, $2 workers, $3 server block(s)
+    local dir="$WORK/$1" run_as=
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && run_as="user $(id -un);"   # else workers would switch to nobody
+    cat >"$dir/nginx.conf" <<CONF
+$run_as
+worker_processes $2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    $3
+}
+CONF
+    "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$WORK/$1.log" 2>&1 &
+    PIDS+=($!)
+}
+
 # Starts the echo backend (bin/gatehouse demo) on a free port. Sets BACKEND_PORT.
 start_backend() {
     BACKEND_PORT=$(free_port)
