@@ -69,7 +69,6 @@ public final class ScriptFilter implements Filter {
         boolean broken = true;
         HostResponse kept = null;
         try {
-            call.resume();
             context.execute(call, configJson);
             while (!call.settled()) {
                 if (call.pendingFetches() == 0) {

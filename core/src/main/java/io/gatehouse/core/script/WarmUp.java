@@ -86,7 +86,6 @@ final class WarmUp {
                 Duration.ofSeconds(1), CALL_BUDGET, noFetches, true);
         context.running(call);
         try {
-            call.resume();
             context.execute(call, "{}");
             while (!call.settled() && call.pendingFetches() > 0) {
                 call.deliverNext();   // a refused fetch: delivered at once
