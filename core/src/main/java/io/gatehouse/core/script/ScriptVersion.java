@@ -261,6 +261,8 @@ final class ScriptVersion {
         static final int IDLE = 0;
         static final int BUSY = 1;
         static final int CLOSED = 2;
+        /** Tests only: runs on the calling thread just before a call enters its Context (a slow entry). */
+        static volatile Runnable beforeEntry;
 
         final AtomicInteger state = new AtomicInteger(IDLE);
         final AtomicBoolean queued = new AtomicBoolean();   // has an entry in the idle queue
@@ -268,9 +270,6 @@ final class ScriptVersion {
         private final Value run;
         private final Value filter;
         private final Watchdog watchdog;
-        /** Tests only: runs on the calling thread just before a call enters its Context (a slow entry). */
-        static volatile Runnable beforeEntry;
-
         private volatile ScriptCall running;
         private boolean used;   // only the call holding the Context touches it; the pool's queue publishes it
 
