@@ -82,6 +82,16 @@ CONF
     PIDS+=($!)
 }
 
+# What bin/gatehouse of $DIST runs on, for a report: the runtime bin/gatehouse-prepare made (GATEHOUSE_RUNTIME
+# names another), when it has its AOT cache, or the JDK.
+dist_runtime() {
+    if [ -f "${GATEHOUSE_RUNTIME:-$DIST/runtime}/gatehouse.aot" ]; then
+        echo 'the runtime `bin/gatehouse-prepare` made, with its AOT cache'
+    else
+        echo 'the JDK, not prepared'
+    fi
+}
+
 # Starts the echo backend (bin/gatehouse demo) on a free port. Sets BACKEND_PORT.
 start_backend() {
     BACKEND_PORT=$(free_port)
