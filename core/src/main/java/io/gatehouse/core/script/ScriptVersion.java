@@ -255,7 +255,8 @@ final class ScriptVersion {
 
     /**
      * A Context of this version with the prelude's {@code run} and the module's {@code filter}, looked up once. Its
-     * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes.
+     * running call is one volatile field the {@link Watchdog} reads, so starting and ending a call costs two writes
+     * (besides entering and leaving the Context).
      */
     static final class ScriptContext implements Watchdog.Watched {
         static final int IDLE = 0;
@@ -317,8 +318,9 @@ final class ScriptVersion {
         private void leave() {
             try {
                 context.leave();
-            } catch (IllegalStateException cancelled) {
-                // the watchdog cancelled the Context meanwhile; its close has let go of this thread
+            } catch (IllegalStateException closed) {
+                // this thread entered it just before, so only a close meanwhile (the watchdog's cancel, a shutdown)
+                // makes leave refuse; that close has let go of the thread already
             }
         }
 
